@@ -1,0 +1,18 @@
+import { accountRouter } from "./routers/account/router";
+import { adminRouter } from "./routers/admin/router";
+import { invitationRouter } from "./routers/invitation/router";
+import { memberRouter } from "./routers/member/router";
+import { tenantRouter } from "./routers/tenant/router";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+/** The only file that lists routers. Every procedure here must have an entry in the authorisation matrix. */
+export const appRouter = createTRPCRouter({
+  account: accountRouter,
+  tenant: tenantRouter,
+  member: memberRouter,
+  invitation: invitationRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

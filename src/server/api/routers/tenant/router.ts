@@ -1,0 +1,10 @@
+import { createTRPCRouter, protectedProcedure, tenantProcedure } from "~/server/api/trpc";
+import { createTenant, getTenant, listMyTenants, renameTenant } from "~/server/services/tenancy/tenants";
+import { ZCreateTenantInput, ZGetTenantOutput, ZListTenantsOutput, ZRenameTenantInput, ZRenameTenantOutput, ZTenantSummary } from "./schemas";
+
+export const tenantRouter = createTRPCRouter({
+  list: protectedProcedure.output(ZListTenantsOutput).query(({ ctx }) => listMyTenants(ctx.userCtx)),
+  create: protectedProcedure.input(ZCreateTenantInput).output(ZTenantSummary).mutation(({ ctx, input }) => createTenant(ctx.userCtx, input)),
+  get: tenantProcedure("VIEWER").output(ZGetTenantOutput).query(({ ctx }) => getTenant(ctx.tenant)),
+  rename: tenantProcedure("ADMIN").input(ZRenameTenantInput).output(ZRenameTenantOutput).mutation(({ ctx, input }) => renameTenant(ctx.tenant, input)),
+});

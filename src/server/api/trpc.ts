@@ -1,0 +1,163 @@
+/**
+ * tRPC setup: 1. CONTEXT  2. INITIALISATION (error mapping)  3. PROCEDURES.
+ * Procedures are the only place where authentication and tenant roles are
+ * checked; routers stay thin and call one service each.
+ */
+import "server-only";
+import { SpanStatusCode } from "@opentelemetry/api";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { TRole } from "~/lib/roles";
+import { ZTenantSlug } from "~/lib/slug";
+import { auth } from "~/server/auth";
+import { requestMetaFrom } from "~/server/auth/request-meta";
+import { AppError, isAppError } from "~/server/errors";
+import { logger } from "~/server/infra/logger";
+import { metrics } from "~/server/infra/metrics";
+import { tracer } from "~/server/infra/tracing";
+import { recordAudit } from "~/server/services/audit/audit";
+import type { RequestMeta, UserCtx } from "~/server/services/context";
+import { resolveTenantContext } from "~/server/services/tenancy/tenant-context";
+
+// 1. CONTEXT ---------------------------------------------------------------
+
+export type SessionUser = { id: string; email: string; name?: string | null; isPlatformAdmin: boolean };
+
+/** Everything a procedure may know about the caller. Built per request. */
+export type TRPCContext = { user: SessionUser | null; meta: RequestMeta; appUrl: string };
+
+/** The inner context: no Request needed, so tests and the authorisation matrix build it directly. */
+export const createInnerTRPCContext = (opts: TRPCContext): TRPCContext => opts;
+
+export const createTRPCContext = async (opts: { headers: Headers }): Promise<TRPCContext> => {
+  const session = await auth();
+  const host = opts.headers.get("x-forwarded-host") ?? opts.headers.get("host") ?? "localhost:3000";
+  const proto = opts.headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return createInnerTRPCContext({
+    user: session?.user ?? null,
+    meta: requestMetaFrom(opts.headers),
+    appUrl: process.env.APP_URL ?? `${proto}://${host}`,
+  });
+};
+
+// 2. INITIALISATION ----------------------------------------------------------
+
+const TRPC_CODE_BY_APP_CODE = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const appError = isAppError(error.cause) ? error.cause : null;
+    return {
+      ...shape,
+      // Internal errors never leak their message to the client.
+      message: error.code === "INTERNAL_SERVER_ERROR" ? "Internal server error" : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        reason: appError?.reason ?? (error.cause instanceof ZodError ? "invalidInput" : null),
+        retryAfterSeconds: appError?.retryAfterSeconds ?? null,
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+/** Services throw AppError; this maps it to a TRPCError in one place. */
+const appErrorMiddleware = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isAppError(result.error.cause)) {
+    const app = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[app.code], message: app.message, cause: app });
+  }
+  return result;
+});
+
+/** One span and one histogram sample per procedure call. */
+const telemetryMiddleware = t.middleware(async ({ path, type, next, ctx }) => {
+  return tracer.startActiveSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path, "rpc.type": type } }, async (span) => {
+    const start = performance.now();
+    const result = await next();
+    const status = result.ok ? "OK" : result.error.code;
+    const seconds = (performance.now() - start) / 1000;
+    metrics.rpcDuration.observe({ procedure: path, type, status }, seconds);
+    if (ctx.user) span.setAttribute("enduser.id", ctx.user.id);
+    span.setAttribute("rpc.trpc.status", status);
+    if (!result.ok) {
+      metrics.rpcErrors.inc({ procedure: path, status });
+      if (result.error.code === "INTERNAL_SERVER_ERROR") {
+        span.recordException(result.error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.message });
+        logger.error({ err: result.error.cause ?? result.error, procedure: path }, "procedure failed");
+      }
+    }
+    span.end();
+    return result;
+  });
+});
+
+// 3. PROCEDURES --------------------------------------------------------------
+
+const baseProcedure = t.procedure.use(telemetryMiddleware).use(appErrorMiddleware);
+
+/** Anyone, signed in or not. */
+export const publicProcedure = baseProcedure;
+
+/** A signed-in user. Anonymous callers get UNAUTHORIZED (the only place it is used). */
+export const protectedProcedure = baseProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const userCtx: UserCtx = { userId: ctx.user.id, isPlatformAdmin: ctx.user.isPlatformAdmin, meta: ctx.meta };
+  return next({ ctx: { user: ctx.user, userCtx } });
+});
+
+export const ZTenantInput = z.object({ tenantSlug: ZTenantSlug });
+
+/**
+ * A member of the tenant named by `input.tenantSlug` with at least `minRole`.
+ * Puts the tenant context (`ctx.tenant`) on the context for the service call.
+ * Unknown tenant or not a member → NOT_FOUND; role too low → FORBIDDEN.
+ */
+export const tenantProcedure = (minRole: TRole) =>
+  protectedProcedure.input(ZTenantInput).use(async ({ ctx, input, next }) => {
+    const tenant = await resolveTenantContext(ctx.userCtx, input.tenantSlug, minRole).catch((err: unknown) => {
+      if (err instanceof AppError) throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[err.code], message: err.message, cause: err });
+      throw err;
+    });
+    return next({ ctx: { tenant } });
+  });
+
+/**
+ * A platform admin (our staff). Every call, read or write, allowed or not, is
+ * written to the platform audit chain with the procedure path.
+ */
+export const platformAdminProcedure = protectedProcedure.use(async ({ ctx, next, path, type, getRawInput }) => {
+  if (!ctx.user.isPlatformAdmin) {
+    await recordAudit({ actorId: ctx.user.id, actorType: "USER", action: `admin.${path}`, result: "DENIED", meta: ctx.meta });
+    throw new TRPCError({ code: "FORBIDDEN", message: "Platform admins only" });
+  }
+  const result = await next();
+  const rawInput = await getRawInput().catch(() => undefined);
+  await recordAudit({
+    actorId: ctx.user.id,
+    actorType: "PLATFORM_ADMIN",
+    action: `admin.${path}`,
+    result: result.ok ? "SUCCESS" : "FAILURE",
+    metadata: { type, input: rawInput ?? null },
+    meta: ctx.meta,
+  });
+  return result;
+});

@@ -1,0 +1,158 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import type { NextAuthConfig } from "next-auth";
+import type { Adapter } from "next-auth/adapters";
+import Credentials from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers";
+import { z } from "zod";
+import { env, oidcEnabled } from "~/env";
+import { db } from "~/server/db/client";
+import { logger } from "~/server/infra/logger";
+import { sendMail } from "~/server/infra/mail";
+import { metrics } from "~/server/infra/metrics";
+import { burnPasswordCheck, verifyPassword } from "~/server/infra/password";
+import { resetRateLimit } from "~/server/infra/rate-limit";
+import { recordAudit } from "~/server/services/audit/audit";
+import { requestMetaFrom } from "./request-meta";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name?: string | null; isPlatformAdmin: boolean };
+    sid: string;
+  }
+}
+
+const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
+
+const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(200) });
+
+const providers: Provider[] = [
+  Credentials({
+    id: "credentials",
+    name: "Email and password",
+    credentials: { email: {}, password: {} },
+    authorize: async (raw, request) => {
+      const parsed = ZCredentials.safeParse(raw);
+      if (!parsed.success) return null;
+      const { email, password } = parsed.data;
+      const meta = requestMetaFrom(request.headers);
+      const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, disabledAt: true } });
+      const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
+      if (!user || !ok || user.disabledAt) {
+        metrics.signIns.inc({ method: "password", result: "failure" });
+        await recordAudit({
+          actorId: user?.id ?? null,
+          actorType: "USER",
+          action: "auth.sign_in",
+          result: "FAILURE",
+          targetType: "user",
+          targetId: user?.id ?? null,
+          metadata: { method: "password", email, reason: !user ? "unknown_account" : user.disabledAt ? "disabled" : "bad_password" },
+          meta,
+        });
+        return null;
+      }
+      // A success clears the per-account failure window (see the auth route).
+      await resetRateLimit("signin-account", email);
+      return { id: user.id, email: user.email, name: user.name };
+    },
+  }),
+  {
+    // Magic link. sendMail uses SMTP when configured, else the dev mailbox.
+    id: "email",
+    type: "email",
+    name: "Email link",
+    maxAge: 15 * 60,
+    from: env.MAIL_FROM,
+    options: {},
+    sendVerificationRequest: async ({ identifier, url }) => {
+      await sendMail({
+        to: identifier,
+        subject: "Your OC Suite sign-in link",
+        text: `Sign in to OC Suite with this link (valid for 15 minutes, single use):\n\n${url}\n\nIf you did not ask for it, ignore this email.`,
+      });
+    },
+  },
+];
+
+if (oidcEnabled()) {
+  providers.push({
+    id: "oidc",
+    name: env.AUTH_OIDC_NAME,
+    type: "oidc",
+    issuer: env.AUTH_OIDC_ISSUER,
+    clientId: env.AUTH_OIDC_CLIENT_ID,
+    clientSecret: env.AUTH_OIDC_CLIENT_SECRET,
+    checks: ["pkce", "state", "nonce"],
+    // The issuer is the operator's own IdP, configured by env: its verified
+    // email is trusted to link to an existing OC Suite account.
+    allowDangerousEmailAccountLinking: true,
+  });
+}
+
+export const authConfig = {
+  adapter: PrismaAdapter(db as never) as Adapter,
+  providers,
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  // JWT cookies (Credentials needs them) that name a server-side Session row:
+  // deleting the row revokes the session on its next request.
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
+  callbacks: {
+    jwt: async ({ token, user, trigger }) => {
+      if (user?.id && (trigger === "signIn" || trigger === "signUp")) {
+        const sessionToken = randomBytes(32).toString("base64url");
+        await db.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + SESSION_MAX_AGE_S * 1000) } });
+        token.sid = sessionToken;
+        token.sub = user.id;
+        return token;
+      }
+      if (typeof token.sid !== "string") return null;
+      const row = await db.session.findUnique({
+        where: { sessionToken: token.sid },
+        select: { expires: true, lastSeenAt: true, user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true } } },
+      });
+      if (!row || row.expires < new Date() || row.user.disabledAt) return null;
+      if (Date.now() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await db.session.update({ where: { sessionToken: token.sid }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
+      }
+      token.sub = row.user.id;
+      token.email = row.user.email;
+      token.name = row.user.name;
+      token.isPlatformAdmin = row.user.isPlatformAdmin;
+      return token;
+    },
+    session: async ({ session, token }) => {
+      session.user = {
+        id: token.sub!,
+        email: token.email!,
+        name: token.name ?? null,
+        isPlatformAdmin: token.isPlatformAdmin === true,
+      } as typeof session.user;
+      session.sid = token.sid as string;
+      return session;
+    },
+  },
+  events: {
+    signIn: async ({ user, account }) => {
+      const method = account?.provider === "credentials" ? "password" : account?.provider === "email" ? "magic_link" : (account?.provider ?? "unknown");
+      metrics.signIns.inc({ method, result: "success" });
+      await recordAudit({ actorId: user.id ?? null, actorType: "USER", action: "auth.sign_in", targetType: "user", targetId: user.id ?? null, metadata: { method } });
+    },
+    signOut: async (message) => {
+      const token = "token" in message ? message.token : null;
+      if (typeof token?.sid === "string") {
+        await db.session.deleteMany({ where: { sessionToken: token.sid } });
+        await recordAudit({ actorId: token.sub ?? null, actorType: "USER", action: "auth.signed_out", targetType: "user", targetId: token.sub ?? null });
+      }
+    },
+  },
+  logger: {
+    error: (error) => logger.warn({ err: { name: error.name, message: error.message } }, "auth error"),
+    warn: (code) => logger.warn({ code }, "auth warning"),
+    debug: () => undefined,
+  },
+} satisfies NextAuthConfig;

@@ -1,0 +1,42 @@
+// One error type for the domain, mapped to tRPC/HTTP in exactly one place
+// (the errorFormatter in server/api/trpc.ts uses toTrpcCode/httpStatusOf).
+// `reason` is a stable machine key the UI translates (messages: errors.<reason>);
+// `message` is English for logs and API clients.
+
+export const APP_ERROR_CODES = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+} as const;
+
+export type AppErrorCode = keyof typeof APP_ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly reason: string;
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: AppErrorCode, reason: string, message?: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message ?? reason, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.reason = reason;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+
+  get httpStatus(): number {
+    return APP_ERROR_CODES[this.code];
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** Shorthands for the common cases; services read better with them. */
+export const notFound = (what: string) => new AppError("NOT_FOUND", "notFound", `${what} not found`);
+export const forbidden = (reason = "forbidden", message?: string) => new AppError("FORBIDDEN", reason, message);

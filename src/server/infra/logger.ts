@@ -1,0 +1,22 @@
+import "server-only";
+import { trace } from "@opentelemetry/api";
+import pino from "pino";
+import { env } from "~/env";
+
+// Structured JSON logs. Every line written inside a span carries its trace and
+// span ids so a log line can be joined to its trace in the APM.
+export const logger = pino({
+  level: env.LOG_LEVEL,
+  base: { service: process.env.OTEL_SERVICE_NAME ?? "ocsuite-web" },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  mixin() {
+    const span = trace.getActiveSpan();
+    if (!span) return {};
+    const { traceId, spanId } = span.spanContext();
+    return { trace_id: traceId, span_id: spanId };
+  },
+  redact: {
+    paths: ["password", "*.password", "token", "*.token", "secret", "*.secret", "authorization", "*.authorization", "cookie", "*.cookie"],
+    censor: "[redacted]",
+  },
+});

@@ -1,0 +1,51 @@
+import "server-only";
+import client from "prom-client";
+
+// Prometheus metrics, served at /api/metrics. Names follow the OpenTelemetry
+// HTTP semantic conventions translated to Prometheus (seconds, _total).
+// The registry lives on globalThis so Next's module duplication between route
+// bundles still feeds one registry per process.
+type Metrics = ReturnType<typeof createMetrics>;
+const g = globalThis as unknown as { __ocsuiteMetrics?: Metrics };
+
+const createMetrics = () => {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ service: process.env.OTEL_SERVICE_NAME ?? "ocsuite-web" });
+  client.collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    rpcDuration: new client.Histogram({
+      name: "http_server_request_duration_seconds",
+      help: "Duration of tRPC procedures and API routes (OTel http.server.request.duration).",
+      labelNames: ["procedure", "type", "status"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    rpcErrors: new client.Counter({
+      name: "ocsuite_rpc_errors_total",
+      help: "tRPC procedures that ended in an error, by procedure and status.",
+      labelNames: ["procedure", "status"] as const,
+      registers: [registry],
+    }),
+    auditWriteFailures: new client.Counter({
+      name: "ocsuite_audit_write_failures_total",
+      help: "Audit events that could not be written (the request itself still succeeded).",
+      labelNames: ["action"] as const,
+      registers: [registry],
+    }),
+    signIns: new client.Counter({
+      name: "ocsuite_sign_ins_total",
+      help: "Sign-in attempts by method and result.",
+      labelNames: ["method", "result"] as const,
+      registers: [registry],
+    }),
+    rateLimited: new client.Counter({
+      name: "ocsuite_rate_limited_total",
+      help: "Requests refused by a rate limit, by limit name.",
+      labelNames: ["limit"] as const,
+      registers: [registry],
+    }),
+  };
+};
+
+export const metrics: Metrics = (g.__ocsuiteMetrics ??= createMetrics());

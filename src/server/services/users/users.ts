@@ -1,0 +1,51 @@
+import "server-only";
+import { Prisma } from "~/server/db/generated/client";
+import { db } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+import { hashPassword } from "~/server/infra/password";
+import { hitRateLimit } from "~/server/infra/rate-limit";
+import { env } from "~/env";
+import { recordAudit } from "../audit/audit";
+import type { RequestMeta, UserCtx } from "../context";
+
+/** Creates an email + password account. The client signs in right after. */
+export const signUp = async (input: { email: string; name: string; password: string; locale: string }, meta: RequestMeta) => {
+  const limit = await hitRateLimit({ name: "signup-ip", key: meta.ip ?? "unknown", limit: env.RATE_LIMIT_SIGNIN_IP, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS });
+  if (!limit.allowed) throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many sign-ups from this address", { retryAfterSeconds: limit.retryAfterSeconds });
+  const email = input.email.toLowerCase();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await db.user.create({ data: { email, name: input.name, passwordHash, locale: input.locale }, select: { id: true, email: true } });
+    await recordAudit({ actorId: user.id, actorType: "USER", action: "user.signed_up", targetType: "user", targetId: user.id, meta });
+    return { id: user.id, email: user.email };
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      throw new AppError("CONFLICT", "emailTaken", "An account with this email already exists");
+    }
+    throw err;
+  }
+};
+
+export const getMe = async (user: UserCtx) => {
+  const me = await db.user.findUniqueOrThrow({
+    where: { id: user.userId },
+    select: { id: true, email: true, name: true, locale: true, isPlatformAdmin: true, _count: { select: { sessions: true } } },
+  });
+  return { id: me.id, email: me.email, name: me.name, locale: me.locale, isPlatformAdmin: me.isPlatformAdmin, activeSessions: me._count.sessions };
+};
+
+/** Remembers the user's language; the locale switcher calls this. */
+export const setLocale = async (user: UserCtx, locale: string) => {
+  await db.user.update({ where: { id: user.userId }, data: { locale } });
+  return { locale };
+};
+
+/**
+ * Ends every session of the user, this one included: the session rows go, and
+ * the JWT callback rejects any cookie whose row is gone on its next request.
+ */
+export const signOutEverywhere = async (user: UserCtx) => {
+  const { count } = await db.session.deleteMany({ where: { userId: user.userId } });
+  await recordAudit({ actorId: user.userId, actorType: "USER", action: "auth.signed_out_everywhere", targetType: "user", targetId: user.userId, metadata: { sessions: count }, meta: user.meta });
+  return { sessionsEnded: count };
+};
