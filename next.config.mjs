@@ -1,0 +1,27 @@
+import createNextIntlPlugin from "next-intl/plugin";
+
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
+// Security headers for every response. The CSP allows inline styles (Tailwind
+// runtime-free, but Next injects some) and self-hosted scripts only.
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+/** @type {import("next").NextConfig} */
+const config = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Packages that must stay real Node modules on the server (native bits,
+  // dynamic requires, or their own worker files).
+  serverExternalPackages: ["pino", "@electric-sql/pglite", "@electric-sql/pglite-socket", "prom-client", "ioredis", "nodemailer"],
+  typedRoutes: false,
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default withNextIntl(config);

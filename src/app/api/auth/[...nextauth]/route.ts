@@ -1,0 +1,38 @@
+import type { NextRequest } from "next/server";
+import { env } from "~/env";
+import { handlers } from "~/server/auth";
+import { requestMetaFrom } from "~/server/auth/request-meta";
+import { jsonError } from "~/server/infra/body-limit";
+import { hitRateLimit } from "~/server/infra/rate-limit";
+import { recordAudit } from "~/server/services/audit/audit";
+
+// Sign-in endpoints that take a secret or send mail are rate limited per IP and
+// per account; over the limit the answer is 429 with Retry-After, before
+// next-auth runs. The per-account counter is cleared on a successful sign-in.
+const LIMITED = new Set(["/api/auth/callback/credentials", "/api/auth/signin/email"]);
+
+export const GET = handlers.GET;
+
+export const POST = async (req: NextRequest) => {
+  const path = req.nextUrl.pathname;
+  if (!LIMITED.has(path)) return handlers.POST(req);
+
+  const form = await req.clone().formData().catch(() => null);
+  const email = String(form?.get("email") ?? "").trim().toLowerCase().slice(0, 320);
+  const meta = requestMetaFrom(req.headers);
+  const windowSeconds = env.RATE_LIMIT_WINDOW_SECONDS;
+  const checks = [
+    hitRateLimit({ name: "signin-ip", key: meta.ip ?? "unknown", limit: env.RATE_LIMIT_SIGNIN_IP, windowSeconds }),
+    ...(email ? [hitRateLimit({ name: "signin-account", key: email, limit: env.RATE_LIMIT_SIGNIN_ACCOUNT, windowSeconds })] : []),
+  ];
+  const refused = (await Promise.all(checks)).find((r) => !r.allowed);
+  if (refused) {
+    await recordAudit({ actorType: "USER", action: "auth.sign_in", result: "DENIED", metadata: { email: email || null, reason: "rate_limited" }, meta });
+    return jsonError(
+      429,
+      { error: "rate_limited", reason: "rateLimited", retryAfterSeconds: refused.retryAfterSeconds },
+      { "Retry-After": String(refused.retryAfterSeconds) },
+    );
+  }
+  return handlers.POST(req);
+};
