@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// `npm start`: the whole product in one command.
+//   - no DATABASE_URL → embedded Postgres (PGlite over TCP, data in .data/pg)
+//   - migrations applied, demo data seeded (idempotent)
+//   - a production build made when missing or out of date
+//   - `next start` served; the URL and demo sign-ins printed
+// With DATABASE_URL (and REDIS_URL, SMTP_URL, …) set, the same command uses
+// those services instead. Ctrl-C stops the server and closes the database.
+//
+// Options: --port N (or PORT), --dev (next dev instead of a build), --no-seed.
+import { randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { buildIsCurrent } from "./lib/build-stamp.mjs";
+import { bin, ROOT, run, runPrisma } from "./lib/prisma.mjs";
+import { DEMO_PASSWORD, DEMO_TENANT, DEMO_USERS } from "../prisma/demo-data.mjs";
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const dev = flag("dev");
+const port = Number(option("port") ?? process.env.PORT ?? 3000);
+const dataDir = path.resolve(ROOT, process.env.OCSUITE_DATA_DIR ?? ".data");
+const t0 = performance.now();
+const log = (msg) => console.log(`[ocsuite] ${msg}`);
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
+
+let server; // the Next.js child process
+let stopping = false;
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+mkdirSync(dataDir, { recursive: true });
+
+const freePort = (preferred) =>
+  new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => {
+      const any = net.createServer();
+      any.listen(0, "127.0.0.1", () => {
+        const p = any.address().port;
+        any.close(() => resolve(p));
+      });
+    });
+    srv.listen(preferred, "127.0.0.1", () => srv.close(() => resolve(preferred)));
+  });
+
+// --- 1. Database -------------------------------------------------------------
+let pglite;
+let pgServer;
+const embedded = !process.env.DATABASE_URL;
+if (embedded) {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const pgDir = path.join(dataDir, "pg");
+  log(`starting embedded Postgres (PGlite) with data in ${path.relative(ROOT, pgDir) || pgDir}`);
+  pglite = await PGlite.create({ dataDir: pgDir });
+  const pgPort = await freePort(Number(process.env.OCSUITE_PG_PORT ?? 54320));
+  pgServer = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: pgPort, maxConnections: 100 });
+  await pgServer.start();
+  process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
+}
+
+// --- 2. Secrets and defaults for a local run ----------------------------------
+if (!process.env.AUTH_SECRET) {
+  const secretFile = path.join(dataDir, "auth-secret");
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  process.env.AUTH_SECRET = readFileSync(secretFile, "utf8").trim();
+  if (!embedded) log("AUTH_SECRET is not set: using a generated one from .data/auth-secret (set it in production)");
+}
+if (!process.env.SMTP_URL && process.env.DEV_MAILBOX === undefined) process.env.DEV_MAILBOX = "1";
+process.env.APP_URL ??= `http://localhost:${port}`;
+
+// Fail fast, naming the variable, before anything else runs.
+try {
+  await import("../src/env.js");
+} catch (err) {
+  console.error(`[ocsuite] ${err.message}`);
+  await shutdown(1);
+}
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => {
+      const timer = setTimeout(() => (server.kill("SIGKILL"), r()), 10_000);
+      server.once("exit", () => (clearTimeout(timer), r()));
+    });
+  }
+  if (pgServer) await pgServer.stop().catch(() => undefined);
+  if (pglite) await pglite.close().catch(() => undefined);
+  process.exit(code);
+}
+process.on("SIGINT", () => (log("stopping…"), shutdown(0)));
+process.on("SIGTERM", () => shutdown(0));
+
+try {
+  // --- 3. Schema and demo data -----------------------------------------------
+  if (!existsSync(path.join(ROOT, "src/server/db/generated/client.ts"))) await run(process.execPath, ["scripts/prisma-generate.mjs"]);
+  await runPrisma(["migrate", "deploy"]);
+  log(`database migrated (${elapsed()})`);
+  if (!flag("no-seed")) await run(bin("tsx"), ["prisma/seed.ts"]);
+
+  // --- 4. Build when the sources changed since the last build -----------------
+  if (!dev) {
+    if (!buildIsCurrent()) {
+      log("building the app (first start, or sources changed)…");
+      await run(process.execPath, ["scripts/build.mjs"]);
+    }
+  }
+
+  // --- 5. Serve ----------------------------------------------------------------
+  server = spawn(bin("next"), [dev ? "dev" : "start", "-p", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  server.stdout.on("data", (d) => process.stdout.write(d));
+  server.on("exit", (code) => {
+    if (!stopping) {
+      log(`server exited (${code}); stopping`);
+      shutdown(code ?? 1);
+    }
+  });
+  await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+  printBanner();
+} catch (err) {
+  console.error(`[ocsuite] start failed: ${err.message}`);
+  await shutdown(1);
+}
+
+async function waitForHealth(url) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the server did not become healthy at ${url} within 120 s`);
+}
+
+function printBanner() {
+  const url = process.env.APP_URL;
+  const lines = [
+    "",
+    `OC Suite is running at ${url}  (ready in ${elapsed()})`,
+    embedded ? `Database: embedded Postgres in ${path.relative(ROOT, dataDir) || dataDir}/pg` : "Database: DATABASE_URL",
+    `Health: ${url}/api/health`,
+    process.env.DEV_MAILBOX === "1" ? `Dev mailbox (magic links, invitations): ${url}/en/dev/mailbox` : "",
+    "",
+    `Demo workspace "${DEMO_TENANT.name}" — every demo user's password is: ${DEMO_PASSWORD}`,
+    ...DEMO_USERS.map((u) => `  ${u.email.padEnd(28)} ${u.role ?? "platform admin (not a member)"}`),
+    "",
+    "Press Ctrl-C to stop.",
+  ];
+  console.log(lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n"));
+}

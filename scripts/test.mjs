@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm test`: everything CI checks, in order, stopping at the first failure:
+// lint → typecheck → unit + integration (vitest, real Postgres) → production
+// build → end-to-end (Playwright in Debian's chromium).
+// Pick steps with e.g. `npm test -- unit e2e`. Postgres for the tests:
+// TEST_DATABASE_URL when set (a fresh database is created per run on that
+// server), else embedded PGlite.
+import { bin, run } from "./lib/prisma.mjs";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+const STEPS = {
+  lint: () => run(bin("eslint"), ["--max-warnings=0", "."]),
+  typecheck: () => run(bin("tsc"), ["--noEmit", "-p", "."]),
+  unit: () => run(bin("vitest"), ["run"]),
+  build: () => run(process.execPath, ["scripts/build.mjs"]),
+  e2e: () => run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"]),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = wanted.filter((s) => !(s in STEPS));
+if (unknown.length) {
+  console.error(`unknown step(s): ${unknown.join(", ")}; steps are: ${Object.keys(STEPS).join(", ")}`);
+  process.exit(2);
+}
+const steps = wanted.length ? wanted : Object.keys(STEPS);
+const timings = [];
+for (const name of steps) {
+  const t0 = performance.now();
+  console.log(`\n=== npm test: ${name} ===`);
+  try {
+    await STEPS[name]();
+  } catch (err) {
+    console.error(`\n=== npm test: ${name} FAILED ===\n${err.message.split("\n")[0]}`);
+    process.exit(1);
+  }
+  timings.push(`${name} ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+}
+console.log(`\n=== npm test: all steps passed (${timings.join(", ")}) ===`);

@@ -1,0 +1,16 @@
+import { cva, type VariantProps } from "class-variance-authority";
+import type { ComponentProps } from "react";
+import { cn } from "~/lib/cn";
+
+/** A styled native <select>: accessible and keyboard friendly with no extra code. */
+export const selectVariants = cva(
+  "block rounded-md border border-border-strong bg-bg pl-3 pr-8 text-fg focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring disabled:cursor-not-allowed disabled:opacity-60",
+  {
+    variants: { size: { sm: "h-8 text-sm", md: "h-10 text-sm" } },
+    defaultVariants: { size: "md" },
+  },
+);
+
+export type SelectProps = Omit<ComponentProps<"select">, "size"> & VariantProps<typeof selectVariants>;
+
+export const Select = ({ className, size, ...props }: SelectProps) => <select className={cn(selectVariants({ size }), className)} {...props} />;
