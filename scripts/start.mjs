@@ -45,7 +45,10 @@ const freePort = (preferred) =>
         any.close(() => resolve(p));
       });
     });
-    srv.listen(preferred, "127.0.0.1", () => srv.close(() => resolve(preferred)));
+    srv.listen(preferred, "127.0.0.1", () => {
+      const p = srv.address().port; // preferred, or a free one when preferred is 0
+      srv.close(() => resolve(p));
+    });
   });
 
 // --- 1. Database -------------------------------------------------------------

@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_PASSWORD, demo, expectAccessible, perFileClientIp, signInWithForm, uniqueEmail } from "../support/fixtures";
+
+test.use(perFileClientIp());
+
+test("sign up, create a workspace, sign out, sign back in", async ({ page }) => {
+  const email = uniqueEmail("founder");
+  await page.goto("/en/sign-up");
+  await expectAccessible(page);
+  await page.getByLabel("Name").fill("Fiona Founder");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct-horse-battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/en\/workspaces/);
+  await expectAccessible(page);
+
+  await page.getByLabel("Workspace name").fill("Founder Labs");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page).toHaveURL(/\/en\/t\/founder-labs/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Founder Labs");
+  await expectAccessible(page);
+
+  await page.getByRole("button", { name: /account menu|user menu|fiona|@example\.com/i }).first().click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/en(\/|$)/);
+  await page.goto("/en/workspaces");
+  await expect(page).toHaveURL(/\/en\/sign-in/);
+
+  await signInWithForm(page, email, "correct-horse-battery");
+  await expect(page).toHaveURL(/\/en\/workspaces/);
+  await expect(page.getByRole("link", { name: /Founder Labs/ })).toBeVisible();
+});
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await signInWithForm(page, demo("MEMBER"), "not-the-password");
+  await expect(page.getByRole("alert")).toContainText(/invalid email or password/i);
+  await expect(page).toHaveURL(/\/en\/sign-in/);
+  await expectAccessible(page);
+});
+
+test("each demo user can sign in with the printed password", async ({ page }) => {
+  await signInWithForm(page, demo("OWNER"), DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/en\/workspaces/);
+  await expect(page.getByRole("link", { name: /Acme Robotics/ })).toBeVisible();
+});
+
+test("magic link: the link arrives in the dev mailbox and signs the user in", async ({ page }) => {
+  const email = demo("ADMIN");
+  await page.goto("/en/sign-in");
+  await page.getByRole("textbox", { name: "Email" }).last().fill(email);
+  await page.getByRole("button", { name: /email me a sign-in link/i }).click();
+  await expect(page).toHaveURL(/\/en\/sign-in\/check-email/);
+  await expectAccessible(page);
+
+  await page.goto("/en/dev/mailbox");
+  await expectAccessible(page);
+  const mail = page.getByRole("article").filter({ hasText: email }).first();
+  await expect(mail).toContainText("sign-in link");
+  const href = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).first().getAttribute("href");
+  expect(href).toBeTruthy();
+  await page.goto(href!);
+  await page.goto("/en/workspaces");
+  await expect(page).toHaveURL(/\/en\/workspaces/);
+  await expect(page.getByRole("link", { name: /Acme Robotics/ })).toBeVisible();
+});
+
+test("SSO: signs in through a real OpenID Connect provider", async ({ page }) => {
+  const email = uniqueEmail("sso");
+  await page.goto("/en/sign-in");
+  await page.getByRole("button", { name: "Sign in with Acme SSO" }).click();
+  // The provider's own login and consent pages.
+  await page.locator('input[name="login"]').fill(email);
+  await page.locator('input[name="password"]').fill("anything");
+  await page.locator('button[type="submit"]').click();
+  await page.locator('button[type="submit"]', { hasText: /continue/i }).click();
+  await expect(page).toHaveURL(/localhost:3100\/en\//);
+  await page.goto("/en/account");
+  await expect(page.getByText(email)).toBeVisible();
+});

@@ -1,0 +1,85 @@
+import { expect, test } from "@playwright/test";
+import { createWorkspace, signUpAndSignIn, TEST_PASSWORD } from "../support/accounts";
+import { expectAccessible, perFileClientIp, trpc, uniqueEmail } from "../support/fixtures";
+
+test.use(perFileClientIp());
+
+test("invite a member by email, they accept, the owner changes their role", async ({ page, browser }) => {
+  await signUpAndSignIn(page.request, "owner", "Orla Owner");
+  const ws = await createWorkspace(page.request, `Invite Co ${Date.now().toString(36)}`);
+
+  await page.goto(`/en/t/${ws.slug}/members`);
+  await expectAccessible(page);
+  const invitee = uniqueEmail("invitee");
+  await page.getByLabel("Email", { exact: true }).fill(invitee);
+  await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  const link = await page.getByLabel("Invitation link").inputValue();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{20,}$/);
+
+  // The invitee has their own browser session.
+  const other = await browser.newContext(perFileClientIp());
+  const inviteePage = await other.newPage();
+  const signUp = await trpc.mutation(inviteePage.request, "account.signUp", { email: invitee, name: "Ivan Invitee", password: TEST_PASSWORD, locale: "en" });
+  expect(signUp.status()).toBe(200);
+  await inviteePage.goto(new URL(link).pathname);
+  await expect(inviteePage).toHaveURL(/sign-in|\/invite\//);
+  if (/sign-in/.test(inviteePage.url())) {
+    await inviteePage.getByLabel("Email", { exact: true }).first().fill(invitee);
+    await inviteePage.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await inviteePage.getByRole("button", { name: "Sign in", exact: true }).click();
+  } else {
+    await inviteePage.getByRole("link", { name: /sign in/i }).first().click();
+    await inviteePage.getByLabel("Email", { exact: true }).first().fill(invitee);
+    await inviteePage.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+    await inviteePage.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+  await expect(inviteePage).toHaveURL(/\/invite\//);
+  await expectAccessible(inviteePage);
+  await inviteePage.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(inviteePage).toHaveURL(new RegExp(`/en/t/${ws.slug}`));
+
+  await page.reload();
+  const row = page.getByRole("row").filter({ hasText: invitee });
+  await expect(row).toBeVisible();
+  await page.getByLabel(`Role for ${invitee}`).selectOption("ADMIN");
+  await expect.poll(async () => {
+    const res = await trpc.query(page.request, "member.list", { tenantSlug: ws.slug });
+    const members = (await res.json()).result.data.json as { email: string; role: string }[];
+    return members.find((m) => m.email === invitee)?.role;
+  }).toBe("ADMIN");
+
+  // Removing the member ends their access at once.
+  await page.reload();
+  await page.getByRole("row").filter({ hasText: invitee }).getByRole("button", { name: /remove/i }).click();
+  await page.getByRole("dialog").getByRole("button", { name: /remove/i }).click();
+  await expect(page.getByRole("row").filter({ hasText: invitee })).toHaveCount(0);
+  const after = await trpc.query(inviteePage.request, "tenant.get", { tenantSlug: ws.slug });
+  expect(after.status()).toBe(404);
+  await other.close();
+});
+
+test("the last owner cannot demote themselves", async ({ page }) => {
+  const email = await signUpAndSignIn(page.request, "solo", "Solo Owner");
+  const ws = await createWorkspace(page.request, `Solo ${Date.now().toString(36)}`);
+  await page.goto(`/en/t/${ws.slug}/members`);
+  await page.getByLabel(`Role for ${email}`).selectOption("MEMBER");
+  await expect(page.getByRole("alert")).toContainText(/at least one owner/i);
+  const res = await trpc.query(page.request, "member.list", { tenantSlug: ws.slug });
+  expect(((await res.json()).result.data.json as { role: string }[])[0]!.role).toBe("OWNER");
+});
+
+test("a shareable link invitation can be created and revoked", async ({ page }) => {
+  await signUpAndSignIn(page.request, "linker", "Lina Linker");
+  const ws = await createWorkspace(page.request, `Links ${Date.now().toString(36)}`);
+  await page.goto(`/en/t/${ws.slug}/members`);
+  await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  const link = await page.getByLabel("Invitation link").inputValue();
+  await page.reload();
+  await page.getByRole("button", { name: /revoke/i }).first().click();
+  await expect(page.getByText(/revoked/i).first()).toBeVisible();
+  const token = new URL(link).pathname.split("/").pop()!;
+  const preview = await trpc.query(page.request, "invitation.preview", { token });
+  expect((await preview.json()).result.data.json.status).toBe("REVOKED");
+});
