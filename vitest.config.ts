@@ -22,5 +22,13 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    server: {
+      deps: {
+        // src/server/api/trpc.ts imports ~/server/auth (next-auth), whose ESM
+        // build imports "next/server" without an extension. Node's ESM resolver
+        // refuses that; letting Vite transform next-auth resolves it like Next does.
+        inline: ["next-auth", "@auth/core"],
+      },
+    },
   },
 });

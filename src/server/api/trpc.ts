@@ -145,8 +145,10 @@ export const tenantProcedure = (minRole: TRole) =>
  * written to the platform audit chain with the procedure path.
  */
 export const platformAdminProcedure = protectedProcedure.use(async ({ ctx, next, path, type, getRawInput }) => {
+  // `path` is the full procedure path ("admin.users"); do not prefix it twice.
+  const action = path.startsWith("admin.") ? path : `admin.${path}`;
   if (!ctx.user.isPlatformAdmin) {
-    await recordAudit({ actorId: ctx.user.id, actorType: "USER", action: `admin.${path}`, result: "DENIED", meta: ctx.meta });
+    await recordAudit({ actorId: ctx.user.id, actorType: "USER", action, result: "DENIED", meta: ctx.meta });
     throw new TRPCError({ code: "FORBIDDEN", message: "Platform admins only" });
   }
   const result = await next();
@@ -154,7 +156,7 @@ export const platformAdminProcedure = protectedProcedure.use(async ({ ctx, next,
   await recordAudit({
     actorId: ctx.user.id,
     actorType: "PLATFORM_ADMIN",
-    action: `admin.${path}`,
+    action,
     result: result.ok ? "SUCCESS" : "FAILURE",
     metadata: { type, input: rawInput ?? null },
     meta: ctx.meta,

@@ -8,7 +8,7 @@ const g = globalThis as unknown as { __ocsuiteRedis?: Redis | null };
 export const getRedis = (): Redis | null => {
   if (g.__ocsuiteRedis !== undefined) return g.__ocsuiteRedis;
   g.__ocsuiteRedis = env.REDIS_URL
-    ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false })
+    ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 2000 })
     : null;
   return g.__ocsuiteRedis;
 };

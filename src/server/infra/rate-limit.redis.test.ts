@@ -1,0 +1,90 @@
+/**
+ * The Redis path of the rate limiter, against the real Redis at
+ * redis://127.0.0.1:6379 (override with TEST_REDIS_URL). src/env.js reads
+ * REDIS_URL once at import and redis.ts caches its client on globalThis, so
+ * this file sets REDIS_URL and then imports fresh copies of the modules.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import type * as RateLimit from "./rate-limit";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `vitest-${randomBytes(4).toString("hex")}`;
+
+let rl: typeof RateLimit;
+let probe: Redis;
+
+beforeAll(async () => {
+  process.env.REDIS_URL = REDIS_URL;
+  vi.resetModules();
+  delete (globalThis as { __ocsuiteRedis?: unknown }).__ocsuiteRedis;
+  rl = await import("./rate-limit");
+  // The app's client is created with enableOfflineQueue: false, so a command sent
+  // before the connection is up fails (and the limiter fails open). Wait for it.
+  const client = (await import("./redis")).getRedis()!;
+  if (client.status !== "ready") await new Promise<void>((resolve, reject) => client.once("ready", resolve).once("error", reject));
+  probe = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+});
+
+afterAll(async () => {
+  const keys = await probe.keys(`rl:${prefix}*`);
+  if (keys.length) await probe.del(...keys);
+  await probe.quit();
+  const g = globalThis as { __ocsuiteRedis?: Redis | null };
+  await g.__ocsuiteRedis?.quit();
+  delete g.__ocsuiteRedis;
+  delete process.env.REDIS_URL;
+  vi.resetModules();
+});
+
+describe("rate limiter, Redis path", () => {
+  it("uses Redis: the counter lives in Redis with a TTL, not in Postgres", async () => {
+    const { getRedis } = await import("./redis");
+    expect(getRedis()).not.toBeNull();
+    const rule = { name: prefix, key: "ttl", limit: 3, windowSeconds: 60 };
+    await rl.hitRateLimit(rule);
+    const key = `rl:${prefix}:ttl`;
+    expect(await probe.get(key)).toBe("1");
+    const ttl = await probe.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    const { db } = await import("~/server/db/client");
+    expect(await db.rateLimitBucket.findUnique({ where: { key } })).toBeNull();
+  });
+
+  it("limit 3: the 4th hit is refused with retryAfterSeconds >= 1; reset clears it", async () => {
+    const rule = { name: prefix, key: "limit", limit: 3, windowSeconds: 30 };
+    const hits = [];
+    for (let i = 0; i < 3; i++) hits.push(await rl.hitRateLimit(rule));
+    expect(hits.map((h) => [h.allowed, h.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+    ]);
+    const fourth = await rl.hitRateLimit(rule);
+    expect(fourth.allowed).toBe(false);
+    expect(fourth.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(fourth.retryAfterSeconds).toBeLessThanOrEqual(30);
+
+    await rl.resetRateLimit(rule.name, rule.key);
+    expect(await probe.exists(`rl:${prefix}:limit`)).toBe(0);
+    expect(await rl.hitRateLimit(rule)).toMatchObject({ allowed: true, remaining: 2 });
+  });
+
+  it("the window does not slide: later hits keep the first hit's expiry", async () => {
+    const rule = { name: prefix, key: "window", limit: 10, windowSeconds: 2 };
+    await rl.hitRateLimit(rule);
+    const first = await probe.pttl(`rl:${prefix}:window`);
+    await new Promise((r) => setTimeout(r, 300));
+    await rl.hitRateLimit(rule);
+    expect(await probe.pttl(`rl:${prefix}:window`)).toBeLessThan(first);
+  });
+
+  it("concurrent hits are counted atomically", async () => {
+    const rule = { name: prefix, key: "burst", limit: 5, windowSeconds: 60 };
+    const results = await Promise.all(Array.from({ length: 15 }, () => rl.hitRateLimit(rule)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    expect(await probe.get(`rl:${prefix}:burst`)).toBe("15");
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The authorisation matrix: every tRPC procedure × every kind of caller, each
+ * called through the real router against a real database.
+ *
+ * Adding a procedure without adding it here fails the "covers every procedure"
+ * test; removing one fails "names only existing procedures". Each (procedure,
+ * caller) pair is its own named test.
+ */
+import { describe, expect, it } from "vitest";
+import { addMember, createTenantWithMembers, createUser, tenantCtxOf, uid, type FactoryUser, type TenantFixture } from "../prisma/factories";
+import { appRouter } from "~/server/api/root";
+import { db } from "~/server/db/client";
+import { createInvitation } from "~/server/services/tenancy/invitations";
+import { callerFor } from "./support/trpc";
+
+const CALLERS = ["anonymous", "viewer", "member", "admin", "owner", "otherTenantMember", "platformAdmin"] as const;
+type CallerKind = (typeof CALLERS)[number];
+type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST" | "CONFLICT" | "PRECONDITION_FAILED";
+
+/** Fresh per test: a tenant with one user per role (plus a second owner and a
+ * spare MEMBER to act on), a pending invitation, another tenant with its own
+ * owner, and a platform admin who belongs to no tenant. */
+const makeFixture = async () => {
+  const t: TenantFixture = await createTenantWithMembers();
+  const other = await createTenantWithMembers();
+  const platformAdmin = await createUser({ isPlatformAdmin: true });
+  // A second owner, so "owner leaves" is legitimately allowed (not the last owner).
+  const coOwner = await createUser();
+  await addMember(t.tenant.id, coOwner.id, "OWNER");
+  // A spare member that member.remove / member.changeRole act on.
+  const target = await createUser();
+  const targetMembership = await addMember(t.tenant.id, target.id, "MEMBER");
+  const invitation = await createInvitation(tenantCtxOf(t.tenant, t.owner, "OWNER"), { role: "MEMBER", appUrl: "http://localhost:3000" });
+  const token = invitation.link.split("/invite/")[1]!;
+  const users: Record<CallerKind, FactoryUser | null> = {
+    anonymous: null,
+    viewer: t.viewer,
+    member: t.member,
+    admin: t.admin,
+    owner: t.owner,
+    otherTenantMember: other.owner,
+    platformAdmin,
+  };
+  return { ...t, other, platformAdmin, targetMembershipId: targetMembership.id, invitationId: invitation.id, token, users };
+};
+type Fixture = Awaited<ReturnType<typeof makeFixture>>;
+
+type Entry = {
+  /** Valid input for the procedure (undefined for procedures without input). */
+  input: (fx: Fixture) => unknown;
+  expect: Record<CallerKind, Outcome>;
+};
+
+const publicAll: Record<CallerKind, Outcome> = { anonymous: "ok", viewer: "ok", member: "ok", admin: "ok", owner: "ok", otherTenantMember: "ok", platformAdmin: "ok" };
+const signedIn: Record<CallerKind, Outcome> = { ...publicAll, anonymous: "UNAUTHORIZED" };
+/** tenantProcedure(minRole): anonymous → UNAUTHORIZED, non-members → NOT_FOUND, below minRole → FORBIDDEN. */
+const tenantRole = (min: "VIEWER" | "MEMBER" | "ADMIN" | "OWNER"): Record<CallerKind, Outcome> => {
+  const rank = { VIEWER: 0, MEMBER: 1, ADMIN: 2, OWNER: 3 } as const;
+  const at = (r: keyof typeof rank): Outcome => (rank[r] >= rank[min] ? "ok" : "FORBIDDEN");
+  return { anonymous: "UNAUTHORIZED", viewer: at("VIEWER"), member: at("MEMBER"), admin: at("ADMIN"), owner: at("OWNER"), otherTenantMember: "NOT_FOUND", platformAdmin: "NOT_FOUND" };
+};
+const platformOnly: Record<CallerKind, Outcome> = {
+  anonymous: "UNAUTHORIZED",
+  viewer: "FORBIDDEN",
+  member: "FORBIDDEN",
+  admin: "FORBIDDEN",
+  owner: "FORBIDDEN",
+  otherTenantMember: "FORBIDDEN",
+  platformAdmin: "ok",
+};
+
+const slugOf = (fx: Fixture) => ({ tenantSlug: fx.tenant.slug });
+
+const MATRIX: Record<string, Entry> = {
+  // account
+  "account.signUp": { input: () => ({ email: `signup-${uid()}@example.test`, name: "New", password: "a-long-enough-password", locale: "en" }), expect: publicAll },
+  "account.me": { input: () => undefined, expect: signedIn },
+  "account.setLocale": { input: () => ({ locale: "es" }), expect: signedIn },
+  "account.signOutEverywhere": { input: () => undefined, expect: signedIn },
+  // tenant
+  "tenant.list": { input: () => undefined, expect: signedIn },
+  "tenant.create": { input: () => ({ name: "Created Workspace", slug: `new-${uid()}` }), expect: signedIn },
+  "tenant.get": { input: slugOf, expect: tenantRole("VIEWER") },
+  "tenant.rename": { input: (fx) => ({ ...slugOf(fx), name: "Renamed Workspace" }), expect: tenantRole("ADMIN") },
+  // member
+  "member.list": { input: slugOf, expect: tenantRole("VIEWER") },
+  "member.changeRole": { input: (fx) => ({ ...slugOf(fx), membershipId: fx.targetMembershipId, role: "VIEWER" }), expect: tenantRole("OWNER") },
+  // The target is a MEMBER, which admins may remove (removing admins/owners takes an owner: members.test.ts).
+  "member.remove": { input: (fx) => ({ ...slugOf(fx), membershipId: fx.targetMembershipId }), expect: tenantRole("ADMIN") },
+  // "ok" for owner is legitimate: the fixture has a second owner, so the leaver is not the last one.
+  "member.leave": { input: slugOf, expect: tenantRole("VIEWER") },
+  // invitation
+  "invitation.list": { input: slugOf, expect: tenantRole("ADMIN") },
+  "invitation.create": { input: (fx) => ({ ...slugOf(fx), role: "MEMBER" }), expect: tenantRole("ADMIN") },
+  "invitation.revoke": { input: (fx) => ({ ...slugOf(fx), invitationId: fx.invitationId }), expect: tenantRole("ADMIN") },
+  "invitation.preview": { input: (fx) => ({ token: fx.token }), expect: publicAll },
+  // Any signed-in user holding a valid link may accept it (that is what a link is for);
+  // existing members consume it without a role change (alreadyMember, see invitations.test.ts).
+  "invitation.accept": { input: (fx) => ({ token: fx.token }), expect: signedIn },
+  // platform admin
+  "admin.tenants": { input: () => ({}), expect: platformOnly },
+  "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
+};
+
+const allProcedures = Object.keys(appRouter._def.procedures).sort();
+
+describe("authorisation matrix: coverage", () => {
+  it("has found the router's procedures", () => {
+    expect(allProcedures.length).toBeGreaterThanOrEqual(19);
+    expect(allProcedures).toContain("admin.users");
+  });
+  it("covers every procedure of appRouter", () => {
+    expect(allProcedures.filter((p) => !(p in MATRIX))).toEqual([]);
+  });
+  it("names only procedures that exist", () => {
+    expect(Object.keys(MATRIX).filter((p) => !allProcedures.includes(p))).toEqual([]);
+  });
+});
+
+/** Rows that a refused call must not have touched. */
+const stateDigest = async (fx: Fixture) => {
+  const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv] = await Promise.all([
+    db.user.count(),
+    db.tenant.count(),
+    db.membership.count(),
+    db.invitation.count(),
+    db.session.count(),
+    db.devMail.count(),
+    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true } }),
+    db.membership.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
+    db.invitation.findUniqueOrThrow({ where: { id: fx.invitationId }, select: { acceptedAt: true, revokedAt: true } }),
+  ]);
+  return { users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv };
+};
+
+const cases = Object.keys(MATRIX)
+  .sort()
+  .flatMap((procedure) => CALLERS.map((caller) => ({ procedure, caller, expected: MATRIX[procedure]!.expect[caller] })));
+
+describe("authorisation matrix", () => {
+  it.each(cases)("$procedure as $caller → $expected", async ({ procedure, caller, expected }) => {
+    const fx = await makeFixture();
+    const entry = MATRIX[procedure]!;
+    const api = callerFor(fx.users[caller]);
+    const [router, name] = procedure.split(".") as [string, string];
+    const fn = (api as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[router]![name]!;
+
+    const before = await stateDigest(fx);
+    const result = await fn(entry.input(fx)).then(
+      (data) => ({ ok: true as const, data }),
+      (error: unknown) => ({ ok: false as const, error: error as { code?: string; message?: string } }),
+    );
+
+    if (expected === "ok") {
+      if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+      expect(result.data).not.toBeUndefined();
+    } else {
+      expect(result.ok, `expected ${expected}, but the call succeeded`).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe(expected);
+      // A refused call changes nothing.
+      expect(await stateDigest(fx)).toEqual(before);
+    }
+  });
+});
+
+describe("authorisation side effects", () => {
+  it("a refused platform-admin call is audited as DENIED on the platform chain", async () => {
+    const fx = await makeFixture();
+    await expect(callerFor(fx.owner).admin.users({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const ev = await db.auditEvent.findFirstOrThrow({ where: { chain: "platform", actorId: fx.owner.id, action: "admin.users" } });
+    expect(ev).toMatchObject({ result: "DENIED", actorType: "USER" });
+  });
+
+  it("an allowed platform-admin call is audited with its input", async () => {
+    const fx = await makeFixture();
+    const rows = await callerFor(fx.platformAdmin).admin.tenants({ query: fx.tenant.slug });
+    expect(rows.map((r) => r.id)).toEqual([fx.tenant.id]);
+    const ev = await db.auditEvent.findFirstOrThrow({ where: { chain: "platform", actorId: fx.platformAdmin.id, action: "admin.tenants" } });
+    expect(ev).toMatchObject({ result: "SUCCESS", actorType: "PLATFORM_ADMIN", metadata: { type: "query", input: { query: fx.tenant.slug } } });
+  });
+
+  it("tenant data never leaks across tenants: member.list returns only the caller's tenant", async () => {
+    const fx = await makeFixture();
+    const rows = await callerFor(fx.viewer).member.list({ tenantSlug: fx.tenant.slug });
+    const otherIds = new Set([fx.other.owner.id, fx.other.admin.id, fx.other.member.id, fx.other.viewer.id]);
+    expect(rows.length).toBe(6);
+    expect(rows.some((r) => otherIds.has(r.userId))).toBe(false);
+  });
+});
