@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import en from "./messages/en.json";
+import es from "./messages/es.json";
+
+const flatten = (obj: unknown, prefix = ""): Record<string, string> =>
+  Object.entries(obj as Record<string, unknown>).reduce<Record<string, string>>((acc, [k, v]) => {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === "object") Object.assign(acc, flatten(v, key));
+    else acc[key] = String(v);
+    return acc;
+  }, {});
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort();
+
+describe("messages", () => {
+  const enFlat = flatten(en);
+  const esFlat = flatten(es);
+
+  it("Spanish has exactly the English keys (the second locale is complete)", () => {
+    expect(Object.keys(esFlat).sort()).toEqual(Object.keys(enFlat).sort());
+  });
+
+  it("no message is empty, and translations keep the same placeholders", () => {
+    for (const [key, value] of Object.entries(enFlat)) {
+      expect(value.trim(), `en ${key}`).not.toBe("");
+      expect(esFlat[key]?.trim(), `es ${key}`).not.toBe("");
+      expect(placeholders(esFlat[key] ?? ""), `placeholders of ${key}`).toEqual(placeholders(value));
+    }
+  });
+
+  it("every error reason a service can return has a message", () => {
+    const reasons = ["generic", "notFound", "forbidden", "roleTooLow", "tenantSuspended", "lastOwner", "useLeave", "slugTaken", "emailTaken", "alreadyMember",
+      "invitationAccepted", "invitationExpired", "invitationRevoked", "invitationOtherEmail", "rateLimited", "invalidInput", "payloadTooLarge"];
+    for (const r of reasons) expect(enFlat[`errors.${r}`], `errors.${r}`).toBeTruthy();
+  });
+});
