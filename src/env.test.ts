@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 const load = (env: Record<string, string>) => {
   try {
     const out = execFileSync(process.execPath, ["-e", `import(${JSON.stringify(path.resolve("src/env.js"))}).then(() => console.log("ok"))`], {
-      env: { PATH: process.env.PATH ?? "", ...env },
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });

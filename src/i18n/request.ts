@@ -8,6 +8,9 @@ export default getRequestConfig(async ({ requestLocale }) => {
   return {
     locale,
     messages: (await import(`./messages/${locale}.json`)).default,
+    // One zone on server and client so rendered dates never mismatch on
+    // hydration; per-user time zones are a later setting.
+    timeZone: "UTC",
     // Dates and numbers render in the user's locale with one shared format set.
     formats: {
       dateTime: {

@@ -4,9 +4,13 @@ import { env } from "~/env";
 import { PrismaClient } from "./generated/client";
 import { pgConfigFromUrl } from "./pg-config";
 
+// During `next build` env validation is skipped and DATABASE_URL may be unset;
+// the adapter does not connect until the first query, so a placeholder is safe.
+const BUILD_PLACEHOLDER_URL = "postgres://build@127.0.0.1:5432/not-connected";
+
 const createClient = () =>
   new PrismaClient({
-    adapter: new PrismaPg(pgConfigFromUrl(env.DATABASE_URL, { max: 10 })),
+    adapter: new PrismaPg(pgConfigFromUrl(env.DATABASE_URL ?? BUILD_PLACEHOLDER_URL, { max: 10 })),
     log: env.NODE_ENV === "development" ? ["warn", "error"] : ["error"],
   });
 

@@ -6,7 +6,7 @@ import { env } from "~/env";
 // Structured JSON logs. Every line written inside a span carries its trace and
 // span ids so a log line can be joined to its trace in the APM.
 export const logger = pino({
-  level: env.LOG_LEVEL,
+  level: env.LOG_LEVEL ?? "info", // unset only during `next build`
   base: { service: process.env.OTEL_SERVICE_NAME ?? "ocsuite-web" },
   timestamp: pino.stdTimeFunctions.isoTime,
   mixin() {

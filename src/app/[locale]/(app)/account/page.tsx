@@ -1,0 +1,66 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { PageHeader } from "~/components/layout/page-frame";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { SignOutEverywhereButton } from "~/features/account/sign-out-everywhere-button";
+import { requireSession } from "~/features/auth/server";
+import { LocaleSwitcher } from "~/features/shell/locale-switcher";
+import { api } from "~/trpc/server";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string }> };
+
+export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "account" });
+  return { title: t("metaTitle") };
+};
+
+export default async function AccountPage({ params }: Props) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  await requireSession(locale, "/account");
+  const t = await getTranslations("account");
+  const me = await api.account.me();
+
+  return (
+    <div className="flex max-w-2xl flex-col gap-6">
+      <PageHeader title={t("title")} />
+      <Card>
+        <CardHeader>
+          <CardTitle id="profile-title">{t("profile")}</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <dl className="grid gap-3 sm:grid-cols-[8rem_1fr]">
+            <dt className="text-sm text-muted-fg">{t("email")}</dt>
+            <dd className="break-all font-medium">{me.email}</dd>
+            <dt className="text-sm text-muted-fg">{t("name")}</dt>
+            <dd className="font-medium">{me.name ?? t("noName")}</dd>
+          </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle id="language-title">{t("language")}</CardTitle>
+          <CardDescription>{t("languageHint")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <LocaleSwitcher persist label={t("languageLabel")} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle id="sessions-title">{t("sessions")}</CardTitle>
+          <CardDescription>{t("activeSessions", { count: me.activeSessions })}</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-3">
+          <p id="sign-out-everywhere-hint" className="text-sm text-muted-fg">
+            {t("signOutEverywhereHint")}
+          </p>
+          <SignOutEverywhereButton />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { setRequestLocale } from "next-intl/server";
+import type { ReactNode } from "react";
+import { AppShell } from "~/components/layout/app-shell";
+import { redirect } from "~/i18n/navigation";
+import { auth } from "~/server/auth";
+import { api } from "~/trpc/server";
+
+// Every signed-in page reads the session: never prerendered.
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  const session = await auth();
+  if (!session) return redirect({ href: "/sign-in", locale });
+  const tenants = await api.tenant.list().catch(() => []);
+  return (
+    <AppShell user={session.user} tenants={tenants.map((x) => ({ slug: x.slug, name: x.name }))}>
+      {children}
+    </AppShell>
+  );
+}

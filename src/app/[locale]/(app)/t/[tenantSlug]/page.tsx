@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { PageHeader } from "~/components/layout/page-frame";
+import { loadTenant } from "~/features/tenant/load-tenant";
+import { RoleBadge } from "~/features/tenant/role-badge";
+import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
+
+export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "tenant" });
+  return { title: t("metaTitle") };
+};
+
+export default async function TenantHomePage({ params }: Props) {
+  const { locale, tenantSlug } = await params;
+  setRequestLocale(locale);
+  const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}`);
+  if (loaded.suspended) return <SuspendedNotice />;
+  const { tenant } = loaded;
+  const t = await getTranslations("tenant");
+  const format = await getFormatter();
+
+  return (
+    <div className="flex flex-col gap-6">
+      <PageHeader title={tenant.name} />
+      <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <div className="rounded-lg border border-border bg-surface p-4">
+          <dt className="text-sm text-muted-fg">{t("yourRole")}</dt>
+          <dd className="mt-2">
+            <RoleBadge role={tenant.role} />
+          </dd>
+        </div>
+        <div className="rounded-lg border border-border bg-surface p-4">
+          <dt className="text-sm text-muted-fg">{t("memberCount")}</dt>
+          <dd className="mt-1 text-xl font-semibold">{t("memberCountValue", { count: tenant.memberCount })}</dd>
+        </div>
+        <div className="rounded-lg border border-border bg-surface p-4">
+          <dt className="text-sm text-muted-fg">{t("created")}</dt>
+          <dd className="mt-1 text-xl font-semibold">
+            <time dateTime={tenant.createdAt.toISOString()}>{format.dateTime(tenant.createdAt, "short")}</time>
+          </dd>
+        </div>
+        <div className="rounded-lg border border-border bg-surface p-4">
+          <dt className="text-sm text-muted-fg">{t("plan")}</dt>
+          <dd className="mt-1 text-xl font-semibold capitalize">{tenant.plan}</dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { PageHeader } from "~/components/layout/page-frame";
+import { Alert } from "~/components/ui/alert";
+import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
+import { RenameWorkspaceForm } from "~/features/settings/rename-workspace-form";
+import { loadTenant } from "~/features/tenant/load-tenant";
+import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+import { hasRole } from "~/lib/roles";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
+
+export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "settings" });
+  return { title: t("metaTitle") };
+};
+
+export default async function SettingsPage({ params }: Props) {
+  const { locale, tenantSlug } = await params;
+  setRequestLocale(locale);
+  const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/settings`);
+  if (loaded.suspended) return <SuspendedNotice />;
+  const { tenant } = loaded;
+  const t = await getTranslations("settings");
+  return (
+    <div className="flex max-w-2xl flex-col gap-6">
+      <PageHeader title={t("title")} lead={tenant.name} />
+      {hasRole(tenant.role, "ADMIN") ? (
+        <Card>
+          <CardHeader>
+            <CardTitle id="rename-title">{t("renameTitle")}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <RenameWorkspaceForm tenantSlug={tenantSlug} name={tenant.name} />
+          </CardContent>
+        </Card>
+      ) : (
+        <Alert variant="info">{t("adminsOnly")}</Alert>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// Browser-side calls to the Auth.js endpoints, done with fetch so the page can
+// show rate-limit and credential errors in place (no next-auth/react).
+
+export type AuthResult =
+  | { ok: true; url: string }
+  | { ok: false; kind: "invalid" }
+  | { ok: false; kind: "rateLimited"; retryAfterSeconds: number }
+  | { ok: false; kind: "error"; code?: string };
+
+export const getCsrfToken = async (): Promise<string> => {
+  const res = await fetch("/api/auth/csrf", { credentials: "same-origin", cache: "no-store" });
+  if (!res.ok) throw new Error(`csrf ${res.status}`);
+  const body = (await res.json()) as { csrfToken?: string };
+  if (!body.csrfToken) throw new Error("csrf missing");
+  return body.csrfToken;
+};
+
+const retryAfterOf = async (res: Response): Promise<number> => {
+  const body = (await res.json().catch(() => null)) as { retryAfterSeconds?: number } | null;
+  const fromBody = Number(body?.retryAfterSeconds);
+  if (Number.isFinite(fromBody) && fromBody > 0) return Math.ceil(fromBody);
+  const fromHeader = Number(res.headers.get("Retry-After"));
+  return Number.isFinite(fromHeader) && fromHeader > 0 ? Math.ceil(fromHeader) : 60;
+};
+
+const errorCodeOf = (url: string): string | null => {
+  try {
+    return new URL(url, window.location.origin).searchParams.get("error");
+  } catch {
+    return null;
+  }
+};
+
+const post = async (path: string, fields: Record<string, string>): Promise<AuthResult> => {
+  const csrfToken = await getCsrfToken();
+  const res = await fetch(path, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
+    body: new URLSearchParams({ ...fields, csrfToken }),
+  });
+  if (res.status === 429) return { ok: false, kind: "rateLimited", retryAfterSeconds: await retryAfterOf(res) };
+  const body = (await res.json().catch(() => null)) as { url?: string } | null;
+  const url = body?.url ?? "";
+  if (!res.ok || !url) return { ok: false, kind: "error" };
+  const code = errorCodeOf(url);
+  if (code === "CredentialsSignin") return { ok: false, kind: "invalid" };
+  if (code) return { ok: false, kind: "error", code };
+  return { ok: true, url };
+};
+
+/** Email + password. On success the session cookie is set; navigate with a full page load. */
+export const signInWithPassword = (input: { email: string; password: string; callbackUrl: string }) =>
+  post("/api/auth/callback/credentials", input);
+
+/** Magic link: asks the server to email a single-use sign-in link. */
+export const requestMagicLink = (input: { email: string; callbackUrl: string }) => post("/api/auth/signin/email", input);

@@ -1,0 +1,11 @@
+import "server-only";
+import type { Session } from "next-auth";
+import { redirect } from "~/i18n/navigation";
+import { auth } from "~/server/auth";
+
+/** The session, or a redirect to sign-in that comes back to `returnPath` (a path without the locale). */
+export const requireSession = async (locale: string, returnPath: string): Promise<Session> => {
+  const session = await auth();
+  if (!session) return redirect({ href: { pathname: "/sign-in", query: { callbackUrl: `/${locale}${returnPath}` } }, locale });
+  return session;
+};

@@ -1,0 +1,85 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+import { Alert } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Field, FieldHint } from "~/components/ui/field";
+import { Input } from "~/components/ui/input";
+import { Label } from "~/components/ui/label";
+import { useErrorMessage } from "~/features/errors/use-error-message";
+import { isLocale } from "~/lib/locales";
+import { useTRPC } from "~/trpc/react";
+import { signInWithPassword } from "./auth-client";
+
+export const PASSWORD_MIN_LENGTH = 10;
+
+export const SignUpForm = ({ callbackUrl }: { callbackUrl: string }) => {
+  const t = useTranslations("auth.signUp");
+  const tc = useTranslations("common");
+  const locale = useLocale();
+  const errorMessage = useErrorMessage();
+  const trpc = useTRPC();
+  const signUp = useMutation(trpc.account.signUp.mutationOptions());
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const email = String(data.get("email") ?? "");
+    const password = String(data.get("password") ?? "");
+    setPending(true);
+    setError(null);
+    try {
+      await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : "en" });
+    } catch (err) {
+      setError(errorMessage(err));
+      setPending(false);
+      return;
+    }
+    const result = await signInWithPassword({ email, password, callbackUrl }).catch(() => null);
+    if (result?.ok) {
+      window.location.assign(callbackUrl);
+      return;
+    }
+    setError(t("createdSignInFailed"));
+    setPending(false);
+  };
+
+  return (
+    <form className="flex flex-col gap-4" onSubmit={(e) => void onSubmit(e)}>
+      <Field>
+        <Label htmlFor="sign-up-name">{t("name")}</Label>
+        <Input id="sign-up-name" name="name" autoComplete="name" required maxLength={120} />
+      </Field>
+      <Field>
+        <Label htmlFor="sign-up-email">{t("email")}</Label>
+        <Input id="sign-up-email" name="email" type="email" autoComplete="email" required maxLength={320} />
+      </Field>
+      <Field>
+        <Label htmlFor="sign-up-password">{t("password")}</Label>
+        <Input
+          id="sign-up-password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={200}
+          aria-describedby="sign-up-password-hint"
+        />
+        <FieldHint id="sign-up-password-hint">{t("passwordRule", { min: PASSWORD_MIN_LENGTH })}</FieldHint>
+      </Field>
+      {error ? (
+        <Alert variant="danger" role="alert">
+          {error}
+        </Alert>
+      ) : null}
+      <Button type="submit" disabled={pending}>
+        {pending ? tc("working") : t("submit")}
+      </Button>
+    </form>
+  );
+};

@@ -1,0 +1,111 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { LogOut, UserMinus, XCircle } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { ConfirmDialog } from "~/components/confirm-dialog";
+import { Button } from "~/components/ui/button";
+import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useRouter } from "~/i18n/navigation";
+import { useTRPC } from "~/trpc/react";
+
+export const RemoveMemberButton = ({ tenantSlug, membershipId, email }: { tenantSlug: string; membershipId: string; email: string }) => {
+  const t = useTranslations("members");
+  const errorMessage = useErrorMessage();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const remove = useMutation(trpc.member.remove.mutationOptions());
+  return (
+    <ConfirmDialog
+      trigger={
+        <>
+          <UserMinus aria-hidden="true" />
+          {t("remove")}
+        </>
+      }
+      triggerLabel={t("removeLabel", { email })}
+      title={t("removeTitle", { email })}
+      description={t("removeBody")}
+      confirmLabel={t("removeConfirm")}
+      onConfirm={async () => {
+        try {
+          await remove.mutateAsync({ tenantSlug, membershipId });
+          router.refresh();
+          return null;
+        } catch (err) {
+          return errorMessage(err);
+        }
+      }}
+    />
+  );
+};
+
+export const LeaveWorkspaceButton = ({ tenantSlug }: { tenantSlug: string }) => {
+  const t = useTranslations("members");
+  const errorMessage = useErrorMessage();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const leave = useMutation(trpc.member.leave.mutationOptions());
+  return (
+    <ConfirmDialog
+      trigger={
+        <>
+          <LogOut aria-hidden="true" />
+          {t("leave")}
+        </>
+      }
+      triggerSize="md"
+      title={t("leaveTitle")}
+      description={t("leaveBody")}
+      confirmLabel={t("leaveConfirm")}
+      onConfirm={async () => {
+        try {
+          await leave.mutateAsync({ tenantSlug });
+          router.push("/workspaces");
+          router.refresh();
+          return null;
+        } catch (err) {
+          return errorMessage(err);
+        }
+      }}
+    />
+  );
+};
+
+export const RevokeInvitationButton = ({ tenantSlug, invitationId, who }: { tenantSlug: string; invitationId: string; who: string }) => {
+  const t = useTranslations("invitations");
+  const tc = useTranslations("common");
+  const errorMessage = useErrorMessage();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const [error, setError] = useState<string | null>(null);
+  const revoke = useMutation(
+    trpc.invitation.revoke.mutationOptions({
+      onSuccess: () => router.refresh(),
+      onError: (err) => setError(errorMessage(err)),
+    }),
+  );
+  return (
+    <div className="flex flex-col items-start gap-1">
+      <Button
+        variant="secondary"
+        size="sm"
+        aria-label={t("revokeLabel", { who })}
+        disabled={revoke.isPending}
+        onClick={() => {
+          setError(null);
+          revoke.mutate({ tenantSlug, invitationId });
+        }}
+      >
+        <XCircle aria-hidden="true" />
+        {revoke.isPending ? tc("working") : t("revoke")}
+      </Button>
+      {error ? (
+        <p role="alert" className="text-xs text-danger">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+};

@@ -1,0 +1,72 @@
+"use client";
+
+import { LogOut, Shield, User } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useRef } from "react";
+import { Button } from "~/components/ui/button";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from "~/components/ui/dropdown-menu";
+import { Link } from "~/i18n/navigation";
+import { SignOutForm } from "./sign-out-form";
+
+export const UserMenu = ({
+  email,
+  name,
+  isPlatformAdmin,
+  signOutCallbackUrl,
+}: {
+  email: string;
+  name: string | null;
+  isPlatformAdmin: boolean;
+  signOutCallbackUrl: string;
+}) => {
+  const t = useTranslations("shell");
+  const formRef = useRef<HTMLFormElement>(null);
+
+  return (
+    <>
+      <DropdownMenu>
+        <DropdownMenuTrigger asChild>
+          <Button variant="ghost" size="sm" aria-label={t("userMenu", { email })}>
+            <User aria-hidden="true" />
+            <span className="hidden max-w-48 truncate sm:inline">{email}</span>
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="end">
+          <DropdownMenuLabel>
+            {t("signedInAs")}
+            <span className="block truncate text-sm font-semibold text-fg">{name ?? email}</span>
+            {name ? <span className="block truncate text-xs text-muted-fg">{email}</span> : null}
+          </DropdownMenuLabel>
+          <DropdownMenuSeparator />
+          <DropdownMenuItem asChild>
+            <Link href="/account">
+              <User aria-hidden="true" />
+              {t("account")}
+            </Link>
+          </DropdownMenuItem>
+          {isPlatformAdmin ? (
+            <DropdownMenuItem asChild>
+              <Link href="/admin">
+                <Shield aria-hidden="true" />
+                {t("admin")}
+              </Link>
+            </DropdownMenuItem>
+          ) : null}
+          <DropdownMenuSeparator />
+          <DropdownMenuItem onSelect={() => formRef.current?.requestSubmit()}>
+            <LogOut aria-hidden="true" />
+            {t("signOut")}
+          </DropdownMenuItem>
+        </DropdownMenuContent>
+      </DropdownMenu>
+      <SignOutForm formRef={formRef} callbackUrl={signOutCallbackUrl} />
+    </>
+  );
+};

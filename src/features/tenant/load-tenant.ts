@@ -1,0 +1,26 @@
+import "server-only";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { requireSession } from "~/features/auth/server";
+import { reasonOf, trpcCodeOf } from "~/features/errors/server";
+import { redirect } from "~/i18n/navigation";
+import { api } from "~/trpc/server";
+
+export type LoadedTenant = Awaited<ReturnType<typeof api.tenant.get>>;
+
+/**
+ * The workspace for a /t/<slug> page, once per request.
+ * Unknown workspace or not a member → notFound(); suspended → { suspended: true }.
+ */
+export const loadTenant = cache(async (locale: string, tenantSlug: string, returnPath: string): Promise<{ suspended: true } | { suspended: false; tenant: LoadedTenant }> => {
+  await requireSession(locale, returnPath);
+  try {
+    return { suspended: false, tenant: await api.tenant.get({ tenantSlug }) };
+  } catch (err) {
+    const code = trpcCodeOf(err);
+    if (code === "FORBIDDEN" && reasonOf(err) === "tenantSuspended") return { suspended: true };
+    if (code === "NOT_FOUND" || code === "BAD_REQUEST" || code === "FORBIDDEN") notFound();
+    if (code === "UNAUTHORIZED") redirect({ href: { pathname: "/sign-in", query: { callbackUrl: `/${locale}${returnPath}` } }, locale });
+    throw err;
+  }
+});

@@ -1,0 +1,40 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { Link, usePathname } from "~/i18n/navigation";
+import { cn } from "~/lib/cn";
+
+/** Overview / Members / Settings tabs of a workspace, as a nav landmark with aria-current. */
+export const TenantNav = ({ tenantSlug }: { tenantSlug: string }) => {
+  const t = useTranslations("tenant");
+  const pathname = usePathname();
+  const base = `/t/${tenantSlug}`;
+  const items = [
+    { href: base, label: t("overview") },
+    { href: `${base}/members`, label: t("members") },
+    { href: `${base}/settings`, label: t("settings") },
+  ];
+  return (
+    <nav aria-label={t("nav")} className="mb-8 border-b border-border">
+      <ul className="-mb-px flex gap-1 overflow-x-auto">
+        {items.map((item) => {
+          const active = pathname === item.href;
+          return (
+            <li key={item.href}>
+              <Link
+                href={item.href}
+                aria-current={active ? "page" : undefined}
+                className={cn(
+                  "inline-flex h-10 items-center border-b-2 px-3 text-sm font-medium",
+                  active ? "border-accent text-accent" : "border-transparent text-muted-fg hover:border-border-strong hover:text-fg",
+                )}
+              >
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+};
