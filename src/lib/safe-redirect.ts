@@ -1,12 +1,19 @@
 import { LOCALES } from "./locales";
 
 /**
- * Turns an untrusted "next" value into a same-site path in `locale`.
- * Only relative paths are accepted (no scheme, no protocol-relative "//"),
- * and any locale prefix is replaced, so a user lands in their own language.
+ * Accepts only same-site relative paths (no open redirects): "/en/t/acme" is
+ * fine; "//evil.example", "/\evil.example", "https://…" and non-strings fall
+ * back.
+ */
+export const safeRelativePath = (value: unknown, fallback: string): string =>
+  typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : fallback;
+
+/**
+ * Turns an untrusted "next" value into a same-site path in `locale`, replacing
+ * any locale prefix, so a user lands in their own language.
  */
 export const localisedNextPath = (next: string | null | undefined, locale: string, fallback = "/workspaces"): string => {
-  let path = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : fallback;
+  let path = safeRelativePath(next, fallback);
   const first = path.split("/")[1] ?? "";
   if ((LOCALES as readonly string[]).includes(first)) path = path.slice(first.length + 1) || "/";
   return `/${locale}${path === "/" ? "" : path}`;

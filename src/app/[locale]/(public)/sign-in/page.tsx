@@ -3,7 +3,8 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardHeader } from "~/components/ui/card";
 import { env, oidcEnabled } from "~/env";
-import { afterSignInUrl, safeCallbackUrl } from "~/features/auth/callback-url";
+import { afterSignInUrl } from "~/features/auth/callback-url";
+import { safeRelativePath } from "~/lib/safe-redirect";
 import { MagicLinkForm } from "~/features/auth/magic-link-form";
 import { PasswordSignInForm } from "~/features/auth/password-sign-in-form";
 import { SsoButton } from "~/features/auth/sso-button";
@@ -25,7 +26,7 @@ export default async function SignInPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const t = await getTranslations("auth.signIn");
   const te = await getTranslations("auth.errors");
-  const callbackUrl = safeCallbackUrl(query.callbackUrl, `/${locale}/workspaces`);
+  const callbackUrl = safeRelativePath(query.callbackUrl, `/${locale}/workspaces`);
   const errorCode = typeof query.error === "string" ? query.error : null;
   const errorText = errorCode ? te(KNOWN_ERRORS.has(errorCode) ? (errorCode as "default") : "default") : null;
   // The auth endpoints come back through /after-sign-in (stored locale), then to callbackUrl.

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { Card, CardContent } from "~/components/ui/card";
-import { afterSignInUrl, safeCallbackUrl } from "~/features/auth/callback-url";
+import { afterSignInUrl } from "~/features/auth/callback-url";
+import { safeRelativePath } from "~/lib/safe-redirect";
 import { SignUpForm } from "~/features/auth/sign-up-form";
 import { Link } from "~/i18n/navigation";
 
@@ -18,7 +19,7 @@ export default async function SignUpPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const query = await searchParams;
   const t = await getTranslations("auth.signUp");
-  const callbackUrl = safeCallbackUrl(query.callbackUrl, `/${locale}/workspaces`);
+  const callbackUrl = safeRelativePath(query.callbackUrl, `/${locale}/workspaces`);
   return (
     <div className="mx-auto flex w-full max-w-md flex-col gap-6">
       <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
