@@ -151,7 +151,12 @@ export const authConfig = {
     },
   },
   logger: {
-    error: (error) => logger.warn({ err: { name: error.name, message: error.message } }, "auth error"),
+    error: (error) => {
+      // A wrong password is an expected outcome (audited and counted above), not an error.
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
+      const cause = (error as { cause?: { err?: Error } }).cause?.err ?? (error as { cause?: unknown }).cause;
+      logger.warn({ err: { type: (error as { type?: string }).type, cause: cause instanceof Error ? cause.message : String(cause ?? "") } }, "auth error");
+    },
     warn: (code) => logger.warn({ code }, "auth warning"),
     debug: () => undefined,
   },
