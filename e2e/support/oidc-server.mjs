@@ -24,6 +24,9 @@ export const startOidcServer = async ({ port, appUrl }) => {
       claims: async () => ({ sub: id, email: id.toLowerCase(), email_verified: true, name: `SSO ${id.split("@")[0]}` }),
     }),
     features: { devInteractions: { enabled: true } },
+    // Put the requested claims (email) in the ID token, as Okta, Entra ID,
+    // Google and Keycloak do; Auth.js builds the profile from the ID token.
+    conformIdTokenClaims: false,
     cookies: { keys: ["e2e-cookie-key-not-secret"] },
   });
   provider.proxy = true;
