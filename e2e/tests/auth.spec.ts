@@ -74,7 +74,8 @@ test("SSO: signs in through a real OpenID Connect provider", async ({ page }) =>
   await page.locator('input[name="password"]').fill("anything");
   await page.locator('button[type="submit"]').click();
   await page.locator('button[type="submit"]', { hasText: /continue/i }).click();
-  await expect(page).toHaveURL(/localhost:3100\/en\//);
+  // Back in the app, signed in as the provider's user (account created on first SSO sign-in).
+  await expect(page).toHaveURL(/localhost:3100\/en\/workspaces/);
   await page.goto("/en/account");
-  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.locator("#main-content").getByText(email)).toBeVisible();
 });
