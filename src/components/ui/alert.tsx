@@ -19,3 +19,11 @@ export type AlertProps = ComponentProps<"div"> & VariantProps<typeof alertVarian
 /** A message block. Pass role="alert" for errors that must be announced, role="status" for polite updates. */
 export const Alert = ({ className, variant, ...props }: AlertProps) => <div className={cn(alertVariants({ variant }), className)} {...props} />;
 export const AlertTitle = ({ className, ...props }: ComponentProps<"p">) => <p className={cn("font-semibold", className)} {...props} />;
+
+/** A form's error message, announced to screen readers; renders nothing without a message. */
+export const FormError = ({ message, id, className }: { message: string | null | undefined; id?: string; className?: string }) =>
+  message ? (
+    <Alert id={id} variant="danger" role="alert" className={className}>
+      {message}
+    </Alert>
+  ) : null;

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { LogOut } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { Alert } from "~/components/ui/alert";
+import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { useErrorMessage } from "~/features/errors/use-error-message";
 import { useTRPC } from "~/trpc/react";
@@ -27,11 +27,7 @@ export const SignOutEverywhereButton = () => {
   const pending = signOut.isPending || signOut.isSuccess;
   return (
     <div className="flex flex-col gap-3">
-      {error ? (
-        <Alert variant="danger" role="alert">
-          {error}
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <Button
         variant="danger"
         className="self-start"

@@ -1,43 +1,30 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState, type FormEvent } from "react";
-import { Alert } from "~/components/ui/alert";
+import type { FormEvent } from "react";
+import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { signInWithPassword } from "./auth-client";
-import { useAuthErrorMessage } from "./use-auth-error";
+import { useAuthSubmit } from "./use-auth-submit";
 
 export const PasswordSignInForm = ({ callbackUrl }: { callbackUrl: string }) => {
   const t = useTranslations("auth.signIn");
   const tc = useTranslations("common");
-  const te = useTranslations("auth.errors");
-  const authError = useAuthErrorMessage();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, submit } = useAuthSubmit({ credentials: true });
 
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    setPending(true);
-    setError(null);
-    try {
-      const result = await signInWithPassword({ email: String(data.get("email") ?? ""), password: String(data.get("password") ?? ""), callbackUrl });
-      if (result.ok) {
-        window.location.assign(callbackUrl);
-        return;
-      }
-      setError(authError(result, { credentials: true }));
-    } catch {
-      setError(te("network"));
-    }
-    setPending(false);
+    const input = { email: String(data.get("email") ?? ""), password: String(data.get("password") ?? ""), callbackUrl };
+    // A full page load: the new session cookie must reach every server component.
+    void submit(() => signInWithPassword(input), () => window.location.assign(callbackUrl));
   };
 
   return (
-    <form className="flex flex-col gap-4" onSubmit={(e) => void onSubmit(e)} aria-describedby={error ? "sign-in-error" : undefined}>
+    <form className="flex flex-col gap-4" onSubmit={onSubmit} aria-describedby={error ? "sign-in-error" : undefined}>
       <Field>
         <Label htmlFor="sign-in-email">{t("email")}</Label>
         <Input id="sign-in-email" name="email" type="email" autoComplete="email" required maxLength={320} />
@@ -46,11 +33,7 @@ export const PasswordSignInForm = ({ callbackUrl }: { callbackUrl: string }) => 
         <Label htmlFor="sign-in-password">{t("password")}</Label>
         <Input id="sign-in-password" name="password" type="password" autoComplete="current-password" required maxLength={200} />
       </Field>
-      {error ? (
-        <Alert id="sign-in-error" variant="danger" role="alert">
-          {error}
-        </Alert>
-      ) : null}
+      <FormError id="sign-in-error" message={error} />
       <Button type="submit" disabled={pending}>
         {pending ? tc("working") : t("submit")}
       </Button>

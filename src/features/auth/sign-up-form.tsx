@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { Alert } from "~/components/ui/alert";
+import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
@@ -72,11 +72,7 @@ export const SignUpForm = ({ callbackUrl }: { callbackUrl: string }) => {
         />
         <FieldHint id="sign-up-password-hint">{t("passwordRule", { min: PASSWORD_MIN_LENGTH })}</FieldHint>
       </Field>
-      {error ? (
-        <Alert variant="danger" role="alert">
-          {error}
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <Button type="submit" disabled={pending}>
         {pending ? tc("working") : t("submit")}
       </Button>

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { Check } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Alert } from "~/components/ui/alert";
+import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { useErrorMessage } from "~/features/errors/use-error-message";
 import { useRouter } from "~/i18n/navigation";
@@ -29,11 +29,7 @@ export const AcceptInvitationButton = ({ token }: { token: string }) => {
   const pending = accept.isPending || accept.isSuccess;
   return (
     <div className="flex flex-col gap-3">
-      {error ? (
-        <Alert variant="danger" role="alert">
-          {error}
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <Button
         size="lg"
         className="self-start"

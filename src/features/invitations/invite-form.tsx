@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { Check, Copy, Send } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { Alert } from "~/components/ui/alert";
+import { Alert, FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
@@ -76,11 +76,7 @@ export const InviteForm = ({ tenantSlug, canInviteOwner }: { tenantSlug: string;
           {create.isPending ? tc("working") : t("submit")}
         </Button>
       </form>
-      {error ? (
-        <Alert variant="danger" role="alert">
-          {error}
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       {create.data ? (
         <Alert variant="success" role="status" className="flex flex-col gap-3">
           <p>{t("created", { date: format.dateTime(create.data.expiresAt, "short") })}</p>

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { Alert } from "~/components/ui/alert";
+import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
@@ -39,11 +39,7 @@ export const RenameWorkspaceForm = ({ tenantSlug, name }: { tenantSlug: string; 
         <Label htmlFor="workspace-rename">{t("nameLabel")}</Label>
         <Input id="workspace-rename" name="name" defaultValue={name} required minLength={2} maxLength={80} />
       </Field>
-      {error ? (
-        <Alert variant="danger" role="alert">
-          {error}
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <p role="status" className={rename.isSuccess ? "text-sm text-success" : "sr-only"}>
         {rename.isSuccess ? t("saved") : ""}
       </p>
