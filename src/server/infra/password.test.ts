@@ -43,7 +43,7 @@ describe("password hashing (scrypt)", () => {
     expect(scheme).toBe("scrypt");
     expect(Number(n)).toBe(2 ** 15);
     expect(Number(r)).toBe(8);
-    expect(Number(p)).toBe(1);
+    expect(Number(p)).toBe(3);
     expect(Buffer.from(salt!, "base64")).toHaveLength(16);
     expect(Buffer.from(key!, "base64")).toHaveLength(32);
     expect(hash).not.toContain("parameters-visible");
