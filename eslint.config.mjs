@@ -25,6 +25,9 @@ export default defineConfig([
   restrict(["src/server/services/**"], [
     { group: ["@trpc/*", "next/*", "next", "~/server/api/*", "~/server/api/**", "~/server/auth", "~/server/auth/*"], message: "Services are transport-free: no tRPC, Next.js or auth imports." },
   ]),
+  restrict(["inngest/**"], [
+    { group: ["~/server/api/*", "~/server/api/**", "~/trpc/*", "~/components/*", "~/features/*", "~/app/*"], message: "Inngest functions call services only." },
+  ]),
   restrict(["src/server/db/**", "src/server/infra/**", "src/server/events/**"], [
     { group: ["~/server/services/*", "~/server/services/**", "~/server/api/*", "~/server/api/**"], message: "db/infra/events are leaves." },
   ]),

@@ -10,8 +10,9 @@
 // Options: --port N (or PORT), --dev (next dev instead of a build), --no-seed.
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import pg from "pg";
 import path from "node:path";
 import { buildIsCurrent } from "./lib/build-stamp.mjs";
 import { bin, ROOT, run, runPrisma } from "./lib/prisma.mjs";
@@ -55,7 +56,24 @@ const freePort = (preferred) =>
 let pglite;
 let pgServer;
 const embedded = !process.env.DATABASE_URL;
+const lockFile = path.join(dataDir, "pg.lock");
 if (embedded) {
+  // One process per data folder: two PGlite instances on the same files would corrupt them.
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, "utf8"));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      /* stale lock: the process is gone */
+    }
+    if (alive) {
+      console.error(`[ocsuite] another npm start (pid ${pid}) is using ${dataDir}; stop it first, or set OCSUITE_DATA_DIR to another folder`);
+      process.exit(1);
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const pgDir = path.join(dataDir, "pg");
@@ -96,7 +114,10 @@ async function shutdown(code = 0) {
     });
   }
   if (pgServer) await pgServer.stop().catch(() => undefined);
-  if (pglite) await pglite.close().catch(() => undefined);
+  if (pglite) {
+    await pglite.close().catch(() => undefined);
+    rmSync(lockFile, { force: true });
+  }
   process.exit(code);
 }
 process.on("SIGINT", () => (log("stopping…"), shutdown(0)));
@@ -105,8 +126,10 @@ process.on("SIGTERM", () => shutdown(0));
 try {
   // --- 3. Schema and demo data -----------------------------------------------
   if (!existsSync(path.join(ROOT, "src/server/db/generated/client.ts"))) await run(process.execPath, ["scripts/prisma-generate.mjs"]);
-  await runPrisma(["migrate", "deploy"]);
-  log(`database migrated (${elapsed()})`);
+  if (await migrationsPending()) {
+    await runPrisma(["migrate", "deploy"]);
+    log(`database migrated (${elapsed()})`);
+  } else log(`database schema up to date (${elapsed()})`);
   if (!flag("no-seed")) await run(bin("tsx"), ["prisma/seed.ts"]);
 
   // --- 4. Build when the sources changed since the last build -----------------
@@ -131,6 +154,25 @@ try {
 } catch (err) {
   console.error(`[ocsuite] start failed: ${err.message}`);
   await shutdown(1);
+}
+
+/**
+ * True unless every migration folder is recorded as applied. Checking this
+ * directly takes milliseconds; the Prisma CLI's no-op deploy takes ~10 s.
+ */
+async function migrationsPending() {
+  const wanted = readdirSync(path.join(ROOT, "prisma/migrations"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  try {
+    await client.connect();
+    const { rows } = await client.query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return wanted.some((m) => !applied.has(m));
+  } catch {
+    return true; // no migrations table yet, or anything unexpected: let Prisma decide
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function waitForHealth(url) {
