@@ -14,6 +14,7 @@ import { metrics } from "~/server/infra/metrics";
 import { burnPasswordCheck, verifyPassword } from "~/server/infra/password";
 import { resetRateLimit } from "~/server/infra/rate-limit";
 import { recordAudit } from "~/server/services/audit/audit";
+import { currentAuthRequestMeta } from "./request-context";
 import { requestMetaFrom } from "./request-meta";
 
 declare module "next-auth" {
@@ -140,13 +141,28 @@ export const authConfig = {
     signIn: async ({ user, account }) => {
       const method = account?.provider === "credentials" ? "password" : account?.provider === "email" ? "magic_link" : (account?.provider ?? "unknown");
       metrics.signIns.inc({ method, result: "success" });
-      await recordAudit({ actorId: user.id ?? null, actorType: "USER", action: "auth.sign_in", targetType: "user", targetId: user.id ?? null, metadata: { method } });
+      await recordAudit({
+        actorId: user.id ?? null,
+        actorType: "USER",
+        action: "auth.sign_in",
+        targetType: "user",
+        targetId: user.id ?? null,
+        metadata: { method },
+        meta: currentAuthRequestMeta(),
+      });
     },
     signOut: async (message) => {
       const token = "token" in message ? message.token : null;
       if (typeof token?.sid === "string") {
         await db.session.deleteMany({ where: { sessionToken: token.sid } });
-        await recordAudit({ actorId: token.sub ?? null, actorType: "USER", action: "auth.signed_out", targetType: "user", targetId: token.sub ?? null });
+        await recordAudit({
+          actorId: token.sub ?? null,
+          actorType: "USER",
+          action: "auth.signed_out",
+          targetType: "user",
+          targetId: token.sub ?? null,
+          meta: currentAuthRequestMeta(),
+        });
       }
     },
   },

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { env } from "~/env";
 import { handlers } from "~/server/auth";
+import { withAuthRequestMeta } from "~/server/auth/request-context";
 import { requestMetaFrom } from "~/server/auth/request-meta";
 import { jsonError } from "~/server/infra/body-limit";
 import { hitRateLimit } from "~/server/infra/rate-limit";
@@ -11,11 +12,13 @@ import { recordAudit } from "~/server/services/audit/audit";
 // next-auth runs. The per-account counter is cleared on a successful sign-in.
 const LIMITED = new Set(["/api/auth/callback/credentials", "/api/auth/signin/email"]);
 
-export const GET = handlers.GET;
+// Handlers run with the caller's IP and user agent in scope, for the audit
+// events Auth.js raises (sign-in by magic link or SSO arrives as a GET).
+export const GET = (req: NextRequest) => withAuthRequestMeta(requestMetaFrom(req.headers), () => handlers.GET(req));
 
 export const POST = async (req: NextRequest) => {
   const path = req.nextUrl.pathname;
-  if (!LIMITED.has(path)) return handlers.POST(req);
+  if (!LIMITED.has(path)) return withAuthRequestMeta(requestMetaFrom(req.headers), () => handlers.POST(req));
 
   const form = await req.clone().formData().catch(() => null);
   const email = String(form?.get("email") ?? "").trim().toLowerCase().slice(0, 320);
@@ -34,5 +37,5 @@ export const POST = async (req: NextRequest) => {
       { "Retry-After": String(refused.retryAfterSeconds) },
     );
   }
-  return handlers.POST(req);
+  return withAuthRequestMeta(meta, () => handlers.POST(req));
 };
