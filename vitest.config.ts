@@ -14,7 +14,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["src/**/*.test.ts", "tests/**/*.test.ts", "packages/**/*.test.ts", "inngest/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "tests/**/*.test.ts", "packages/**/*.test.ts", "inngest/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**", "perf/**", ".next/**"],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/setup-env.ts"],

@@ -5,7 +5,7 @@
  *   to that server, CREATE DATABASE ocsuite_test_<random>, migrate it, DROP it at
  *   the end.
  * - otherwise: embedded Postgres (PGlite in memory, served over TCP by
- *   pglite-socket on a free port), migrated the same way, stopped at the end.
+ *   our PGlite TCP server, scripts/lib/pglite-server.mjs, on a free port), migrated the same way, stopped at the end.
  *
  * Migrations run through the real CLI (`prisma migrate deploy`), exactly as in
  * production. The resulting URL reaches the workers both through process.env
@@ -97,11 +97,10 @@ export default async function setup(project: TestProject) {
     };
   } else {
     const { PGlite } = await import("@electric-sql/pglite");
-    const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+    const { startPgliteServer } = await import("../../scripts/lib/pglite-server.mjs");
     const db = await PGlite.create();
     const port = await freePort();
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 50 });
-    await server.start();
+    const server = await startPgliteServer({ db, host: "127.0.0.1", port, maxConnections: 50 });
     databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
     teardown = async () => {
       await server.stop();
