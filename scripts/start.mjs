@@ -75,13 +75,13 @@ if (embedded) {
   }
   writeFileSync(lockFile, String(process.pid));
   const { PGlite } = await import("@electric-sql/pglite");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const { startPgliteServer } = await import("./lib/pglite-server.mjs");
   const pgDir = path.join(dataDir, "pg");
   log(`starting embedded Postgres (PGlite) with data in ${path.relative(ROOT, pgDir) || pgDir}`);
   pglite = await PGlite.create({ dataDir: pgDir });
   const pgPort = await freePort(Number(process.env.OCSUITE_PG_PORT ?? 54320));
-  pgServer = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: pgPort, maxConnections: 100 });
-  await pgServer.start();
+  // Our own TCP server: pglite-socket interleaves concurrent connections' queries (ADR 0008).
+  pgServer = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: pgPort, maxConnections: 100 });
   process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
 }
 

@@ -6,12 +6,39 @@
  * test; removing one fails "names only existing procedures". Each (procedure,
  * caller) pair is its own named test.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { functions } from "../inngest/functions";
+import { startApp, startExecutor } from "../inngest/local/testing/harness";
 import { addMember, createTenantWithMembers, createUser, tenantCtxOf, uid, type FactoryUser, type TenantFixture } from "../prisma/factories";
 import { appRouter } from "~/server/api/root";
 import { db } from "~/server/db/client";
+import { inngest } from "~/server/events/client";
 import { createInvitation } from "~/server/services/tenancy/invitations";
 import { callerFor } from "./support/trpc";
+
+/**
+ * Procedures that send events (admin.replayDeadLetter, admin.runDiagnostic)
+ * send them for real: the app's Inngest client points at a local executor
+ * (inngest/local) started here, which runs the app's real functions served
+ * over HTTP. (That sending fails cleanly without an engine is tested in
+ * tests/dead-letter-admin.test.ts.)
+ */
+let engine: { close: () => Promise<void> } | undefined;
+beforeAll(async () => {
+  const app = await startApp(inngest, functions);
+  const exec = await startExecutor({ db });
+  await exec.executor.sync(app.url);
+  inngest.setEnvVars({ INNGEST_DEV: exec.url });
+  engine = {
+    close: async () => {
+      await exec.close();
+      await app.close();
+    },
+  };
+});
+afterAll(async () => {
+  await engine?.close();
+});
 
 const CALLERS = ["anonymous", "viewer", "member", "admin", "owner", "otherTenantMember", "platformAdmin"] as const;
 type CallerKind = (typeof CALLERS)[number];
@@ -32,6 +59,23 @@ const makeFixture = async () => {
   const targetMembership = await addMember(t.tenant.id, target.id, "MEMBER");
   const invitation = await createInvitation(tenantCtxOf(t.tenant, t.owner, "OWNER"), { role: "MEMBER", appUrl: "http://localhost:3000" });
   const token = invitation.link.split("/invite/")[1]!;
+  // A dead letter of the tenant (admin.deadLetter / replay / discard act on it) and a failing diagnostic.
+  const pingId = `matrix-${uid()}`;
+  const deadLetter = await db.inngestDeadLetter.create({
+    data: {
+      functionId: "ocsuite-system-heartbeat",
+      runId: `matrix-run-${uid()}`,
+      eventId: `matrix-evt-${uid()}`,
+      eventName: "system/ping.requested",
+      event: { name: "system/ping.requested", data: { pingId, tenantId: t.tenant.id }, ts: Date.now() },
+      tenantId: t.tenant.id,
+      errorName: "Error",
+      errorMessage: "boom",
+      error: { name: "Error", message: "boom" },
+      attempts: 3,
+    },
+  });
+  const diagnostic = await db.jobHeartbeat.create({ data: { pingId: `diag-matrix-${uid()}`, failUntilFixed: true } });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
     viewer: t.viewer,
@@ -41,7 +85,17 @@ const makeFixture = async () => {
     otherTenantMember: other.owner,
     platformAdmin,
   };
-  return { ...t, other, platformAdmin, targetMembershipId: targetMembership.id, invitationId: invitation.id, token, users };
+  return {
+    ...t,
+    other,
+    platformAdmin,
+    targetMembershipId: targetMembership.id,
+    invitationId: invitation.id,
+    token,
+    deadLetterId: deadLetter.id,
+    diagnosticPingId: diagnostic.pingId,
+    users,
+  };
 };
 type Fixture = Awaited<ReturnType<typeof makeFixture>>;
 
@@ -100,6 +154,14 @@ const MATRIX: Record<string, Entry> = {
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
+  "admin.deadLetters": { input: (fx) => ({ tenantId: fx.tenant.id, status: "open" }), expect: platformOnly },
+  "admin.deadLetter": { input: (fx) => ({ id: fx.deadLetterId }), expect: platformOnly },
+  // "ok" really sends jobs/dead-letter.replayed to the executor started above.
+  "admin.replayDeadLetter": { input: (fx) => ({ id: fx.deadLetterId }), expect: platformOnly },
+  "admin.discardDeadLetter": { input: (fx) => ({ id: fx.deadLetterId, reason: "obsolete event" }), expect: platformOnly },
+  "admin.diagnostics": { input: () => ({}), expect: platformOnly },
+  "admin.runDiagnostic": { input: () => ({ fail: false }), expect: platformOnly },
+  "admin.fixDiagnostic": { input: (fx) => ({ pingId: fx.diagnosticPingId }), expect: platformOnly },
 };
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
@@ -119,7 +181,7 @@ describe("authorisation matrix: coverage", () => {
 
 /** Rows that a refused call must not have touched. */
 const stateDigest = async (fx: Fixture) => {
-  const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv] = await Promise.all([
+  const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents] = await Promise.all([
     db.user.count(),
     db.tenant.count(),
     db.membership.count(),
@@ -129,8 +191,12 @@ const stateDigest = async (fx: Fixture) => {
     db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true } }),
     db.membership.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
     db.invitation.findUniqueOrThrow({ where: { id: fx.invitationId }, select: { acceptedAt: true, revokedAt: true } }),
+    db.inngestDeadLetter.findUniqueOrThrow({ where: { id: fx.deadLetterId }, select: { replayedAt: true, discardedAt: true } }),
+    db.jobHeartbeat.findUniqueOrThrow({ where: { pingId: fx.diagnosticPingId }, select: { failUntilFixed: true } }),
+    db.inngestEvent.count({ where: { payload: { path: ["data", "deadLetterId"], equals: fx.deadLetterId } } }),
+    db.inngestEvent.count({ where: { name: "system/ping.requested", payload: { path: ["data", "pingId"], string_starts_with: "diag-" } } }),
   ]);
-  return { users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv };
+  return { users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents };
 };
 
 const cases = Object.keys(MATRIX)

@@ -30,7 +30,8 @@ describe("messages", () => {
 
   it("every error reason a service can return has a message", () => {
     const reasons = ["generic", "notFound", "forbidden", "roleTooLow", "tenantSuspended", "lastOwner", "useLeave", "slugTaken", "emailTaken", "alreadyMember",
-      "invitationAccepted", "invitationExpired", "invitationRevoked", "invitationOtherEmail", "rateLimited", "invalidInput", "payloadTooLarge"];
+      "invitationAccepted", "invitationExpired", "invitationRevoked", "invitationOtherEmail", "rateLimited", "invalidInput", "payloadTooLarge",
+      "jobsUnavailable", "deadLetterNotFound", "deadLetterAlreadyReplayed", "deadLetterDiscarded"];
     for (const r of reasons) expect(enFlat[`errors.${r}`], `errors.${r}`).toBeTruthy();
   });
 });

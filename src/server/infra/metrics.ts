@@ -45,6 +45,47 @@ const createMetrics = () => {
       labelNames: ["limit"] as const,
       registers: [registry],
     }),
+    // Background jobs (Inngest functions), fed by src/server/events/telemetry.ts in
+    // the process that serves the functions (web or worker). tenant is "" when the
+    // event carries no data.tenantId.
+    jobQueueWait: new client.Histogram({
+      name: "ocsuite_job_queue_wait_seconds",
+      help: "Time from an event's timestamp to the first execution of the run it started.",
+      labelNames: ["function", "tenant"] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    jobDuration: new client.Histogram({
+      name: "ocsuite_job_duration_seconds",
+      help: "Execution time of one job request (a step or a discovery), by outcome (completed | step | failed | error).",
+      labelNames: ["function", "status"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    jobRuns: new client.Counter({
+      name: "ocsuite_job_runs_total",
+      help: "Finished job runs by status (completed | failed).",
+      labelNames: ["function", "status"] as const,
+      registers: [registry],
+    }),
+    jobFailures: new client.Counter({
+      name: "ocsuite_job_failures_total",
+      help: "Job run and step errors by error class and whether the attempt was final.",
+      labelNames: ["function", "error_type", "final"] as const,
+      registers: [registry],
+    }),
+    jobRetries: new client.Counter({
+      name: "ocsuite_job_retries_total",
+      help: "Job requests that are retries (attempt > 0).",
+      labelNames: ["function"] as const,
+      registers: [registry],
+    }),
+    deadLetters: new client.Counter({
+      name: "ocsuite_dead_letters_total",
+      help: "Job runs that failed for good (retries exhausted or not retriable) and were dead-lettered.",
+      labelNames: ["function"] as const,
+      registers: [registry],
+    }),
   };
 };
 

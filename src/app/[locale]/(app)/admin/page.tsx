@@ -1,4 +1,4 @@
-import { ShieldAlert } from "lucide-react";
+import { ArrowRight, ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
@@ -7,6 +7,7 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { SearchForm } from "~/features/admin/search-form";
 import { requireSession } from "~/features/auth/server";
 import { trpcCodeOf } from "~/features/errors/server";
+import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -57,7 +58,15 @@ export default async function AdminPage({ params, searchParams }: Props) {
 
   return (
     <div className="flex flex-col gap-12">
-      <PageHeader title={t("title")} />
+      <PageHeader
+        title={t("title")}
+        actions={
+          <Link href="/admin/jobs" className="inline-flex items-center gap-1 text-sm font-medium text-accent underline hover:text-accent-hover">
+            {t("jobsLink")}
+            <ArrowRight aria-hidden="true" className="size-4" />
+          </Link>
+        }
+      />
 
       <section className="flex flex-col gap-4">
         <h2 id="admin-tenants-title" className="text-xl font-semibold">

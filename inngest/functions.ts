@@ -1,0 +1,5 @@
+/** Every Inngest function the app serves (web at /api/inngest, and the worker fleet). */
+import { replayDeadLetter } from "./jobs/replay-dead-letter";
+import { heartbeat } from "./system/heartbeat";
+
+export const functions = [heartbeat, replayDeadLetter];

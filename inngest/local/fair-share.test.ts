@@ -1,0 +1,61 @@
+/**
+ * Fair share between tenants: a tenant-scoped function (concurrency limit 1
+ * per event.data.tenantId, one ~50 ms step) gets a burst of 30 events for
+ * tenant A, then 3 for tenant B. B's runs must not wait for A's burst to
+ * drain: they all finish before A's 10th run does (with strict FIFO they
+ * would finish after A's 30th).
+ */
+import { Inngest } from "inngest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { db } from "~/server/db/client";
+import { runOf, startApp, startExecutor } from "./testing/harness";
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+const options = { id: "fair", isDev: true, logger: quiet } as { id: string; isDev: boolean; logger: typeof quiet; baseUrl?: string };
+const client = new Inngest(options);
+
+const work = client.createFunction(
+  { id: "tenant-work", concurrency: [{ key: "event.data.tenantId", limit: 1 }], triggers: [{ event: "t/tenant-work" }] },
+  async ({ event, step }) => {
+    await step.run("work", async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      return event.data.n as number;
+    });
+    return { tenantId: event.data.tenantId as string, n: event.data.n as number };
+  },
+);
+
+let app: Awaited<ReturnType<typeof startApp>>;
+let exec: Awaited<ReturnType<typeof startExecutor>>;
+beforeAll(async () => {
+  app = await startApp(client, [work]);
+  exec = await startExecutor({ db, appUrls: [app.url] });
+  options.baseUrl = exec.url;
+});
+afterAll(async () => {
+  await exec?.close();
+  await app?.close();
+});
+
+it("interleaves two tenants: B's runs do not wait for A's burst to drain", async () => {
+  const tag = `${Date.now()}`;
+  const a = await client.send(Array.from({ length: 30 }, (_, n) => ({ name: "t/tenant-work", data: { tenantId: `A-${tag}`, n } })));
+  const b = await client.send(Array.from({ length: 3 }, (_, n) => ({ name: "t/tenant-work", data: { tenantId: `B-${tag}`, n } })));
+
+  const finished = async (ids: string[]) => {
+    const out = [];
+    for (const id of ids) out.push(await exec.executor.waitForRun((await runOf(db, id, "fair-tenant-work")).id, undefined, 60_000));
+    return out;
+  };
+  const runsA = await finished(a.ids);
+  const runsB = await finished(b.ids);
+  expect([...runsA, ...runsB].every((r) => r.status === "COMPLETED")).toBe(true);
+
+  // B must be done before A is a third of the way through its burst.
+  const endA = runsA.map((r) => r.finishedAt!.getTime());
+  const endB = runsB.map((r) => r.finishedAt!.getTime());
+  const tenthA = [...endA].sort((x, y) => x - y)[9]!;
+  expect(Math.max(...endB), `B finished at +${Math.max(...endB) - Math.min(...endA)} ms, A's 10th at +${tenthA - Math.min(...endA)} ms`).toBeLessThan(tenthA);
+  // …and B was not simply served first either: A kept running while B ran.
+  expect(Math.min(...endA)).toBeLessThan(Math.max(...endB));
+}, 90_000);

@@ -1,0 +1,22 @@
+/**
+ * The typed event catalog: every event the app sends or triggers on. Events
+ * carry ids only — never secrets or PII; functions load data inside steps.
+ * Names are `<domain>/<entity>.<past-tense>`. Each is an SDK v4 `eventType`
+ * with a zod schema, validated when sent and usable as a trigger.
+ */
+import { eventType } from "inngest";
+import { z } from "zod";
+
+const id = z.string().min(1).max(200);
+
+/** Demo / liveness: asks the background engine to record a heartbeat. */
+export const systemPingRequested = eventType("system/ping.requested", {
+  schema: z.object({ pingId: id, tenantId: id.optional() }),
+});
+
+/** An operator asked to replay a dead-lettered run's original event. */
+export const deadLetterReplayed = eventType("jobs/dead-letter.replayed", {
+  schema: z.object({ deadLetterId: id, requestedBy: id.optional() }),
+});
+
+export const eventCatalog = [systemPingRequested, deadLetterReplayed] as const;
