@@ -32,6 +32,7 @@ const log = (msg) => console.log(`[ocsuite] ${msg}`);
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
 
 let server; // the Next.js child process
+let executor; // the local Inngest executor child process, when used
 let stopping = false;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 mkdirSync(dataDir, { recursive: true });
@@ -95,6 +96,12 @@ if (!process.env.AUTH_SECRET) {
 if (!process.env.SMTP_URL && process.env.DEV_MAILBOX === undefined) process.env.DEV_MAILBOX = "1";
 process.env.APP_URL ??= `http://localhost:${port}`;
 
+// Background jobs: with no Inngest server configured, run the local executor
+// (inngest/local, ADR 0007) and point the app's Inngest client at it.
+const useLocalExecutor = !process.env.INNGEST_SIGNING_KEY && !process.env.INNGEST_DEV && !process.env.INNGEST_BASE_URL && process.env.OCSUITE_LOCAL_EXECUTOR !== "0";
+const executorPort = useLocalExecutor ? await freePort(Number(process.env.INNGEST_LOCAL_PORT ?? 8288)) : 0;
+if (useLocalExecutor) process.env.INNGEST_DEV = `http://127.0.0.1:${executorPort}`;
+
 // Fail fast, naming the variable, before anything else runs.
 try {
   await import("../src/env.js");
@@ -106,6 +113,7 @@ try {
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
+  await stopChild(executor, 5_000);
   if (server && server.exitCode === null) {
     server.kill("SIGTERM");
     await new Promise((r) => {
@@ -150,10 +158,54 @@ try {
     }
   });
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+  if (useLocalExecutor) await startExecutor();
   printBanner();
 } catch (err) {
   console.error(`[ocsuite] start failed: ${err.message}`);
   await shutdown(1);
+}
+
+async function stopChild(child, graceMs) {
+  if (!child || child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => {
+    const timer = setTimeout(() => (child.kill("SIGKILL"), r()), graceMs);
+    child.once("exit", () => (clearTimeout(timer), r()));
+  });
+}
+
+/** Starts the local executor and waits until it has synced the app's functions. */
+async function startExecutor() {
+  executor = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "inngest/local/main.ts"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      INNGEST_APP_URL: `http://127.0.0.1:${port}/api/inngest`,
+      INNGEST_LOCAL_PORT: String(executorPort),
+      // Seconds rather than Inngest's minutes between retries: a local run fails fast.
+      INNGEST_LOCAL_BACKOFF_MS: process.env.INNGEST_LOCAL_BACKOFF_MS ?? "1000",
+    },
+  });
+  executor.on("exit", (code) => {
+    if (!stopping) {
+      log(`local Inngest executor exited (${code}); stopping`);
+      shutdown(code ?? 1);
+    }
+  });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the local Inngest executor did not become ready within 60 s")), 60_000);
+    let buffered = "";
+    executor.stdout.on("data", (d) => {
+      buffered += d;
+      if (buffered.includes("INNGEST_LOCAL_READY")) {
+        clearTimeout(timer);
+        resolve();
+      }
+      if (process.env.LOG_LEVEL === "debug") process.stdout.write(d);
+    });
+  });
+  log(`local Inngest executor ready at ${process.env.INNGEST_DEV} (${elapsed()})`);
 }
 
 /**
@@ -196,6 +248,7 @@ function printBanner() {
     `OC Suite is running at ${url}  (ready in ${elapsed()})`,
     embedded ? `Database: embedded Postgres in ${path.relative(ROOT, dataDir) || dataDir}/pg` : "Database: DATABASE_URL",
     `Health: ${url}/api/health`,
+    useLocalExecutor ? `Background jobs: local Inngest executor at ${process.env.INNGEST_DEV}` : `Background jobs: Inngest (${process.env.INNGEST_BASE_URL ?? process.env.INNGEST_DEV ?? "Cloud"})`,
     process.env.DEV_MAILBOX === "1" ? `Dev mailbox (magic links, invitations): ${url}/en/dev/mailbox` : "",
     "",
     `Demo workspace "${DEMO_TENANT.name}" — every demo user's password is: ${DEMO_PASSWORD}`,
