@@ -416,19 +416,33 @@ export const createLocalExecutor = (options: ExecutorOptions) => {
     return transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(${LEASE_LOCK_ID})) AS l`;
       const now = new Date();
-      const candidates = await tx.inngestQueueItem.findMany({
-        where: { availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-        orderBy: [{ availableAt: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-        take: capacity * 4 + 32,
-      });
-      if (!candidates.length) return [];
       const active = await tx.inngestQueueItem.findMany({
         where: { kind: "CALL", leaseUntil: { gte: now } },
         select: { concurrency: true },
       });
       const counts = new Map<string, number>();
+      const limits = new Map<string, number>();
       const bump = (keys: ConcurrencyKey[]) => keys.forEach((k) => counts.set(k.key, (counts.get(k.key) ?? 0) + 1));
-      active.forEach((a) => bump((a.concurrency ?? []) as ConcurrencyKey[]));
+      active.forEach((a) => {
+        const keys = (a.concurrency ?? []) as ConcurrencyKey[];
+        keys.forEach((k) => limits.set(k.key, k.limit));
+        bump(keys);
+      });
+      // Fair share: items whose (first) concurrency key is already at its limit are
+      // skipped in SQL, so one key's backlog — a tenant's burst of thousands —
+      // cannot fill the candidate window and starve every other key.
+      const saturated = [...counts].filter(([key, n]) => n >= (limits.get(key) ?? Infinity)).map(([key]) => key);
+      const ids = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "InngestQueueItem"
+        WHERE "availableAt" <= ${now} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+          AND NOT (COALESCE("concurrency"->0->>'key', '') = ANY(${saturated}::text[]))
+        ORDER BY "availableAt" ASC, "createdAt" ASC, "id" ASC
+        LIMIT ${capacity * 4 + 32}`;
+      if (!ids.length) return [];
+      const candidates = await tx.inngestQueueItem.findMany({
+        where: { id: { in: ids.map((r) => r.id) } },
+        orderBy: [{ availableAt: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+      });
       const blockedThrottle = new Map<string, Date>();
       const leased: Item[] = [];
       for (const c of candidates) {

@@ -6,17 +6,20 @@
  */
 import { eventType } from "inngest";
 import { z } from "zod";
+import { TRACEPARENT_PATTERN } from "./trace-context";
 
 const id = z.string().min(1).max(200);
+/** Every event may carry the sender's W3C trace context (see trace-context.ts). */
+const traced = <T extends z.ZodRawShape>(shape: T) => z.object({ ...shape, traceparent: z.string().regex(TRACEPARENT_PATTERN).optional() });
 
 /** Demo / liveness: asks the background engine to record a heartbeat. */
 export const systemPingRequested = eventType("system/ping.requested", {
-  schema: z.object({ pingId: id, tenantId: id.optional() }),
+  schema: traced({ pingId: id, tenantId: id.optional() }),
 });
 
 /** An operator asked to replay a dead-lettered run's original event. */
 export const deadLetterReplayed = eventType("jobs/dead-letter.replayed", {
-  schema: z.object({ deadLetterId: id, requestedBy: id.optional() }),
+  schema: traced({ deadLetterId: id, requestedBy: id.optional() }),
 });
 
 export const eventCatalog = [systemPingRequested, deadLetterReplayed] as const;

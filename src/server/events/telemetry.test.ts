@@ -3,7 +3,9 @@
  * the local executor over HTTP; spans and metrics land in in-memory OTel
  * exporters/readers.
  */
-import { metrics, trace } from "@opentelemetry/api";
+import { context, metrics, propagation, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Inngest } from "inngest";
@@ -12,6 +14,7 @@ import { db } from "~/server/db/client";
 import { metrics as prom } from "~/server/infra/metrics";
 import { runOf, startApp, startExecutor } from "../../../inngest/local/testing/harness";
 import { JobTelemetryMiddleware } from "./telemetry";
+import { currentTraceparent } from "./trace-context";
 
 class TestReader extends MetricReader {
   constructor() {
@@ -29,6 +32,9 @@ const spans = new InMemorySpanExporter();
 const reader = new TestReader();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
 metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+// As in the app (@vercel/otel registers both): W3C propagation and async context.
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 const options = { id: "telemetry", isDev: true, logger: quiet, middleware: [JobTelemetryMiddleware] } as {
@@ -124,4 +130,20 @@ it("counts a run that exhausts its retries as failed and dead-lettered, with an 
   expect(await promValue(prom.jobQueueWait, { function: f, tenant: "" }, "ocsuite_job_queue_wait_seconds_count")).toBe(1);
   expect(await promValue(prom.jobRetries, { function: f })).toBeGreaterThanOrEqual(1);
   expect(await prom.registry.getSingleMetricAsString("ocsuite_dead_letters_total")).toContain(`ocsuite_dead_letters_total{function="${f}",service="ocsuite-web"} 1`);
+});
+
+it("continues the trace of the request that sent the event", async () => {
+  const requestSpan = trace.getTracer("test").startSpan("POST /api/trpc/admin.runDiagnostic");
+  const traceparent = context.with(trace.setSpan(context.active(), requestSpan), () => currentTraceparent());
+  requestSpan.end();
+  expect(traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+
+  const { ids } = await client.send({ name: "t/observed", data: { tenantId: "tenant-trace", traceparent } });
+  const run = await exec.executor.waitForRun((await runOf(db, ids[0]!, "telemetry-observed")).id);
+  const jobSpans = spans.getFinishedSpans().filter((s) => s.name === "inngest.job telemetry-observed" && s.attributes["inngest.run.id"] === run.id);
+  expect(jobSpans.length).toBeGreaterThan(0);
+  for (const s of jobSpans) {
+    expect(s.spanContext().traceId).toBe(requestSpan.spanContext().traceId);
+    expect(s.parentSpanContext?.spanId).toBe(requestSpan.spanContext().spanId);
+  }
 });

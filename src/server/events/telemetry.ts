@@ -20,6 +20,7 @@
  */
 import { metrics, SpanStatusCode, trace, type Attributes, type Counter, type Histogram } from "@opentelemetry/api";
 import { Middleware } from "inngest";
+import { contextFromTraceparent } from "./trace-context";
 import { metrics as prom } from "~/server/infra/metrics";
 
 const tracer = trace.getTracer("ocsuite.jobs");
@@ -92,7 +93,9 @@ export class JobTelemetryMiddleware extends Middleware.BaseMiddleware {
       prom.jobRetries.inc({ function: fnId });
     }
     let promStatus = "error";
-    return tracer.startActiveSpan(`inngest.job ${fnId}`, { attributes: baseAttributes(fnId, c), startTime: started }, async (span) => {
+    // Parent: the trace of the request that sent the event, when it carried one.
+    const parent = contextFromTraceparent(c.event.data?.traceparent);
+    return tracer.startActiveSpan(`inngest.job ${fnId}`, { attributes: baseAttributes(fnId, c), startTime: started }, parent, async (span) => {
       if (typeof c.event.ts === "number") span.setAttribute("inngest.event.ts", c.event.ts);
       try {
         const res = await next();
