@@ -93,6 +93,14 @@ if (!process.env.AUTH_SECRET) {
   process.env.AUTH_SECRET = readFileSync(secretFile, "utf8").trim();
   if (!embedded) log("AUTH_SECRET is not set: using a generated one from .data/auth-secret (set it in production)");
 }
+if (!process.env.OCSUITE_MASTER_KEYS) {
+  // The master key that wraps every tenant's data keys (packages/crypto). Kept
+  // beside the embedded database; production sets OCSUITE_MASTER_KEYS or a KMS.
+  const keyFile = path.join(dataDir, "master-keys");
+  if (!existsSync(keyFile)) writeFileSync(keyFile, `1:${randomBytes(32).toString("base64")}`, { mode: 0o600 });
+  process.env.OCSUITE_MASTER_KEYS = readFileSync(keyFile, "utf8").trim();
+  if (!embedded) log("OCSUITE_MASTER_KEYS is not set: using a generated one from .data/master-keys (set it in production)");
+}
 if (!process.env.SMTP_URL && process.env.DEV_MAILBOX === undefined) process.env.DEV_MAILBOX = "1";
 process.env.APP_URL ??= `http://localhost:${port}`;
 

@@ -40,6 +40,10 @@ export const env = createEnv({
       .optional(),
     MAIL_FROM: z.string().min(3).default("OC Suite <no-reply@ocsuite.local>"),
     DEV_MAILBOX: bool,
+    // Versioned master keys for tenant secrets: "1:<base64 32 bytes>,2:<…>" (highest is current;
+    // see packages/crypto/README.md). npm start generates one into .data/ when unset.
+    OCSUITE_MASTER_KEYS: z.string().regex(/^\d+:[A-Za-z0-9+/=_-]{43,}(,\d+:[A-Za-z0-9+/=_-]{43,})*$/, "must be 'version:base64key' pairs separated by commas").optional(),
+    OCSUITE_MASTER_KEY_CURRENT: z.coerce.number().int().positive().optional(),
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RATE_LIMIT_SIGNIN_ACCOUNT: positiveInt(5),
