@@ -35,6 +35,8 @@ export const TEST_ENV: Record<string, string> = {
   NODE_ENV: "test",
   LOG_LEVEL: "silent",
   APP_URL: "http://localhost:3000",
+  // A fixed test-only master key (32 bytes, base64) for @ocsuite/crypto.
+  OCSUITE_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString("base64")}`,
 };
 
 const freePort = () =>
