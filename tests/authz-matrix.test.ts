@@ -13,7 +13,9 @@ import { addMember, createTenantWithMembers, createUser, tenantCtxOf, uid, type 
 import { appRouter } from "~/server/api/root";
 import { db } from "~/server/db/client";
 import { inngest } from "~/server/events/client";
+import { createCredential } from "~/server/services/providers/credentials";
 import { createInvitation } from "~/server/services/tenancy/invitations";
+import { startModelsServer, type ModelsServer } from "./support/models-server";
 import { callerFor } from "./support/trpc";
 
 /**
@@ -24,6 +26,19 @@ import { callerFor } from "./support/trpc";
  * tests/dead-letter-admin.test.ts.)
  */
 let engine: { close: () => Promise<void> } | undefined;
+/**
+ * provider.test calls the credential's provider for real: the fixture's
+ * credential points at this local stand-in for GET /models, so "ok" means a
+ * real 200 with model ids (credentials.test.ts covers 401, timeouts, etc.).
+ */
+const PROVIDER_KEY = `sk-matrix-${uid(12)}`;
+let modelsServer: ModelsServer | undefined;
+beforeAll(async () => {
+  modelsServer = await startModelsServer({ validKey: PROVIDER_KEY });
+});
+afterAll(async () => {
+  await modelsServer?.close();
+});
 beforeAll(async () => {
   const app = await startApp(inngest, functions);
   const exec = await startExecutor({ db });
@@ -75,6 +90,12 @@ const makeFixture = async () => {
       attempts: 3,
     },
   });
+  const credential = await createCredential(tenantCtxOf(t.tenant, t.owner, "OWNER"), {
+    provider: "openai-compatible",
+    label: "Matrix provider",
+    apiKey: PROVIDER_KEY,
+    baseUrl: modelsServer!.baseUrl,
+  });
   const diagnostic = await db.jobHeartbeat.create({ data: { pingId: `diag-matrix-${uid()}`, failUntilFixed: true } });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
@@ -94,6 +115,7 @@ const makeFixture = async () => {
     token,
     deadLetterId: deadLetter.id,
     diagnosticPingId: diagnostic.pingId,
+    credentialId: credential.id,
     users,
   };
 };
@@ -151,6 +173,11 @@ const MATRIX: Record<string, Entry> = {
   // Any signed-in user holding a valid link may accept it (that is what a link is for);
   // existing members consume it without a role change (alreadyMember, see invitations.test.ts).
   "invitation.accept": { input: (fx) => ({ token: fx.token }), expect: signedIn },
+  // provider (BYOK credentials): admins only; "ok" for test is a real 200 from the local models server above.
+  "provider.list": { input: slugOf, expect: tenantRole("ADMIN") },
+  "provider.create": { input: (fx) => ({ ...slugOf(fx), provider: "openai", label: "Matrix OpenAI", apiKey: `sk-${uid(12)}` }), expect: tenantRole("ADMIN") },
+  "provider.delete": { input: (fx) => ({ ...slugOf(fx), id: fx.credentialId }), expect: tenantRole("ADMIN") },
+  "provider.test": { input: (fx) => ({ ...slugOf(fx), id: fx.credentialId }), expect: tenantRole("ADMIN") },
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
@@ -181,7 +208,7 @@ describe("authorisation matrix: coverage", () => {
 
 /** Rows that a refused call must not have touched. */
 const stateDigest = async (fx: Fixture) => {
-  const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents] = await Promise.all([
+  const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential] = await Promise.all([
     db.user.count(),
     db.tenant.count(),
     db.membership.count(),
@@ -195,8 +222,10 @@ const stateDigest = async (fx: Fixture) => {
     db.jobHeartbeat.findUniqueOrThrow({ where: { pingId: fx.diagnosticPingId }, select: { failUntilFixed: true } }),
     db.inngestEvent.count({ where: { payload: { path: ["data", "deadLetterId"], equals: fx.deadLetterId } } }),
     db.inngestEvent.count({ where: { name: "system/ping.requested", payload: { path: ["data", "pingId"], string_starts_with: "diag-" } } }),
+    db.providerCredential.count(),
+    db.providerCredential.findUnique({ where: { id: fx.credentialId }, select: { lastTestedAt: true, lastTestOk: true } }),
   ]);
-  return { users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents };
+  return { users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
 };
 
 const cases = Object.keys(MATRIX)

@@ -31,6 +31,7 @@ describe("messages", () => {
   it("every error reason a service can return has a message", () => {
     const reasons = ["generic", "notFound", "forbidden", "roleTooLow", "tenantSuspended", "lastOwner", "useLeave", "slugTaken", "emailTaken", "alreadyMember",
       "invitationAccepted", "invitationExpired", "invitationRevoked", "invitationOtherEmail", "rateLimited", "invalidInput", "payloadTooLarge",
+      "providerUnauthorized", "providerRejected", "providerTimeout", "providerUnreachable", "credentialUnusable",
       "jobsUnavailable", "deadLetterNotFound", "deadLetterAlreadyReplayed", "deadLetterDiscarded"];
     for (const r of reasons) expect(enFlat[`errors.${r}`], `errors.${r}`).toBeTruthy();
   });

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Members / Settings tabs of a workspace, as a nav landmark with aria-current. */
+/** Overview / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
 export const TenantNav = ({ tenantSlug }: { tenantSlug: string }) => {
   const t = useTranslations("tenant");
   const pathname = usePathname();
@@ -13,6 +13,7 @@ export const TenantNav = ({ tenantSlug }: { tenantSlug: string }) => {
     { href: base, label: t("overview") },
     { href: `${base}/members`, label: t("members") },
     { href: `${base}/settings`, label: t("settings") },
+    { href: `${base}/settings/providers`, label: t("providers") },
   ];
   return (
     <nav aria-label={t("nav")} className="mb-8 border-b border-border">

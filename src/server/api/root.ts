@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account/router";
 import { adminRouter } from "./routers/admin/router";
 import { invitationRouter } from "./routers/invitation/router";
 import { memberRouter } from "./routers/member/router";
+import { providerRouter } from "./routers/provider/router";
 import { tenantRouter } from "./routers/tenant/router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   tenant: tenantRouter,
   member: memberRouter,
   invitation: invitationRouter,
+  provider: providerRouter,
   admin: adminRouter,
 });
 

@@ -86,6 +86,33 @@ const createMetrics = () => {
       labelNames: ["function"] as const,
       registers: [registry],
     }),
+    // LLM gateway (src/server/services/llm). tenant is the tenant id.
+    personaPromptCache: new client.Counter({
+      name: "ocsuite_persona_prompt_cache_total",
+      help: "Compiled persona system prompts served from the in-process cache (hit) or compiled (miss).",
+      labelNames: ["result"] as const,
+      registers: [registry],
+    }),
+    llmTokens: new client.Counter({
+      name: "ocsuite_llm_tokens_total",
+      help: "Tokens consumed by LLM calls, by tenant, model and direction (input | output).",
+      labelNames: ["tenant", "model", "direction"] as const,
+      registers: [registry],
+    }),
+    llmCallDuration: new client.Histogram({
+      name: "ocsuite_llm_call_duration_seconds",
+      help: "Duration of LLM calls from request to last token (retries included), by model and outcome (ok | error | cancelled).",
+      labelNames: ["model", "outcome"] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+      registers: [registry],
+    }),
+    llmTimeToFirstToken: new client.Histogram({
+      name: "ocsuite_llm_time_to_first_token_seconds",
+      help: "Time from the start of an LLM call to its first streamed text token, by model.",
+      labelNames: ["model"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20],
+      registers: [registry],
+    }),
   };
 };
 

@@ -6,6 +6,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { RenameWorkspaceForm } from "~/features/settings/rename-workspace-form";
 import { loadTenant } from "~/features/tenant/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 
 export const dynamic = "force-dynamic";
@@ -25,18 +26,32 @@ export default async function SettingsPage({ params }: Props) {
   if (loaded.suspended) return <SuspendedNotice />;
   const { tenant } = loaded;
   const t = await getTranslations("settings");
+  const tp = await getTranslations("providers");
   return (
     <div className="flex max-w-2xl flex-col gap-6">
       <PageHeader title={t("title")} lead={tenant.name} />
       {hasRole(tenant.role, "ADMIN") ? (
-        <Card>
-          <CardHeader>
-            <CardTitle id="rename-title">{t("renameTitle")}</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <RenameWorkspaceForm tenantSlug={tenantSlug} name={tenant.name} />
-          </CardContent>
-        </Card>
+        <>
+          <Card>
+            <CardHeader>
+              <CardTitle id="rename-title">{t("renameTitle")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <RenameWorkspaceForm tenantSlug={tenantSlug} name={tenant.name} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle id="providers-title">{tp("settingsCardTitle")}</CardTitle>
+            </CardHeader>
+            <CardContent className="flex flex-col items-start gap-3">
+              <p className="text-sm text-muted-fg">{tp("settingsCardBody")}</p>
+              <Link href={`/t/${tenantSlug}/settings/providers`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
+                {tp("settingsLink")}
+              </Link>
+            </CardContent>
+          </Card>
+        </>
       ) : (
         <Alert variant="info">{t("adminsOnly")}</Alert>
       )}

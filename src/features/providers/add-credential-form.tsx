@@ -1,0 +1,114 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { Plus } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+import { FormError } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Field, FieldHint } from "~/components/ui/field";
+import { Input } from "~/components/ui/input";
+import { Label } from "~/components/ui/label";
+import { Select } from "~/components/ui/select";
+import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useRouter } from "~/i18n/navigation";
+import { useTRPC } from "~/trpc/react";
+import { PROVIDER_OPTIONS, providerNameKey, type ProviderOption } from "./provider-name";
+
+/**
+ * Admins: add an LLM provider credential. The key lives only in the (uncontrolled)
+ * password input until it is sent; the form is cleared after saving.
+ */
+export const AddCredentialForm = ({ tenantSlug }: { tenantSlug: string }) => {
+  const t = useTranslations("providers");
+  const tc = useTranslations("common");
+  const errorMessage = useErrorMessage();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const [provider, setProvider] = useState<ProviderOption>("openai");
+  const [error, setError] = useState<string | null>(null);
+  const create = useMutation(trpc.provider.create.mutationOptions());
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? "").trim();
+    setError(null);
+    create.reset();
+    create.mutate(
+      {
+        tenantSlug,
+        provider,
+        label: text("label"),
+        apiKey: text("apiKey"),
+        ...(provider === "openai-compatible" ? { baseUrl: text("baseUrl") } : {}),
+        ...(text("defaultModel") ? { defaultModel: text("defaultModel") } : {}),
+      },
+      {
+        onSuccess: () => {
+          form.reset();
+          setProvider("openai");
+          router.refresh();
+        },
+        onError: (err) => setError(errorMessage(err)),
+      },
+    );
+  };
+
+  return (
+    <form className="flex flex-col gap-4" onSubmit={onSubmit} autoComplete="off">
+      <Field>
+        <Label htmlFor="provider-kind">{t("provider")}</Label>
+        <Select id="provider-kind" name="provider" value={provider} onChange={(e) => setProvider(e.currentTarget.value as ProviderOption)}>
+          {PROVIDER_OPTIONS.map((p) => (
+            <option key={p} value={p}>
+              {t(`providerNames.${providerNameKey(p)}`)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field>
+        <Label htmlFor="provider-label">{t("label")}</Label>
+        <Input id="provider-label" name="label" required maxLength={80} aria-describedby="provider-label-hint" />
+        <FieldHint id="provider-label-hint">{t("labelHint")}</FieldHint>
+      </Field>
+      <Field>
+        <Label htmlFor="provider-api-key">{t("key")}</Label>
+        <Input
+          id="provider-api-key"
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          minLength={8}
+          maxLength={512}
+          aria-describedby="provider-api-key-hint"
+          className="font-mono"
+        />
+        <FieldHint id="provider-api-key-hint">{t("apiKeyHint")}</FieldHint>
+      </Field>
+      {provider === "openai-compatible" ? (
+        <Field>
+          <Label htmlFor="provider-base-url">{t("baseUrl")}</Label>
+          <Input id="provider-base-url" name="baseUrl" type="url" required maxLength={500} placeholder="https://" aria-describedby="provider-base-url-hint" />
+          <FieldHint id="provider-base-url-hint">{t("baseUrlHint")}</FieldHint>
+        </Field>
+      ) : null}
+      <Field>
+        <Label htmlFor="provider-default-model">{t("defaultModel")}</Label>
+        <Input id="provider-default-model" name="defaultModel" maxLength={120} aria-describedby="provider-default-model-hint" />
+        <FieldHint id="provider-default-model-hint">{t("defaultModelHint")}</FieldHint>
+      </Field>
+      <FormError message={error} />
+      <p role="status" className={create.isSuccess ? "text-sm text-success" : "sr-only"}>
+        {create.isSuccess ? t("created") : ""}
+      </p>
+      <Button type="submit" className="self-start" disabled={create.isPending}>
+        <Plus aria-hidden="true" />
+        {create.isPending ? tc("working") : t("submit")}
+      </Button>
+    </form>
+  );
+};

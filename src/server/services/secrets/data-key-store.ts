@@ -1,0 +1,82 @@
+import "server-only";
+import { DATA_KEY_STATUSES, type DataKeyRecord, type DataKeyStatus, type DataKeyStore, type KeyWrapping } from "@ocsuite/crypto";
+import { db, type Db } from "~/server/db/client";
+import { Prisma } from "~/server/db/generated/client";
+
+type Row = { tenantId: string; version: number; wrappedKey: Uint8Array; kekId: string; kekVersion: number; status: string; createdAt: Date };
+
+const toStatus = (s: string): DataKeyStatus => {
+  if ((DATA_KEY_STATUSES as readonly string[]).includes(s)) return s as DataKeyStatus;
+  // A status this code does not know must never be used for writes or reads.
+  return "retired";
+};
+
+const toRecord = (r: Row): DataKeyRecord => ({
+  tenantId: r.tenantId,
+  version: r.version,
+  wrappedKey: Uint8Array.from(r.wrappedKey),
+  kekId: r.kekId,
+  kekVersion: r.kekVersion,
+  status: toStatus(r.status),
+  createdAt: r.createdAt,
+});
+
+const SELECT = { tenantId: true, version: true, wrappedKey: true, kekId: true, kekVersion: true, status: true, createdAt: true } as const;
+
+/**
+ * @ocsuite/crypto's DataKeyStore on the TenantDataKey table: wrapped keys only,
+ * never the unwrapped key. `insert` is atomic on the (tenantId, version) primary
+ * key; `updateWrapping` is a compare-and-set on the expected KEK id/version.
+ */
+export class PrismaDataKeyStore implements DataKeyStore {
+  constructor(private readonly client: Db = db) {}
+
+  async list(tenantId: string): Promise<DataKeyRecord[]> {
+    const rows = await this.client.tenantDataKey.findMany({ where: { tenantId }, select: SELECT, orderBy: { version: "asc" } });
+    return rows.map(toRecord);
+  }
+
+  async get(tenantId: string, version: number): Promise<DataKeyRecord | null> {
+    const row = await this.client.tenantDataKey.findUnique({ where: { tenantId_version: { tenantId, version } }, select: SELECT });
+    return row ? toRecord(row) : null;
+  }
+
+  async insert(record: DataKeyRecord): Promise<boolean> {
+    try {
+      // ON CONFLICT DO NOTHING: a concurrent creator of the same version makes
+      // count 0 without a failed statement (or an error line in the log).
+      const { count } = await this.client.tenantDataKey.createMany({
+        data: [
+          {
+            tenantId: record.tenantId,
+            version: record.version,
+            wrappedKey: Uint8Array.from(record.wrappedKey),
+            kekId: record.kekId,
+            kekVersion: record.kekVersion,
+            status: record.status,
+            createdAt: record.createdAt,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return count === 1;
+    } catch (err) {
+      // The contract: a unique violation is "someone else won", not an error.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return false;
+      throw err;
+    }
+  }
+
+  async updateStatus(tenantId: string, version: number, status: DataKeyStatus): Promise<boolean> {
+    const { count } = await this.client.tenantDataKey.updateMany({ where: { tenantId, version }, data: { status } });
+    return count === 1;
+  }
+
+  async updateWrapping(tenantId: string, version: number, next: KeyWrapping, expected: Pick<KeyWrapping, "kekId" | "kekVersion">): Promise<boolean> {
+    const { count } = await this.client.tenantDataKey.updateMany({
+      where: { tenantId, version, kekId: expected.kekId, kekVersion: expected.kekVersion },
+      data: { wrappedKey: Uint8Array.from(next.wrappedKey), kekId: next.kekId, kekVersion: next.kekVersion },
+    });
+    return count === 1;
+  }
+}
