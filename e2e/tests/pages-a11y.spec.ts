@@ -10,6 +10,7 @@ for (const path of publicPages) {
   test(`public page ${path} has no serious accessibility violations`, async ({ page }) => {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Something went wrong" }), "the page rendered, not the error boundary").toHaveCount(0);
     await expectAccessible(page);
   });
 }
@@ -19,6 +20,7 @@ for (const path of memberPages) {
     await signInWithApi(page.request, demo("OWNER"));
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Something went wrong" }), "the page rendered, not the error boundary").toHaveCount(0);
     await expectAccessible(page);
   });
 }
