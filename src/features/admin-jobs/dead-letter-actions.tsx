@@ -11,6 +11,7 @@ import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, Di
 import { Field } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
+import { useConfirmAction } from "~/features/errors/use-confirm-action";
 import { useErrorMessage } from "~/features/errors/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
@@ -20,6 +21,7 @@ export const DeadLetterActions = ({ id }: { id: string }) => {
   const t = useTranslations("adminJobs");
   const tc = useTranslations("common");
   const errorMessage = useErrorMessage();
+  const confirm = useConfirmAction();
   const router = useRouter();
   const trpc = useTRPC();
   const [requested, setRequested] = useState(false);
@@ -57,16 +59,7 @@ export const DeadLetterActions = ({ id }: { id: string }) => {
           title={t("replayTitle")}
           description={t("replayBody")}
           confirmLabel={t("replayConfirm")}
-          onConfirm={async () => {
-            try {
-              await replay.mutateAsync({ id });
-              setRequested(true);
-              router.refresh();
-              return null;
-            } catch (err) {
-              return errorMessage(err);
-            }
-          }}
+          onConfirm={confirm(() => replay.mutateAsync({ id }), () => setRequested(true))}
         />
         <Dialog
           open={open}

@@ -6,14 +6,14 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
+import { useConfirmAction } from "~/features/errors/use-confirm-action";
 import { useErrorMessage } from "~/features/errors/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 
 export const RemoveMemberButton = ({ tenantSlug, membershipId, email }: { tenantSlug: string; membershipId: string; email: string }) => {
   const t = useTranslations("members");
-  const errorMessage = useErrorMessage();
-  const router = useRouter();
+  const confirm = useConfirmAction();
   const trpc = useTRPC();
   const remove = useMutation(trpc.member.remove.mutationOptions());
   return (
@@ -28,22 +28,14 @@ export const RemoveMemberButton = ({ tenantSlug, membershipId, email }: { tenant
       title={t("removeTitle", { email })}
       description={t("removeBody")}
       confirmLabel={t("removeConfirm")}
-      onConfirm={async () => {
-        try {
-          await remove.mutateAsync({ tenantSlug, membershipId });
-          router.refresh();
-          return null;
-        } catch (err) {
-          return errorMessage(err);
-        }
-      }}
+      onConfirm={confirm(() => remove.mutateAsync({ tenantSlug, membershipId }))}
     />
   );
 };
 
 export const LeaveWorkspaceButton = ({ tenantSlug }: { tenantSlug: string }) => {
   const t = useTranslations("members");
-  const errorMessage = useErrorMessage();
+  const confirm = useConfirmAction();
   const router = useRouter();
   const trpc = useTRPC();
   const leave = useMutation(trpc.member.leave.mutationOptions());
@@ -59,16 +51,7 @@ export const LeaveWorkspaceButton = ({ tenantSlug }: { tenantSlug: string }) => 
       title={t("leaveTitle")}
       description={t("leaveBody")}
       confirmLabel={t("leaveConfirm")}
-      onConfirm={async () => {
-        try {
-          await leave.mutateAsync({ tenantSlug });
-          router.push("/workspaces");
-          router.refresh();
-          return null;
-        } catch (err) {
-          return errorMessage(err);
-        }
-      }}
+      onConfirm={confirm(() => leave.mutateAsync({ tenantSlug }), () => router.push("/workspaces"))}
     />
   );
 };

@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
+import { useConfirmAction } from "~/features/errors/use-confirm-action";
 import { useErrorMessage } from "~/features/errors/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
@@ -65,8 +66,7 @@ export const TestCredentialButton = ({ tenantSlug, id, label }: { tenantSlug: st
 
 export const DeleteCredentialButton = ({ tenantSlug, id, label }: { tenantSlug: string; id: string; label: string }) => {
   const t = useTranslations("providers");
-  const errorMessage = useErrorMessage();
-  const router = useRouter();
+  const confirm = useConfirmAction();
   const trpc = useTRPC();
   const remove = useMutation(trpc.provider.delete.mutationOptions());
   return (
@@ -81,15 +81,7 @@ export const DeleteCredentialButton = ({ tenantSlug, id, label }: { tenantSlug: 
       title={t("deleteTitle", { label })}
       description={t("deleteBody")}
       confirmLabel={t("deleteConfirm")}
-      onConfirm={async () => {
-        try {
-          await remove.mutateAsync({ tenantSlug, id });
-          router.refresh();
-          return null;
-        } catch (err) {
-          return errorMessage(err);
-        }
-      }}
+      onConfirm={confirm(() => remove.mutateAsync({ tenantSlug, id }))}
     />
   );
 };

@@ -8,8 +8,13 @@ import "server-only";
 export const readBodyWithLimit = async (req: Request, maxBytes: number): Promise<Uint8Array | null> => {
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) return null;
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
+  return readStreamWithLimit(req.body, maxBytes);
+};
+
+/** Reads a byte stream to the end, or returns null (and cancels it) once it exceeds `maxBytes`. */
+export const readStreamWithLimit = async (stream: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> => {
+  if (!stream) return new Uint8Array();
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -22,13 +27,7 @@ export const readBodyWithLimit = async (req: Request, maxBytes: number): Promise
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return Buffer.concat(chunks);
 };
 
 export const jsonError = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>

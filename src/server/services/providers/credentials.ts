@@ -8,6 +8,7 @@ import { logger } from "~/server/infra/logger";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta, TenantCtx } from "../context";
 import { tenantCrypto } from "../secrets/tenant-crypto";
+import { readStreamWithLimit } from "~/server/infra/body-limit";
 
 /*
  * Tenant LLM provider credentials (BYOK). The API key is stored only as an
@@ -244,21 +245,8 @@ export const recordFailedCredentialUse = async (ctx: CredentialUseCtx, id: strin
 
 /** Reads at most `limit` bytes of a response body; null when it is larger. */
 const readCapped = async (res: Response, limit: number): Promise<string | null> => {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const bytes = await readStreamWithLimit(res.body, limit);
+  return bytes === null ? null : Buffer.from(bytes).toString("utf8");
 };
 
 const modelIdsOf = (body: string | null): string[] | undefined => {

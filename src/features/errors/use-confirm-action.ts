@@ -1,0 +1,24 @@
+"use client";
+
+import { useRouter } from "~/i18n/navigation";
+import { useErrorMessage } from "./use-error-message";
+
+/**
+ * The confirm step of a dialog: runs the action, then `after` (e.g. navigate),
+ * then refreshes the server-rendered page; on failure returns the localised
+ * error for the dialog to show instead of closing.
+ */
+export const useConfirmAction = () => {
+  const errorMessage = useErrorMessage();
+  const router = useRouter();
+  return (action: () => Promise<unknown>, after?: () => void) => async (): Promise<string | null> => {
+    try {
+      await action();
+      after?.();
+      router.refresh();
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
+  };
+};
