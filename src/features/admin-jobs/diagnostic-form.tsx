@@ -3,31 +3,23 @@
 import { useMutation } from "@tanstack/react-query";
 import { Stethoscope, Wrench } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { useErrorMessage } from "~/features/errors/use-error-message";
-import { useRouter } from "~/i18n/navigation";
+import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
 import { useTRPC } from "~/trpc/react";
 
 /** Sends the diagnostic job (system heartbeat ping), optionally with a fault that makes it fail until fixed. */
 export const DiagnosticForm = () => {
   const t = useTranslations("adminJobs");
   const tc = useTranslations("common");
-  const errorMessage = useErrorMessage();
-  const router = useRouter();
+  const { error, clearError, handlers } = useMutationFeedback();
   const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
-  const run = useMutation(
-    trpc.admin.runDiagnostic.mutationOptions({
-      onSuccess: () => router.refresh(),
-      onError: (err) => setError(errorMessage(err)),
-    }),
-  );
+  const run = useMutation(trpc.admin.runDiagnostic.mutationOptions(handlers));
 
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    setError(null);
+    clearError();
     run.reset();
     run.mutate({ fail: new FormData(e.currentTarget).get("fail") === "on" });
   };
@@ -56,16 +48,9 @@ export const DiagnosticForm = () => {
 export const FixDiagnosticButton = ({ pingId }: { pingId: string }) => {
   const t = useTranslations("adminJobs");
   const tc = useTranslations("common");
-  const errorMessage = useErrorMessage();
-  const router = useRouter();
+  const { error, clearError, handlers } = useMutationFeedback();
   const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
-  const fix = useMutation(
-    trpc.admin.fixDiagnostic.mutationOptions({
-      onSuccess: () => router.refresh(),
-      onError: (err) => setError(errorMessage(err)),
-    }),
-  );
+  const fix = useMutation(trpc.admin.fixDiagnostic.mutationOptions(handlers));
   return (
     <div className="flex flex-col items-start gap-1">
       <Button
@@ -74,7 +59,7 @@ export const FixDiagnosticButton = ({ pingId }: { pingId: string }) => {
         aria-label={t("markFixedLabel", { pingId })}
         disabled={fix.isPending}
         onClick={() => {
-          setError(null);
+          clearError();
           fix.mutate({ pingId });
         }}
       >

@@ -3,11 +3,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { LogOut, UserMinus, XCircle } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
 import { useConfirmAction } from "~/features/errors/use-confirm-action";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 
@@ -59,16 +58,9 @@ export const LeaveWorkspaceButton = ({ tenantSlug }: { tenantSlug: string }) => 
 export const RevokeInvitationButton = ({ tenantSlug, invitationId, who }: { tenantSlug: string; invitationId: string; who: string }) => {
   const t = useTranslations("invitations");
   const tc = useTranslations("common");
-  const errorMessage = useErrorMessage();
-  const router = useRouter();
+  const { error, clearError, handlers } = useMutationFeedback();
   const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
-  const revoke = useMutation(
-    trpc.invitation.revoke.mutationOptions({
-      onSuccess: () => router.refresh(),
-      onError: (err) => setError(errorMessage(err)),
-    }),
-  );
+  const revoke = useMutation(trpc.invitation.revoke.mutationOptions(handlers));
   return (
     <div className="flex flex-col items-start gap-1">
       <Button
@@ -77,7 +69,7 @@ export const RevokeInvitationButton = ({ tenantSlug, invitationId, who }: { tena
         aria-label={t("revokeLabel", { who })}
         disabled={revoke.isPending}
         onClick={() => {
-          setError(null);
+          clearError();
           revoke.mutate({ tenantSlug, invitationId });
         }}
       >
