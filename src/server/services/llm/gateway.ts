@@ -58,6 +58,8 @@ export type StreamChatInput = {
   retryBaseDelayMs?: number;
   /** Delay between the offline model's word chunks (default 15 ms). */
   offlineChunkDelayMs?: number;
+  /** Sampling temperature (provider default when absent; ignored by the offline model). */
+  temperature?: number;
 };
 
 export const LLM_ERROR_REASONS = [
@@ -139,10 +141,15 @@ const MAX_RETRY_AFTER_MS = 30_000;
 
 const NEUTRAL_PROFILE: TenantProfile = { name: "the company" };
 
-const resolveModel = (choice: ModelChoice, personaKey: PersonaKey, offlineChunkDelayMs?: number): { model: LanguageModel; provider: LlmProvider; modelId: string } => {
+const resolveModel = (
+  choice: ModelChoice,
+  personaKey: PersonaKey,
+  offlineChunkDelayMs?: number,
+  persona?: PersonaTemplate,
+): { model: LanguageModel; provider: LlmProvider; modelId: string } => {
   switch (choice.provider) {
     case "offline":
-      return { model: createOfflineModel({ personaKey, chunkDelayMs: offlineChunkDelayMs }), provider: "offline", modelId: OFFLINE_MODEL_ID };
+      return { model: createOfflineModel({ personaKey, persona, chunkDelayMs: offlineChunkDelayMs }), provider: "offline", modelId: OFFLINE_MODEL_ID };
     case "openai":
       // Chat Completions: the protocol every OpenAI-compatible endpoint shares.
       return { model: createOpenAI({ apiKey: choice.apiKey, baseURL: choice.baseUrl }).chat(choice.model), provider: "openai", modelId: choice.model };
@@ -255,7 +262,7 @@ export function streamChat(input: StreamChatInput): ChatStream {
 
   let resolved: ReturnType<typeof resolveModel>;
   try {
-    resolved = resolveModel(input.model, input.personaKey, input.offlineChunkDelayMs);
+    resolved = resolveModel(input.model, input.personaKey, input.offlineChunkDelayMs, input.persona);
   } catch (err) {
     const result = Promise.reject(err as Error);
     result.catch(() => undefined);
@@ -284,6 +291,7 @@ export function streamChat(input: StreamChatInput): ChatStream {
       "gen_ai.request.model": modelId,
       "ocsuite.tenant_id": input.tenantId,
       "ocsuite.persona": input.personaKey,
+      ...(input.temperature !== undefined ? { "gen_ai.request.temperature": input.temperature } : {}),
       ...(input.conversationId ? { "gen_ai.conversation.id": input.conversationId } : {}),
     },
   });
@@ -298,6 +306,7 @@ export function streamChat(input: StreamChatInput): ChatStream {
       model,
       system,
       messages,
+      ...(input.temperature !== undefined && provider !== "offline" ? { temperature: input.temperature } : {}),
       maxRetries: 0, // we retry ourselves, and only before the first token
       abortSignal: stop,
       // Errors arrive as "error" parts below and are classified there; the SDK's

@@ -25,6 +25,8 @@ export const OFFLINE_DISCLOSURE =
 export type OfflineModelOptions = {
   /** The persona speaking; when absent it is recognised from the system prompt ("You are the <name>"). */
   personaKey?: PersonaKey;
+  /** The tenant's customised template (its name and voice win over the built-in one). */
+  persona?: PersonaTemplate;
   /** Delay between streamed word chunks, ms (default 15). */
   chunkDelayMs?: number;
 };
@@ -45,7 +47,8 @@ const lastUserText = (prompt: LanguageModelV4Prompt) => {
   return "";
 };
 
-const personaOf = (prompt: LanguageModelV4Prompt, key?: PersonaKey): PersonaTemplate | null => {
+const personaOf = (prompt: LanguageModelV4Prompt, key?: PersonaKey | PersonaTemplate): PersonaTemplate | null => {
+  if (typeof key === "object") return key;
   if (key) return BUILT_IN_PERSONAS[key];
   const system = prompt.filter((m) => m.role === "system").map((m) => m.content as string).join("\n");
   return Object.values(BUILT_IN_PERSONAS).find((p) => system.includes(`You are the ${p.name}`)) ?? null;
@@ -61,7 +64,7 @@ const firstSentence = (s: string) => {
 };
 
 /** The full deterministic answer for a prompt. Exported for tests and previews. */
-export function composeOfflineAnswer(prompt: LanguageModelV4Prompt, personaKey?: PersonaKey): string {
+export function composeOfflineAnswer(prompt: LanguageModelV4Prompt, personaKey?: PersonaKey | PersonaTemplate): string {
   const persona = personaOf(prompt, personaKey);
   const question = lastUserText(prompt);
   const all = promptText(prompt);
@@ -123,7 +126,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export function createOfflineModel(opts: OfflineModelOptions = {}): LanguageModelV4 {
   const chunkDelayMs = opts.chunkDelayMs ?? 15;
   const answer = (options: LanguageModelV4CallOptions) => {
-    const text = composeOfflineAnswer(options.prompt, opts.personaKey);
+    const text = composeOfflineAnswer(options.prompt, opts.persona ?? opts.personaKey);
     return { text, usage: usageOf(countTokens(promptText(options.prompt)), countTokens(text)) };
   };
 
