@@ -103,6 +103,11 @@ if (!process.env.OCSUITE_MASTER_KEYS) {
 }
 if (!process.env.SMTP_URL && process.env.DEV_MAILBOX === undefined) process.env.DEV_MAILBOX = "1";
 process.env.APP_URL ??= `http://localhost:${port}`;
+// The embedded default is a single-user install whose usual model server is Ollama
+// on localhost: let provider URLs reach private addresses (http only to this
+// machine). With DATABASE_URL set (a deployment) the hosted default stays: https
+// to public addresses only (src/server/infra/outbound-fetch.ts).
+if (embedded) process.env.OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS ??= "true";
 
 // Background jobs: with no Inngest server configured, run the local executor
 // (inngest/local, ADR 0007) and point the app's Inngest client at it.
@@ -256,6 +261,7 @@ function printBanner() {
     `OC Suite is running at ${url}  (ready in ${elapsed()})`,
     embedded ? `Database: embedded Postgres in ${path.relative(ROOT, dataDir) || dataDir}/pg` : "Database: DATABASE_URL",
     `Health: ${url}/api/health`,
+    ...(process.env.OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS === "true" ? ["Provider URLs: private and localhost addresses allowed (OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=true)"] : []),
     useLocalExecutor ? `Background jobs: local Inngest executor at ${process.env.INNGEST_DEV}` : `Background jobs: Inngest (${process.env.INNGEST_BASE_URL ?? process.env.INNGEST_DEV ?? "Cloud"})`,
     process.env.DEV_MAILBOX === "1" ? `Dev mailbox (magic links, invitations): ${url}/en/dev/mailbox` : "",
     "",

@@ -44,6 +44,12 @@ export const env = createEnv({
     // see packages/crypto/README.md). npm start generates one into .data/ when unset.
     OCSUITE_MASTER_KEYS: z.string().regex(/^\d+:[A-Za-z0-9+/=_-]{43,}(,\d+:[A-Za-z0-9+/=_-]{43,})*$/, "must be 'version:base64key' pairs separated by commas").optional(),
     OCSUITE_MASTER_KEY_CURRENT: z.coerce.number().int().positive().optional(),
+    // Benchmark only (perf/chat-ttft.mjs): enables the /api/perf/proxy baseline route to this upstream.
+    OCSUITE_PERF_PROXY_TARGET: z.url().optional(),
+    // SSRF guard for tenant provider base URLs (src/server/infra/outbound-fetch.ts). false (the
+    // hosted default): https to public addresses only. true: also private/loopback addresses and
+    // plain http to this machine (npm start sets it for single-user installs with a local Ollama).
+    OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: bool,
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RATE_LIMIT_SIGNIN_ACCOUNT: positiveInt(5),

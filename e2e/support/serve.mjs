@@ -26,6 +26,8 @@ const env = {
   RATE_LIMIT_SIGNIN_IP: String(E2E_SIGNIN_IP_LIMIT),
   RATE_LIMIT_SIGNIN_ACCOUNT: String(E2E_SIGNIN_ACCOUNT_LIMIT),
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // The e2e providers are local mock servers (127.0.0.1); production keeps the default (false).
+  OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true",
 };
 delete env.DATABASE_URL;
 delete env.REDIS_URL;

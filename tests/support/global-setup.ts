@@ -37,6 +37,9 @@ export const TEST_ENV: Record<string, string> = {
   APP_URL: "http://localhost:3000",
   // A fixed test-only master key (32 bytes, base64) for @ocsuite/crypto.
   OCSUITE_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString("base64")}`,
+  // Tests talk to local mock providers on 127.0.0.1; the strict (hosted) policy is
+  // exercised explicitly with createGuardedFetch({ allowPrivateAddresses: false }).
+  OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true",
 };
 
 const freePort = () =>

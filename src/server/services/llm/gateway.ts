@@ -8,6 +8,7 @@ import { db } from "~/server/db/client";
 import { AppError, type AppErrorCode } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
+import { guardedFetch, isOutboundBlocked } from "~/server/infra/outbound-fetch";
 import { tracer } from "~/server/infra/tracing";
 import { createOfflineModel, OFFLINE_MODEL_ID, OFFLINE_PROVIDER } from "./offline-model";
 import {
@@ -71,6 +72,7 @@ export const LLM_ERROR_REASONS = [
   "streamInterrupted",
   "cancelled",
   "providerError",
+  "providerAddressBlocked",
 ] as const;
 export type LlmErrorReason = (typeof LLM_ERROR_REASONS)[number];
 
@@ -84,6 +86,8 @@ const REASON_CODE: Record<LlmErrorReason, AppErrorCode> = {
   streamInterrupted: "SERVICE_UNAVAILABLE",
   cancelled: "BAD_REQUEST",
   providerError: "INTERNAL_SERVER_ERROR",
+  // The base URL points at a non-public address (SSRF guard): a configuration problem.
+  providerAddressBlocked: "PRECONDITION_FAILED",
 };
 
 export class LlmError extends AppError {
@@ -150,14 +154,19 @@ const resolveModel = (
   switch (choice.provider) {
     case "offline":
       return { model: createOfflineModel({ personaKey, persona, chunkDelayMs: offlineChunkDelayMs }), provider: "offline", modelId: OFFLINE_MODEL_ID };
+    // Every provider request goes through the SSRF guard: base URLs are tenant-chosen.
     case "openai":
       // Chat Completions: the protocol every OpenAI-compatible endpoint shares.
-      return { model: createOpenAI({ apiKey: choice.apiKey, baseURL: choice.baseUrl }).chat(choice.model), provider: "openai", modelId: choice.model };
+      return { model: createOpenAI({ apiKey: choice.apiKey, baseURL: choice.baseUrl, fetch: guardedFetch }).chat(choice.model), provider: "openai", modelId: choice.model };
     case "anthropic":
-      return { model: createAnthropic({ apiKey: choice.apiKey, baseURL: choice.baseUrl }).languageModel(choice.model), provider: "anthropic", modelId: choice.model };
+      return {
+        model: createAnthropic({ apiKey: choice.apiKey, baseURL: choice.baseUrl, fetch: guardedFetch }).languageModel(choice.model),
+        provider: "anthropic",
+        modelId: choice.model,
+      };
     case "openai-compatible": {
       if (!choice.baseUrl) throw new LlmError("providerRejected", "An OpenAI-compatible provider needs a base URL.");
-      const p = createOpenAICompatible({ name: "openai-compatible", baseURL: choice.baseUrl, apiKey: choice.apiKey, includeUsage: true });
+      const p = createOpenAICompatible({ name: "openai-compatible", baseURL: choice.baseUrl, apiKey: choice.apiKey, includeUsage: true, fetch: guardedFetch });
       return { model: p.chatModel(choice.model), provider: "openai-compatible", modelId: choice.model };
     }
   }
@@ -180,6 +189,7 @@ const retryAfterMs = (headers: Record<string, string> | undefined): number | und
 };
 
 const classify = (err: unknown): Classified => {
+  if (isOutboundBlocked(err)) return { reason: "providerAddressBlocked", message: "the provider base URL points at a non-public address" };
   if (APICallError.isInstance(err)) {
     const status = err.statusCode;
     const msg = `provider answered ${status ?? "without a status"}`;

@@ -4,6 +4,7 @@ import { startModelsServer, type ModelsServer } from "../../../../tests/support/
 import { callerFor } from "../../../../tests/support/trpc";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
+import { createGuardedFetch } from "~/server/infra/outbound-fetch";
 import {
   createCredential,
   deleteCredential,
@@ -227,6 +228,66 @@ describe("testCredential against a local server", () => {
     expect(keep(await api.provider.test({ tenantSlug: tenant.slug, id: c.id }))).toMatchObject({ ok: true, status: 200 });
     keep(await api.provider.list({ tenantSlug: tenant.slug }));
     keep(await api.provider.delete({ tenantSlug: tenant.slug, id: c.id }));
+  });
+});
+
+describe("SSRF: base URLs on non-public addresses under the strict (hosted) policy", () => {
+  const STRICT = { allowPrivateAddresses: false };
+  const PRIVATE = [
+    "http://localhost:11434/v1",
+    "https://localhost/v1",
+    "http://127.0.0.1:8080/v1",
+    "https://[::1]/v1",
+    "https://10.0.0.1/v1",
+    "https://169.254.169.254/latest",
+    "https://[::ffff:127.0.0.1]/v1",
+    "https://100.64.0.1/v1",
+    "https://[fd00::1]/v1",
+    "https://0.0.0.0/v1",
+    "https://ollama.localhost/v1",
+  ];
+
+  it.each(PRIVATE)("refuses %s at create time with BAD_REQUEST providerAddressBlocked and writes nothing", async (baseUrl) => {
+    const { ctx, tenant } = await setup();
+    const err = await createCredential(ctx, { provider: "openai-compatible", label: "Internal", apiKey: KEY, baseUrl }, STRICT).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "BAD_REQUEST", reason: "providerAddressBlocked", message: expect.stringContaining("must be a public https address") });
+    expectNoKey(err);
+    expect(await db.providerCredential.count({ where: { tenantId: tenant.id } })).toBe(0);
+  });
+
+  it("accepts a public https base URL under the strict policy, and private ones when the policy allows them", async () => {
+    const { ctx } = await setup();
+    keep(await createCredential(ctx, { provider: "openai-compatible", label: "Hosted vLLM", apiKey: KEY, baseUrl: "https://llm.example.com/v1" }, STRICT));
+    keep(await createCredential(ctx, { provider: "openai-compatible", label: "Local Ollama", apiKey: KEY, baseUrl: "http://localhost:11434/v1" }, { allowPrivateAddresses: true }));
+    expect((await listCredentials(ctx)).map((c) => c.baseUrl)).toEqual(["https://llm.example.com/v1", "http://localhost:11434/v1"]);
+  });
+
+  it("test connection to a private address → providerAddressBlocked, lastTestOk false, audited, and nothing reaches the server", async () => {
+    const { ctx, tenant } = await setup();
+    // Stored while the policy allowed it (or by an earlier version); the connect-time guard still refuses it.
+    const c = await createCredential(ctx, { provider: "openai-compatible", label: "Was local", apiKey: KEY, baseUrl: server.baseUrl });
+    const before = server.requests.length;
+    const result = keep(await testCredential(ctx, { id: c.id }, { fetch: createGuardedFetch(STRICT) }));
+    expect(result).toEqual({ ok: false, status: null, error: "providerAddressBlocked" });
+    expect(server.requests.length).toBe(before);
+    expect((await db.providerCredential.findUniqueOrThrow({ where: { id: c.id } })).lastTestOk).toBe(false);
+    const ev = await db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "provider_credential.test_failed" } });
+    expect(ev).toMatchObject({ targetId: c.id, result: "FAILURE", metadata: { status: null, reason: "providerAddressBlocked" } });
+  });
+
+  it("a public-looking name that resolves to a private address passes create-time validation but is refused at connect time", async () => {
+    const { ctx } = await setup();
+    const c = await createCredential(ctx, { provider: "openai-compatible", label: "Rebinding", apiKey: KEY, baseUrl: "https://llm.attacker.example/v1" }, STRICT);
+    const lookups: string[] = [];
+    const resolvesToMetadata = createGuardedFetch({ ...STRICT, lookup: (h, _o, cb) => (lookups.push(h), cb(null, [{ address: "169.254.169.254", family: 4 }])) });
+    expect(keep(await testCredential(ctx, { id: c.id }, { fetch: resolvesToMetadata }))).toEqual({ ok: false, status: null, error: "providerAddressBlocked" });
+    expect(lookups).toEqual(["llm.attacker.example"]);
+  });
+
+  it("the default (env) policy in tests allows the local server: OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=true", async () => {
+    const { ctx } = await setup();
+    const c = await createCredential(ctx, { provider: "openai-compatible", label: "Env policy", apiKey: KEY, baseUrl: server.baseUrl });
+    expect(keep(await testCredential(ctx, { id: c.id }))).toMatchObject({ ok: true, status: 200 });
   });
 });
 

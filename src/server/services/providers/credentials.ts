@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/audit";
 import type { RequestMeta, TenantCtx } from "../context";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 import { readStreamWithLimit } from "~/server/infra/body-limit";
+import { guardedFetch, isNonPublicHostLiteral, isOutboundBlocked, privateProviderUrlsAllowed, type FetchLike } from "~/server/infra/outbound-fetch";
 
 /*
  * Tenant LLM provider credentials (BYOK). The API key is stored only as an
@@ -61,6 +62,17 @@ export const ZCredentialLabel = z.string().trim().min(1).max(80);
 export const ZBaseUrl = z.string().trim().max(500).refine(isAllowedBaseUrl, { message: "must be an https URL (http only for localhost)" });
 export const ZModelName = z.string().trim().min(1).max(120);
 
+const ADDRESS_BLOCKED_MESSAGE = "must be a public https address: localhost, private, loopback and link-local addresses are not allowed";
+
+/**
+ * The outbound policy applied to a base URL at create time (SSRF, see
+ * ~/server/infra/outbound-fetch): when private addresses are not allowed, a
+ * host that is "localhost" or a literal non-public IP is refused here with a
+ * clear message. Names that resolve to such addresses are refused at connect time.
+ */
+export const ZBaseUrlPolicy = (allowPrivateAddresses: boolean) =>
+  z.url().refine((v) => allowPrivateAddresses || !isNonPublicHostLiteral(new URL(v).hostname), { message: ADDRESS_BLOCKED_MESSAGE });
+
 export const ZCreateCredentialInput = z
   .object({
     provider: ZProvider,
@@ -87,7 +99,7 @@ export type MaskedCredential = {
 };
 
 /** What a failed connection test reports; the UI translates errors.<reason>. */
-export const TEST_ERROR_REASONS = ["providerUnauthorized", "providerRejected", "providerTimeout", "providerUnreachable", "credentialUnusable"] as const;
+export const TEST_ERROR_REASONS = ["providerUnauthorized", "providerRejected", "providerTimeout", "providerUnreachable", "providerAddressBlocked", "credentialUnusable"] as const;
 export type TestErrorReason = (typeof TEST_ERROR_REASONS)[number];
 export type TestResult = { ok: boolean; status: number | null; models?: string[]; error?: TestErrorReason };
 
@@ -127,10 +139,18 @@ export const listCredentials = async (ctx: TenantCtx): Promise<MaskedCredential[
   return rows.map(toMasked);
 };
 
-export const createCredential = async (ctx: TenantCtx, raw: CreateCredentialInput): Promise<MaskedCredential> => {
+/**
+ * `opts.allowPrivateAddresses` overrides the env policy (OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS);
+ * a base URL the policy refuses is BAD_REQUEST providerAddressBlocked.
+ */
+export const createCredential = async (ctx: TenantCtx, raw: CreateCredentialInput, opts: { allowPrivateAddresses?: boolean } = {}): Promise<MaskedCredential> => {
   const parsed = ZCreateCredentialInput.safeParse(raw);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "invalidInput", "Invalid provider credential");
   const input = parsed.data;
+  if (input.baseUrl) {
+    const policy = ZBaseUrlPolicy(opts.allowPrivateAddresses ?? privateProviderUrlsAllowed()).safeParse(input.baseUrl);
+    if (!policy.success) throw new AppError("BAD_REQUEST", "providerAddressBlocked", `Base URL ${ADDRESS_BLOCKED_MESSAGE}`);
+  }
   const id = randomUUID();
   const secretCiphertext = await tenantCrypto().encryptField({ tenantId: ctx.tenantId, field: fieldOf(id), plaintext: input.apiKey });
   const { keyVersion } = parseCiphertextHeader(secretCiphertext);
@@ -270,6 +290,7 @@ const requestFor = (c: DecryptedCredential): { url: string; headers: Record<stri
 };
 
 const classify = (err: unknown): TestErrorReason => {
+  if (isOutboundBlocked(err)) return "providerAddressBlocked";
   const name = err && typeof err === "object" && "name" in err ? String(err.name) : "";
   return name === "TimeoutError" || name === "AbortError" ? "providerTimeout" : "providerUnreachable";
 };
@@ -278,9 +299,11 @@ const classify = (err: unknown): TestErrorReason => {
  * Tries the credential: GET <baseUrl>/models with the key (10 s timeout, no
  * redirects followed), records lastTestedAt/lastTestOk, and audits a failure
  * as `provider_credential.test_failed`. Never throws for a provider failure:
- * the result says what happened.
+ * the result says what happened. The request goes through the SSRF guard
+ * (`opts.fetch` defaults to guardedFetch under the env policy); a refused
+ * destination is providerAddressBlocked.
  */
-export const testCredential = async (ctx: TenantCtx, input: { id: string }, opts: { timeoutMs?: number } = {}): Promise<TestResult> => {
+export const testCredential = async (ctx: TenantCtx, input: { id: string }, opts: { timeoutMs?: number; fetch?: FetchLike } = {}): Promise<TestResult> => {
   const credential = await getDecryptedCredential(ctx, input.id).catch((err: unknown) => {
     if (err instanceof AppError && err.reason === "credentialUnusable") return null;
     throw err;
@@ -291,7 +314,7 @@ export const testCredential = async (ctx: TenantCtx, input: { id: string }, opts
   } else {
     const { url, headers } = requestFor(credential);
     try {
-      const res = await fetch(url, { method: "GET", headers, redirect: "manual", signal: AbortSignal.timeout(opts.timeoutMs ?? TEST_TIMEOUT_MS) });
+      const res = await (opts.fetch ?? guardedFetch)(url, { method: "GET", headers, redirect: "manual", signal: AbortSignal.timeout(opts.timeoutMs ?? TEST_TIMEOUT_MS) });
       if (res.status >= 200 && res.status < 300) {
         result = { ok: true, status: res.status, models: modelIdsOf(await readCapped(res, MAX_TEST_RESPONSE_BYTES)) ?? [] };
       } else {
