@@ -54,6 +54,8 @@ export const env = createEnv({
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RATE_LIMIT_SIGNIN_ACCOUNT: positiveInt(5),
     RATE_LIMIT_SIGNIN_IP: positiveInt(30),
+    // Chat turns (send, regenerate, retry) per user per minute.
+    RATE_LIMIT_CHAT_PER_MINUTE: positiveInt(30),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(900),
     TRPC_MAX_BODY_BYTES: positiveInt(1_048_576),
   },

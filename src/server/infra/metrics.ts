@@ -106,6 +106,19 @@ const createMetrics = () => {
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
       registers: [registry],
     }),
+    // Chat (src/server/services/chat): one sample per turn that reached the model.
+    chatTurns: new client.Counter({
+      name: "ocsuite_chat_turns_total",
+      help: "Chat turns by action (send | regenerate | retry), outcome (complete | failed | stopped) and failure reason (\"\" when complete).",
+      labelNames: ["action", "outcome", "reason"] as const,
+      registers: [registry],
+    }),
+    chatTurnsRefused: new client.Counter({
+      name: "ocsuite_chat_turns_refused_total",
+      help: "Chat turn requests refused before the model was called, by reason (turnInProgress, rateLimited, personaDisabled, …).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     llmTimeToFirstToken: new client.Histogram({
       name: "ocsuite_llm_time_to_first_token_seconds",
       help: "Time from the start of an LLM call to its first streamed text token, by model.",
