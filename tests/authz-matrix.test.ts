@@ -97,6 +97,10 @@ const makeFixture = async () => {
     baseUrl: modelsServer!.baseUrl,
   });
   const diagnostic = await db.jobHeartbeat.create({ data: { pingId: `diag-matrix-${uid()}`, failUntilFixed: true } });
+  // The member's private conversation (chat.get / rename / delete act on it; nobody else may see it).
+  const conversation = await db.conversation.create({
+    data: { tenantId: t.tenant.id, userId: t.member.id, personaKey: "cfo", title: "Matrix chat", messages: { create: { tenantId: t.tenant.id, role: "user", content: "Matrix question" } } },
+  });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
     viewer: t.viewer,
@@ -116,6 +120,7 @@ const makeFixture = async () => {
     deadLetterId: deadLetter.id,
     diagnosticPingId: diagnostic.pingId,
     credentialId: credential.id,
+    conversationId: conversation.id,
     users,
   };
 };
@@ -158,6 +163,7 @@ const MATRIX: Record<string, Entry> = {
   "tenant.create": { input: () => ({ name: "Created Workspace", slug: `new-${uid()}` }), expect: signedIn },
   "tenant.get": { input: slugOf, expect: tenantRole("VIEWER") },
   "tenant.rename": { input: (fx) => ({ ...slugOf(fx), name: "Renamed Workspace" }), expect: tenantRole("ADMIN") },
+  "tenant.updateProfile": { input: (fx) => ({ ...slugOf(fx), industry: "Robotics", description: "We build warehouse robots." }), expect: tenantRole("ADMIN") },
   // member
   "member.list": { input: slugOf, expect: tenantRole("VIEWER") },
   "member.changeRole": { input: (fx) => ({ ...slugOf(fx), membershipId: fx.targetMembershipId, role: "VIEWER" }), expect: tenantRole("OWNER") },
@@ -178,6 +184,16 @@ const MATRIX: Record<string, Entry> = {
   "provider.create": { input: (fx) => ({ ...slugOf(fx), provider: "openai", label: "Matrix OpenAI", apiKey: `sk-${uid(12)}` }), expect: tenantRole("ADMIN") },
   "provider.delete": { input: (fx) => ({ ...slugOf(fx), id: fx.credentialId }), expect: tenantRole("ADMIN") },
   "provider.test": { input: (fx) => ({ ...slugOf(fx), id: fx.credentialId }), expect: tenantRole("ADMIN") },
+  // persona: admins only. The fixture's only credential is OpenAI-compatible without a default model, so an update names one.
+  "persona.list": { input: slugOf, expect: tenantRole("ADMIN") },
+  "persona.update": { input: (fx) => ({ ...slugOf(fx), key: "cfo", name: "Matrix CFO", model: "matrix-model", enabled: false }), expect: tenantRole("ADMIN") },
+  "persona.reset": { input: (fx) => ({ ...slugOf(fx), key: "cfo" }), expect: tenantRole("ADMIN") },
+  // chat: members and up; a conversation is private to its author, so even the tenant's admins and owners get NOT_FOUND.
+  "chat.personas": { input: slugOf, expect: tenantRole("MEMBER") },
+  "chat.list": { input: (fx) => ({ ...slugOf(fx), query: "matrix" }), expect: tenantRole("MEMBER") },
+  "chat.get": { input: (fx) => ({ ...slugOf(fx), id: fx.conversationId }), expect: { ...tenantRole("MEMBER"), admin: "NOT_FOUND", owner: "NOT_FOUND" } },
+  "chat.rename": { input: (fx) => ({ ...slugOf(fx), id: fx.conversationId, title: "Renamed chat" }), expect: { ...tenantRole("MEMBER"), admin: "NOT_FOUND", owner: "NOT_FOUND" } },
+  "chat.delete": { input: (fx) => ({ ...slugOf(fx), id: fx.conversationId }), expect: { ...tenantRole("MEMBER"), admin: "NOT_FOUND", owner: "NOT_FOUND" } },
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
@@ -207,6 +223,9 @@ describe("authorisation matrix: coverage", () => {
 });
 
 /** Rows that a refused call must not have touched. */
+/** The member's conversation as a refused chat.rename / chat.delete must leave it. */
+const chatDigest = (fx: Fixture) => db.conversation.findUnique({ where: { id: fx.conversationId }, select: { title: true, _count: { select: { messages: true } } } });
+
 const stateDigest = async (fx: Fixture) => {
   const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential] = await Promise.all([
     db.user.count(),
@@ -215,7 +234,7 @@ const stateDigest = async (fx: Fixture) => {
     db.invitation.count(),
     db.session.count(),
     db.devMail.count(),
-    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true } }),
+    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true, industry: true, description: true } }),
     db.membership.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
     db.invitation.findUniqueOrThrow({ where: { id: fx.invitationId }, select: { acceptedAt: true, revokedAt: true } }),
     db.inngestDeadLetter.findUniqueOrThrow({ where: { id: fx.deadLetterId }, select: { replayedAt: true, discardedAt: true } }),
@@ -225,7 +244,7 @@ const stateDigest = async (fx: Fixture) => {
     db.providerCredential.count(),
     db.providerCredential.findUnique({ where: { id: fx.credentialId }, select: { lastTestedAt: true, lastTestOk: true } }),
   ]);
-  return { users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
+  return { conversation: await chatDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
 };
 
 const cases = Object.keys(MATRIX)

@@ -1,7 +1,9 @@
 import { accountRouter } from "./routers/account/router";
 import { adminRouter } from "./routers/admin/router";
+import { chatRouter } from "./routers/chat/router";
 import { invitationRouter } from "./routers/invitation/router";
 import { memberRouter } from "./routers/member/router";
+import { personaRouter } from "./routers/persona/router";
 import { providerRouter } from "./routers/provider/router";
 import { tenantRouter } from "./routers/tenant/router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -13,6 +15,8 @@ export const appRouter = createTRPCRouter({
   member: memberRouter,
   invitation: invitationRouter,
   provider: providerRouter,
+  persona: personaRouter,
+  chat: chatRouter,
   admin: adminRouter,
 });
 

@@ -56,7 +56,7 @@ export const createTenant = async (user: UserCtx, input: { name: string; slug?: 
 export const getTenant = async (ctx: TenantCtx) => {
   const tenant = await db.tenant.findUniqueOrThrow({
     where: { id: ctx.tenantId },
-    select: { id: true, slug: true, name: true, status: true, plan: true, createdAt: true, _count: { select: { memberships: true } } },
+    select: { id: true, slug: true, name: true, status: true, plan: true, industry: true, description: true, createdAt: true, _count: { select: { memberships: true } } },
   });
   return {
     id: tenant.id,
@@ -64,6 +64,8 @@ export const getTenant = async (ctx: TenantCtx) => {
     name: tenant.name,
     status: tenant.status,
     plan: tenant.plan,
+    industry: tenant.industry,
+    description: tenant.description,
     createdAt: tenant.createdAt,
     memberCount: tenant._count.memberships,
     role: ctx.role,
@@ -83,5 +85,48 @@ export const renameTenant = async (ctx: TenantCtx, input: { name: string }) => {
     metadata: { from: before.name, to: input.name },
     meta: ctx.meta,
   });
+  return tenant;
+};
+
+/** Empty text from a form clears the field. */
+const textOrNull = (v: string | null | undefined) => {
+  const t = v?.trim();
+  return t ? t : null;
+};
+
+/**
+ * The tenant profile (industry, description) that every persona's system
+ * prompt carries. No cache invalidation is needed: compiled prompts are keyed
+ * by a hash that includes the profile, so the next chat compiles afresh.
+ * Audited with the names of the changed fields only (the description is the
+ * tenant's own prose and may be confidential).
+ */
+export const MAX_INDUSTRY = 80;
+export const MAX_DESCRIPTION = 1000;
+
+export const updateTenantProfile = async (ctx: TenantCtx, input: { industry?: string | null; description?: string | null }) => {
+  // The router validates too; this keeps the limits true for every caller (jobs, scripts).
+  if ((input.industry?.trim().length ?? 0) > MAX_INDUSTRY || (input.description?.trim().length ?? 0) > MAX_DESCRIPTION) {
+    throw new AppError("BAD_REQUEST", "invalidInput", "Industry or description is too long");
+  }
+  const before = await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { industry: true, description: true } });
+  const next = {
+    industry: input.industry === undefined ? before.industry : textOrNull(input.industry),
+    description: input.description === undefined ? before.description : textOrNull(input.description),
+  };
+  const changed = (["industry", "description"] as const).filter((f) => next[f] !== before[f]);
+  const tenant = await db.tenant.update({ where: { id: ctx.tenantId }, data: next, select: { id: true, industry: true, description: true } });
+  if (changed.length > 0) {
+    await recordAudit({
+      tenantId: ctx.tenantId,
+      actorId: ctx.userId,
+      actorType: "USER",
+      action: "tenant.profile_update",
+      targetType: "tenant",
+      targetId: ctx.tenantId,
+      metadata: { changed },
+      meta: ctx.meta,
+    });
+  }
   return tenant;
 };

@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
-import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { RenameWorkspaceForm } from "~/features/settings/rename-workspace-form";
 import { loadTenant } from "~/features/tenant/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+import { TenantProfileForm } from "~/features/tenant/tenant-profile-form";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 
@@ -27,6 +28,7 @@ export default async function SettingsPage({ params }: Props) {
   const { tenant } = loaded;
   const t = await getTranslations("settings");
   const tp = await getTranslations("providers");
+  const tpe = await getTranslations("personas");
   return (
     <div className="flex max-w-2xl flex-col gap-6">
       <PageHeader title={t("title")} lead={tenant.name} />
@@ -42,12 +44,32 @@ export default async function SettingsPage({ params }: Props) {
           </Card>
           <Card>
             <CardHeader>
+              <CardTitle id="profile-title">{t("profileTitle")}</CardTitle>
+              <CardDescription>{t("profileLead")}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <TenantProfileForm tenantSlug={tenantSlug} industry={tenant.industry} description={tenant.description} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
               <CardTitle id="providers-title">{tp("settingsCardTitle")}</CardTitle>
             </CardHeader>
             <CardContent className="flex flex-col items-start gap-3">
               <p className="text-sm text-muted-fg">{tp("settingsCardBody")}</p>
               <Link href={`/t/${tenantSlug}/settings/providers`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
                 {tp("settingsLink")}
+              </Link>
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle id="personas-title">{tpe("settingsCardTitle")}</CardTitle>
+            </CardHeader>
+            <CardContent className="flex flex-col items-start gap-3">
+              <p className="text-sm text-muted-fg">{tpe("settingsCardBody")}</p>
+              <Link href={`/t/${tenantSlug}/settings/personas`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
+                {tpe("settingsLink")}
               </Link>
             </CardContent>
           </Card>
