@@ -4,22 +4,25 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
+/** Overview / Chat / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
 export const TenantNav = ({ tenantSlug }: { tenantSlug: string }) => {
   const t = useTranslations("tenant");
   const pathname = usePathname();
   const base = `/t/${tenantSlug}`;
   const items = [
     { href: base, label: t("overview") },
+    { href: `${base}/chat`, label: t("chat"), prefix: true },
     { href: `${base}/members`, label: t("members") },
     { href: `${base}/settings`, label: t("settings") },
     { href: `${base}/settings/providers`, label: t("providers") },
+    { href: `${base}/settings/personas`, label: t("personas") },
   ];
   return (
     <nav aria-label={t("nav")} className="mb-8 border-b border-border">
       <ul className="-mb-px flex gap-1 overflow-x-auto">
         {items.map((item) => {
-          const active = pathname === item.href;
+          // Chat conversations live under /chat/<id>: the tab stays current there.
+          const active = pathname === item.href || (item.prefix === true && pathname.startsWith(`${item.href}/`));
           return (
             <li key={item.href}>
               <Link

@@ -1,0 +1,25 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useCallback } from "react";
+
+/** Reasons the server may use for the same situation as one of ours. */
+const ALIASES: Record<string, string> = { unauthenticated: "unauthorized", crossOrigin: "forbidden", roleTooLow: "forbidden", internalError: "generic" };
+
+/**
+ * A chat failure's stable reason (an LLM error reason, turnInProgress,
+ * rateLimited, personaDisabled, …) as a sentence that says what happened and
+ * what to do. Unknown reasons fall back to the generic one, never to the key.
+ */
+export const useReasonMessage = () => {
+  const t = useTranslations("chat.reasons");
+  return useCallback(
+    (raw: string | null | undefined, retryAfterSeconds?: number | null): string => {
+      const reason = raw ? (ALIASES[raw] ?? raw) : raw;
+      if (reason === "rateLimited") return t("rateLimited", { seconds: retryAfterSeconds ?? 60 });
+      if (reason && t.has(reason)) return t(reason as "generic");
+      return t("generic");
+    },
+    [t],
+  );
+};
