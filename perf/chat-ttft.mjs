@@ -4,6 +4,7 @@
 //   node --import tsx perf/chat-ttft.mjs [rounds=40] [concurrency=50]
 // Optional: PERF_DATABASE_URL=postgres://…/postgres (a server where a fresh
 // database is created and dropped); without it the app runs on embedded PGlite.
+// PERF_REDIS_URL=redis://… puts the rate-limit counters in Redis, as in production.
 //
 // One run, one server, one mock upstream (tests/support/mock-openai-server.ts,
 // speaking the OpenAI streaming protocol with an injected time to first token):
@@ -58,6 +59,8 @@ const env = {
 };
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
+// Rate-limit counters and sessions as in production: Redis when given.
+if (process.env.PERF_REDIS_URL) env.REDIS_URL = process.env.PERF_REDIS_URL;
 let dropDb = async () => {};
 let dataDir = null;
 if (process.env.PERF_DATABASE_URL) {
