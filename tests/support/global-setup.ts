@@ -14,8 +14,10 @@
  * is imported.
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
@@ -40,6 +42,8 @@ export const TEST_ENV: Record<string, string> = {
   // Tests talk to local mock providers on 127.0.0.1; the strict (hosted) policy is
   // exercised explicitly with createGuardedFetch({ allowPrivateAddresses: false }).
   OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true",
+  // Uploaded originals go to a per-run temporary folder, never into the checkout's .data/.
+  STORAGE_FS_ROOT: path.join(os.tmpdir(), `ocsuite-test-storage-${process.pid}`),
 };
 
 const freePort = () =>
@@ -124,5 +128,8 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("testEnv", TEST_ENV);
 
-  return teardown;
+  return async () => {
+    await teardown();
+    rmSync(TEST_ENV.STORAGE_FS_ROOT!, { recursive: true, force: true });
+  };
 }
