@@ -1,5 +1,6 @@
 /** Every Inngest function the app serves (web at /api/inngest, and the worker fleet). */
+import { ingestDocument } from "./jobs/ingest-document";
 import { replayDeadLetter } from "./jobs/replay-dead-letter";
 import { heartbeat } from "./system/heartbeat";
 
-export const functions = [heartbeat, replayDeadLetter];
+export const functions = [heartbeat, replayDeadLetter, ingestDocument];

@@ -75,11 +75,11 @@ if (embedded) {
     }
   }
   writeFileSync(lockFile, String(process.pid));
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { startPgliteServer } = await import("./lib/pglite-server.mjs");
+  const { createPglite, startPgliteServer } = await import("./lib/pglite-server.mjs");
   const pgDir = path.join(dataDir, "pg");
   log(`starting embedded Postgres (PGlite) with data in ${path.relative(ROOT, pgDir) || pgDir}`);
-  pglite = await PGlite.create({ dataDir: pgDir });
+  // With pgvector loaded, so knowledge retrieval can use vectors when embeddings are configured.
+  pglite = await createPglite({ dataDir: pgDir });
   const pgPort = await freePort(Number(process.env.OCSUITE_PG_PORT ?? 54320));
   // Our own TCP server: pglite-socket interleaves concurrent connections' queries (ADR 0008).
   pgServer = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: pgPort, maxConnections: 100 });

@@ -58,6 +58,38 @@ export const env = createEnv({
     RATE_LIMIT_CHAT_PER_MINUTE: positiveInt(30),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(900),
     TRPC_MAX_BODY_BYTES: positiveInt(1_048_576),
+    // Knowledge embeddings (src/server/services/knowledge/embeddings.ts): none = full-text search only;
+    // test = deterministic local hashing embedder; openai-compatible = EMBEDDINGS_BASE_URL + _MODEL (+ _API_KEY).
+    EMBEDDINGS_PROVIDER: z.enum(["none", "test", "openai-compatible"]).default("none"),
+    EMBEDDINGS_BASE_URL: z.url().optional(),
+    EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+    EMBEDDINGS_MODEL: z.string().min(1).optional(),
+    EMBEDDINGS_DIMENSIONS: z.coerce.number().int().positive().max(16_000).optional(),
+    EMBEDDINGS_BATCH_SIZE: positiveInt(64),
+    // Document ingestion runs at once across all tenants (each tenant is also capped at 2).
+    KNOWLEDGE_INGEST_CONCURRENCY: positiveInt(4),
+    // Object storage for uploaded originals (src/server/infra/storage, docs/runbooks/storage.md).
+    // fs (the default): files under STORAGE_FS_ROOT, else <OCSUITE_DATA_DIR or .data>/storage.
+    // s3: any S3-compatible store (AWS S3, MinIO, Cloudflare R2); S3_BUCKET is then required.
+    OCSUITE_DATA_DIR: z.string().min(1).optional(),
+    STORAGE_DRIVER: z.enum(["fs", "s3"]).default("fs"),
+    STORAGE_FS_ROOT: z.string().min(1).optional(),
+    S3_ENDPOINT: z.url().optional(),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+      .optional(),
+    // Unset: the AWS SDK's default credential chain (instance/task role, AWS_* variables).
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    // true for MinIO and most self-hosted stores (https://host/bucket/key instead of bucket.host).
+    S3_FORCE_PATH_STYLE: bool,
+    // Knowledge uploads: the largest file accepted (bytes, ≤ 1 GiB) and each workspace's total.
+    KNOWLEDGE_MAX_FILE_BYTES: z.coerce.number().int().positive().max(1_073_741_824).default(26_214_400),
+    KNOWLEDGE_TENANT_QUOTA_BYTES: positiveInt(1_073_741_824),
+    // Document uploads per user per minute (each file is one request).
+    RATE_LIMIT_UPLOADS_PER_MINUTE: positiveInt(120),
   },
   client: {},
   experimental__runtimeEnv: {},
@@ -65,6 +97,13 @@ export const env = createEnv({
   // server starts instead (instrumentation.ts imports this module).
   skipValidation: !!process.env.SKIP_ENV_VALIDATION || isBuild,
   emptyStringAsUndefined: true,
+  // Rules across variables; each issue names the variable to fix.
+  createFinalSchema: (shape) =>
+    z.object(shape).superRefine((v, ctx) => {
+      if (v.STORAGE_DRIVER === "s3" && !v.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE_DRIVER=s3" });
+      if (!v.S3_ACCESS_KEY_ID !== !v.S3_SECRET_ACCESS_KEY)
+        ctx.addIssue({ code: "custom", path: [v.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together" });
+    }),
   onValidationError: (issues) => {
     const lines = issues.map((i) => `  - ${(i.path ?? []).join(".")}: ${i.message}`);
     const message = `Invalid environment configuration:\n${lines.join("\n")}\nSee the configuration table in README.md.`;

@@ -101,6 +101,24 @@ const makeFixture = async () => {
   const conversation = await db.conversation.create({
     data: { tenantId: t.tenant.id, userId: t.member.id, personaKey: "cfo", title: "Matrix chat", messages: { create: { tenantId: t.tenant.id, role: "user", content: "Matrix question" } } },
   });
+  // A document the member uploaded (knowledge.get / delete / reindex act on it). Only the row:
+  // delete of a missing stored original is a no-op, and nothing here reads the bytes.
+  const documentId = `matrix-doc-${uid()}`;
+  const document = await db.document.create({
+    data: {
+      id: documentId,
+      tenantId: t.tenant.id,
+      uploadedById: t.member.id,
+      title: "Matrix document",
+      filename: "matrix.md",
+      kind: "markdown",
+      mimeType: "text/markdown",
+      sizeBytes: 42,
+      sha256: uid(32),
+      storageKey: `tenants/${t.tenant.id}/documents/${documentId}/original`,
+      indexVersion: 1,
+    },
+  });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
     viewer: t.viewer,
@@ -121,6 +139,7 @@ const makeFixture = async () => {
     diagnosticPingId: diagnostic.pingId,
     credentialId: credential.id,
     conversationId: conversation.id,
+    documentId: document.id,
     users,
   };
 };
@@ -194,6 +213,13 @@ const MATRIX: Record<string, Entry> = {
   "chat.get": { input: (fx) => ({ ...slugOf(fx), id: fx.conversationId }), expect: { ...tenantRole("MEMBER"), admin: "NOT_FOUND", owner: "NOT_FOUND" } },
   "chat.rename": { input: (fx) => ({ ...slugOf(fx), id: fx.conversationId, title: "Renamed chat" }), expect: { ...tenantRole("MEMBER"), admin: "NOT_FOUND", owner: "NOT_FOUND" } },
   "chat.delete": { input: (fx) => ({ ...slugOf(fx), id: fx.conversationId }), expect: { ...tenantRole("MEMBER"), admin: "NOT_FOUND", owner: "NOT_FOUND" } },
+  // knowledge: viewers read; members upload (HTTP route) and re-index; delete is the uploader's (the member here) or an admin's.
+  "knowledge.list": { input: (fx) => ({ ...slugOf(fx), query: "matrix" }), expect: tenantRole("VIEWER") },
+  "knowledge.get": { input: (fx) => ({ ...slugOf(fx), id: fx.documentId }), expect: tenantRole("VIEWER") },
+  "knowledge.usage": { input: slugOf, expect: tenantRole("VIEWER") },
+  "knowledge.delete": { input: (fx) => ({ ...slugOf(fx), id: fx.documentId }), expect: tenantRole("MEMBER") },
+  // "ok" really sends knowledge/document.ingest to the executor started above.
+  "knowledge.reindex": { input: (fx) => ({ ...slugOf(fx), id: fx.documentId }), expect: tenantRole("MEMBER") },
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
@@ -226,6 +252,12 @@ describe("authorisation matrix: coverage", () => {
 /** The member's conversation as a refused chat.rename / chat.delete must leave it. */
 const chatDigest = (fx: Fixture) => db.conversation.findUnique({ where: { id: fx.conversationId }, select: { title: true, _count: { select: { messages: true } } } });
 
+/** The fixture's document as a refused knowledge.delete / reindex must leave it, and its ingestion events. */
+const documentDigest = async (fx: Fixture) => ({
+  row: await db.document.findUnique({ where: { id: fx.documentId }, select: { status: true, indexVersion: true } }),
+  events: await db.inngestEvent.count({ where: { name: "knowledge/document.ingest", payload: { path: ["data", "documentId"], equals: fx.documentId } } }),
+});
+
 const stateDigest = async (fx: Fixture) => {
   const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential] = await Promise.all([
     db.user.count(),
@@ -244,7 +276,7 @@ const stateDigest = async (fx: Fixture) => {
     db.providerCredential.count(),
     db.providerCredential.findUnique({ where: { id: fx.credentialId }, select: { lastTestedAt: true, lastTestOk: true } }),
   ]);
-  return { conversation: await chatDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
+  return { conversation: await chatDigest(fx), document: await documentDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
 };
 
 const cases = Object.keys(MATRIX)

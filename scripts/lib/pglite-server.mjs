@@ -383,3 +383,16 @@ export async function startPgliteServer({ db, host = "127.0.0.1", port = 0, maxC
     },
   };
 }
+
+/**
+ * A PGlite instance with the extensions the app uses: pgvector (`vector`), so
+ * the embedded database supports vector retrieval (the app creates the
+ * extension and its table on first use; src/server/services/knowledge/vector-store.ts).
+ * Same options as PGlite.create (dataDir, …); extra `extensions` are merged in.
+ * @param {Record<string, any>} [options]
+ */
+export async function createPglite(options = {}) {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { vector } = await import("@electric-sql/pglite-pgvector");
+  return PGlite.create({ ...options, extensions: { vector, ...(options.extensions ?? {}) } });
+}

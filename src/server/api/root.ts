@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account/router";
 import { adminRouter } from "./routers/admin/router";
 import { chatRouter } from "./routers/chat/router";
 import { invitationRouter } from "./routers/invitation/router";
+import { knowledgeRouter } from "./routers/knowledge/router";
 import { memberRouter } from "./routers/member/router";
 import { personaRouter } from "./routers/persona/router";
 import { providerRouter } from "./routers/provider/router";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   provider: providerRouter,
   persona: personaRouter,
   chat: chatRouter,
+  knowledge: knowledgeRouter,
   admin: adminRouter,
 });
 

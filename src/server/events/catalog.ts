@@ -22,4 +22,13 @@ export const deadLetterReplayed = eventType("jobs/dead-letter.replayed", {
   schema: traced({ deadLetterId: id, requestedBy: id.optional() }),
 });
 
-export const eventCatalog = [systemPingRequested, deadLetterReplayed] as const;
+/**
+ * A document needs (re-)indexing: extract → chunk → index → embed. `indexVersion`
+ * is the document's version when the event was sent; a run whose version is no
+ * longer the document's (re-indexed or deleted since) does nothing.
+ */
+export const knowledgeDocumentIngest = eventType("knowledge/document.ingest", {
+  schema: traced({ tenantId: id, documentId: id, indexVersion: z.number().int().nonnegative() }),
+});
+
+export const eventCatalog = [systemPingRequested, deadLetterReplayed, knowledgeDocumentIngest] as const;

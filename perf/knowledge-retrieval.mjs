@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// Knowledge retrieval latency (issue 5). Run from the repo root:
+//   PERF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//     node --conditions=react-server --import tsx perf/knowledge-retrieval.mjs [sizes=10000,100000] [rounds=4] [--hybrid]
+// Full-text search on PostgreSQL: a fresh database (created, migrated with the
+// real CLI, dropped at the end); one tenant grows to each size in chunks (100
+// chunks per ready document, ~1,000 characters each of text drawn from the
+// labelled corpus' vocabulary with a Zipf-like word distribution), while three
+// other tenants hold the same number of noise chunks in total. ANALYZE after
+// each load. Each round asks the 25 labelled questions of
+// tests/fixtures/knowledge/company-docs.ts through retrievePassages (limit 6);
+// median and p95 over all calls. Baseline in the same run, same client:
+// SELECT id, text FROM "DocumentChunk" WHERE "tenantId" = $1 LIMIT 6.
+// --hybrid: the same at the first size on embedded PGlite with pgvector and the
+// deterministic test embedder (FTS + vector + RRF), against the same baseline there.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const SIZES = (args[0] ?? "10000,100000").split(",").map(Number);
+const ROUNDS = Number(args[1] ?? 4);
+const HYBRID = process.argv.includes("--hybrid");
+const root = path.resolve(import.meta.dirname, "..");
+const serverUrl = process.env.PERF_DATABASE_URL;
+if (!serverUrl) {
+  console.error("PERF_DATABASE_URL is required (a PostgreSQL server where a fresh database is created and dropped)");
+  process.exit(2);
+}
+
+const run = (cmd, argv, env) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} failed:\n${out}`))));
+  });
+const migrate = (url) => run(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
+const p95 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+const dbName = `ocsuite_perf_retrieval_${randomBytes(4).toString("hex")}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE "${dbName}"`);
+const u = new URL(serverUrl);
+u.pathname = `/${dbName}`;
+const databaseUrl = u.toString();
+
+let raw;
+let appDb;
+const cleanups = [];
+try {
+  await migrate(databaseUrl);
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: "perf-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    EMBEDDINGS_PROVIDER: "none",
+  });
+  const { db } = await import("../src/server/db/client.ts");
+  appDb = db;
+  const { retrievePassages } = await import("../src/server/services/knowledge/retrieval.ts");
+  const { CORPUS, QUESTIONS } = await import("../tests/fixtures/knowledge/company-docs.ts");
+
+  // Vocabulary: the corpus' words, ranked by frequency there; sampled with a Zipf-like law.
+  const freq = new Map();
+  for (const d of CORPUS) for (const w of d.content.toLowerCase().match(/[a-z]{3,}/g) ?? []) freq.set(w, (freq.get(w) ?? 0) + 1);
+  const vocab = [...freq.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+  const weights = vocab.map((_, i) => 1 / (i + 1));
+  const cumulative = [];
+  weights.reduce((s, w, i) => (cumulative[i] = s + w), 0);
+  const total = cumulative.at(-1);
+  let seed = 11;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const word = () => {
+    const x = rnd() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocab[lo];
+  };
+  const chunkText = () => {
+    let t = "";
+    while (t.length < 1000) t += `${word()} `;
+    return t.trim();
+  };
+
+  /** Adds `count` chunks to `tenantId` through `client` (pg-compatible), 100 per ready document. */
+  const load = async (client, tenantId, count, label) => {
+    let made = 0;
+    while (made < count) {
+      const docId = `${label}${randomBytes(6).toString("hex")}`;
+      await client.query(
+        `INSERT INTO "Document" (id, "tenantId", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", status, "chunkCount", "indexVersion", "updatedAt")
+         VALUES ($1, $2, $3, 'doc.md', 'markdown', 'text/markdown', 1, $4, 'none', 'ready', 100, 1, now())`,
+        [docId, tenantId, `Document ${docId}`, randomBytes(32).toString("hex")],
+      );
+      const n = Math.min(100, count - made);
+      const params = [];
+      const values = [];
+      for (let j = 0; j < n; j++) {
+        const text = chunkText();
+        params.push(`${docId}_${j}`, tenantId, docId, j, text, j + 1, `Heading ${word()}`, 0, text.length);
+        const o = j * 9;
+        values.push(`($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6},$${o + 7},$${o + 8},$${o + 9})`);
+      }
+      await client.query(`INSERT INTO "DocumentChunk" (id, "tenantId", "documentId", ordinal, text, page, heading, "charStart", "charEnd") VALUES ${values.join(",")}`, params);
+      made += n;
+    }
+  };
+
+  const measure = async (tenantId, opts, sqlClient) => {
+    const calls = [];
+    const baseline = [];
+    let hits = 0;
+    // Warm-up: one pass of each, not counted.
+    for (const q of QUESTIONS) {
+      await retrievePassages({ tenantId }, q.question, opts);
+      await sqlClient.$queryRaw`SELECT id, text FROM "DocumentChunk" WHERE "tenantId" = ${tenantId} LIMIT 6`;
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const q of QUESTIONS) {
+        let t0 = performance.now();
+        const res = await retrievePassages({ tenantId }, q.question, opts);
+        calls.push(performance.now() - t0);
+        hits += res.length;
+        t0 = performance.now();
+        await sqlClient.$queryRaw`SELECT id, text FROM "DocumentChunk" WHERE "tenantId" = ${tenantId} LIMIT 6`;
+        baseline.push(performance.now() - t0);
+      }
+    }
+    return { calls, baseline, avgResults: hits / calls.length };
+  };
+
+  const report = (label, size, m) =>
+    console.log(
+      `| ${label} | ${size.toLocaleString("en")} | ${median(m.calls).toFixed(2)} ms | ${p95(m.calls).toFixed(2)} ms | ${median(m.baseline).toFixed(2)} ms | ${p95(m.baseline).toFixed(2)} ms | ${(median(m.calls) / median(m.baseline)).toFixed(1)}× | ${m.avgResults.toFixed(1)} |`,
+    );
+
+  console.log(`${QUESTIONS.length} questions × ${ROUNDS} rounds per size (Node ${process.version}, ${os.cpus().length} cores)`);
+  console.log("| mode | chunks in tenant | median | p95 | baseline median | baseline p95 | median ratio | results/query |");
+  console.log("|---|---|---|---|---|---|---|---|");
+
+  raw = new pg.Client({ connectionString: databaseUrl });
+  await raw.connect();
+  const tenants = [];
+  for (const slug of ["perf-main", "perf-noise-1", "perf-noise-2", "perf-noise-3"]) {
+    const id = `t_${slug}_${randomBytes(3).toString("hex")}`;
+    await raw.query(`INSERT INTO "Tenant" (id, slug, name, "updatedAt") VALUES ($1, $2, $3, now())`, [id, `${slug}-${randomBytes(3).toString("hex")}`, slug]);
+    tenants.push(id);
+  }
+  let loaded = 0;
+  for (const size of SIZES) {
+    const t0 = performance.now();
+    await load(raw, tenants[0], size - loaded, "m");
+    for (const noise of tenants.slice(1)) await load(raw, noise, Math.ceil((size - loaded) / 3), "n");
+    loaded = size;
+    await raw.query(`VACUUM ANALYZE "DocumentChunk"`);
+    await raw.query(`VACUUM ANALYZE "Document"`);
+    console.error(`loaded ${size} chunks (+${size} noise) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    report("FTS (PostgreSQL)", size, await measure(tenants[0], { limit: 6 }, db));
+  }
+
+  if (HYBRID) {
+    const size = SIZES[0];
+    const { createPglite, startPgliteServer } = await import("../scripts/lib/pglite-server.mjs");
+    const { PrismaClient } = await import("../src/server/db/generated/client.ts");
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const { pgConfigFromUrl } = await import("../src/server/db/pg-config.ts");
+    const { createTestEmbedder, testEmbedding } = await import("../src/server/services/knowledge/embeddings.ts");
+    const { ensureVectorStore, toVectorLiteral } = await import("../src/server/services/knowledge/vector-store.ts");
+    const pglite = await createPglite();
+    const server = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: await freePort(), maxConnections: 20 });
+    cleanups.push(async () => {
+      await server.stop();
+      await pglite.close();
+    });
+    const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
+    await migrate(url);
+    const client = new PrismaClient({ adapter: new PrismaPg(pgConfigFromUrl(url, { max: 5 })) });
+    cleanups.unshift(() => client.$disconnect());
+    const lite = new pg.Client({ connectionString: url });
+    await lite.connect();
+    cleanups.unshift(() => lite.end());
+    const ids = [];
+    for (const slug of ["lite-main", "lite-noise"]) {
+      const id = `t_${slug}`;
+      await lite.query(`INSERT INTO "Tenant" (id, slug, name, "updatedAt") VALUES ($1, $1, $1, now())`, [id]);
+      ids.push(id);
+    }
+    const t0 = performance.now();
+    await load(lite, ids[0], size, "m");
+    await load(lite, ids[1], size, "n");
+    if (!(await ensureVectorStore(client)).available) throw new Error("pgvector is not available in PGlite");
+    const embedder = createTestEmbedder();
+    // Embed every chunk (heading + text, as ingestion does) in batches of 500.
+    for (let offset = 0; ; offset += 500) {
+      const { rows } = await lite.query(`SELECT id, heading, text FROM "DocumentChunk" ORDER BY id LIMIT 500 OFFSET ${offset}`);
+      if (rows.length === 0) break;
+      const vecs = rows.map((r) => toVectorLiteral(testEmbedding(`${r.heading}\n${r.text}`)));
+      await lite.query(
+        `INSERT INTO "DocumentChunkEmbedding" ("chunkId", "tenantId", model, embedding)
+         SELECT c.id, c."tenantId", $3, x.v::vector FROM unnest($1::text[], $2::text[]) AS x(id, v) JOIN "DocumentChunk" c ON c.id = x.id`,
+        [rows.map((r) => r.id), vecs, embedder.model],
+      );
+    }
+    await lite.query(`ANALYZE`);
+    console.error(`PGlite: loaded and embedded ${size} chunks (+${size} noise) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    report("FTS only (PGlite)", size, await measure(ids[0], { limit: 6, db: client, mode: "fts" }, client));
+    report("hybrid FTS + vector, RRF (PGlite, test embedder)", size, await measure(ids[0], { limit: 6, db: client, embedder }, client));
+  }
+} finally {
+  for (const c of cleanups) await c().catch(() => {});
+  await raw?.end().catch(() => {});
+  await appDb?.$disconnect().catch(() => {});
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+}
+process.exit(0);

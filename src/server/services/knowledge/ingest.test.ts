@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenant } from "../../../../prisma/factories";
+import { seedDocument, utf8 } from "../../../../tests/fixtures/knowledge/seed";
+import { PNG_BYTES } from "../../../../tests/support/sample-files";
+import { db } from "~/server/db/client";
+import { createFsStorage } from "~/server/infra/storage";
+import { KnowledgeError } from "./errors";
+import { beginIngestion, embeddingPlan, ingestDocumentNow, markIngestionFailed } from "./ingest";
+import { toVectorLiteral } from "./vector-store";
+
+const root = mkdtempSync(path.join(os.tmpdir(), "ocsuite-ingest-core-"));
+const storage = createFsStorage(root);
+let tenantId: string;
+beforeAll(async () => {
+  tenantId = (await createTenant()).id;
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("ingestion core", () => {
+  it("plans embedding batches by ordinal, capping the number of steps", () => {
+    expect(embeddingPlan(130, 64)).toEqual([
+      { fromOrdinal: 0, toOrdinal: 64 },
+      { fromOrdinal: 64, toOrdinal: 128 },
+      { fromOrdinal: 128, toOrdinal: 130 },
+    ]);
+    expect(embeddingPlan(0, 64)).toEqual([]);
+    const big = embeddingPlan(100_000, 64, 500);
+    expect(big).toHaveLength(500);
+    expect(big.at(-1)).toEqual({ fromOrdinal: 99_800, toOrdinal: 100_000 });
+  });
+
+  it("refuses content it cannot detect and marks the document failed with the reason", async () => {
+    const doc = await seedDocument(db, storage, tenantId, { title: "Picture", filename: "notes.txt", bytes: PNG_BYTES });
+    const t = { tenantId, documentId: doc.id, indexVersion: 1 };
+    await expect(ingestDocumentNow(t, { storage })).rejects.toMatchObject({ name: "KnowledgeError", reason: "unsupportedFileType" });
+    expect(await db.document.findUniqueOrThrow({ where: { id: doc.id } })).toMatchObject({ status: "failed", errorReason: "unsupportedFileType", chunkCount: 0 });
+  });
+
+  it("re-ingesting a failed document clears its reason; a failure never overwrites a ready document", async () => {
+    const doc = await seedDocument(db, storage, tenantId, { title: "Notes", filename: "notes.md", bytes: utf8("# Notes\n\nThe quarterly plan is ready.") });
+    const t = { tenantId, documentId: doc.id, indexVersion: 1 };
+    expect(await markIngestionFailed(t, "ingestionFailed")).toBe(true);
+    expect(await beginIngestion(t, { storage })).toEqual({ storageKey: doc.storageKey });
+    expect(await db.document.findUniqueOrThrow({ where: { id: doc.id } })).toMatchObject({ status: "processing", errorReason: null });
+    expect(await ingestDocumentNow(t, { storage })).toMatchObject({ status: "ready", chunkCount: 1, embedded: 0 });
+    expect(await markIngestionFailed(t, "ingestionFailed")).toBe(false);
+    expect(await db.document.findUniqueOrThrow({ where: { id: doc.id } })).toMatchObject({ status: "ready", errorReason: null });
+    // Another tenant's id with this document's id changes nothing.
+    expect(await markIngestionFailed({ ...t, tenantId: "someone-else" }, "malformedFile")).toBe(false);
+    expect(await beginIngestion({ ...t, tenantId: "someone-else" }, { storage })).toBeNull();
+  });
+
+  it("KnowledgeError carries the stable reason the UI translates", () => {
+    expect(new KnowledgeError("malformedFile")).toMatchObject({ reason: "malformedFile", code: "BAD_REQUEST" });
+  });
+});
+
+describe("vector literals", () => {
+  it("writes pgvector's text form at float4 precision and refuses non-finite values", () => {
+    expect(toVectorLiteral([0.1234567891, -1, 0])).toBe("[0.1234568,-1,0]");
+    expect(() => toVectorLiteral([Number.NaN])).toThrow();
+    expect(() => toVectorLiteral([])).toThrow();
+  });
+});

@@ -1,0 +1,161 @@
+import "server-only";
+import client from "prom-client";
+import { db as defaultDb } from "~/server/db/client";
+import { Prisma } from "~/server/db/generated/client";
+import { logger } from "~/server/infra/logger";
+import { metrics } from "~/server/infra/metrics";
+import { withSpan } from "~/server/infra/tracing";
+import { contentWords, embedderFromEnv, embedTexts, type Embedder } from "./embeddings";
+import { vectorSearch, vectorStoreAvailable, type SqlClient } from "./vector-store";
+
+/*
+ * Hybrid retrieval over a tenant's ready documents.
+ *
+ * Full-text search always: the question's content words become an OR query
+ * (`'w1' | 'w2' | …` through to_tsquery('english'), so each word is stemmed like
+ * the indexed text). websearch_to_tsquery would AND every word, and a natural
+ * question ("how many days can I work from abroad?") almost never has all its
+ * words in one passage. Ranked by ts_rank_cd (cover density, headings weigh A,
+ * body B) with normalization 32 (rank/(rank+1)); top 50.
+ * Vector search when the database has pgvector and an embedder is configured:
+ * cosine distance `<=>`, top 50. Both lists are fused by reciprocal rank
+ * (score = Σ 1/(60 + rank)), so neither scale has to be calibrated against the
+ * other, and the top `limit` passages are returned.
+ *
+ * Tenant scoping is in the SQL of both paths (WHERE "tenantId" = $1 on the chunk,
+ * the document and the vector row), never a filter applied afterwards.
+ */
+
+export type RetrievedPassage = {
+  chunkId: string;
+  documentId: string;
+  documentTitle: string;
+  page: number | null;
+  heading: string | null;
+  text: string;
+  /** Reciprocal-rank-fusion score (higher is better); comparable within one result list only. */
+  score: number;
+};
+
+export type RetrieveOptions = {
+  limit?: number;
+  /** Restrict to these documents (still only the tenant's own). */
+  documentIds?: string[];
+  /** Test seam: another database (the PGlite vector tests). */
+  db?: SqlClient;
+  /** Test seam: the embedder (default: EMBEDDINGS_PROVIDER); null turns the vector path off. */
+  embedder?: Embedder | null;
+  /** Test seam: which paths to use (default both when available). */
+  mode?: "fts" | "hybrid";
+};
+
+export const RRF_K = 60;
+const CANDIDATES = 50;
+const MAX_LIMIT = 50;
+const MAX_QUERY_TERMS = 32;
+
+/**
+ * The to_tsquery text for a question: its distinct content words OR-ed, each
+ * quoted (words are letters/digits only, so a quote can never appear inside).
+ * null when nothing is left (empty, punctuation or stopwords only).
+ */
+export const ftsQueryText = (query: string): string | null => {
+  const words = [...new Set(contentWords(query.slice(0, 2000), MAX_QUERY_TERMS * 2, { fold: false }))].slice(0, MAX_QUERY_TERMS);
+  return words.length ? words.map((w) => `'${w}'`).join(" | ") : null;
+};
+
+type Hit = Omit<RetrievedPassage, "score">;
+
+const retrievalDuration = (): client.Histogram<"mode"> =>
+  (metrics.registry.getSingleMetric("ocsuite_retrieval_duration_seconds") as client.Histogram<"mode"> | undefined) ??
+  new client.Histogram({
+    name: "ocsuite_retrieval_duration_seconds",
+    help: "Duration of one knowledge retrieval (query embedding included), by mode (fts | hybrid).",
+    labelNames: ["mode"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [metrics.registry],
+  });
+
+export const ftsSearch = async (input: { tenantId: string; tsquery: string; limit?: number; documentIds?: string[] }, sql: SqlClient = defaultDb): Promise<Hit[]> => {
+  const docFilter = input.documentIds ? Prisma.sql`AND c."documentId" = ANY(${input.documentIds}::text[])` : Prisma.empty;
+  return sql.$queryRaw<Hit[]>`
+    SELECT c.id AS "chunkId", c."documentId", d.title AS "documentTitle", c.page, c.heading, c.text
+    FROM "DocumentChunk" c
+    JOIN "Document" d ON d.id = c."documentId"
+    CROSS JOIN to_tsquery('english', ${input.tsquery}) AS q
+    WHERE c."tenantId" = ${input.tenantId} AND d."tenantId" = ${input.tenantId} AND d.status = 'ready'
+      AND c.tsv @@ q
+      ${docFilter}
+    ORDER BY ts_rank_cd(c.tsv, q, 32) DESC, c.id
+    LIMIT ${input.limit ?? CANDIDATES}`;
+};
+
+/** Reciprocal rank fusion of ranked lists (each best first); ties keep the earlier list's order. */
+export const fuseByReciprocalRank = (lists: Hit[][], limit: number, k = RRF_K): RetrievedPassage[] => {
+  const fused = new Map<string, { hit: Hit; score: number; first: number }>();
+  let seen = 0;
+  for (const list of lists) {
+    list.forEach((hit, i) => {
+      const entry = fused.get(hit.chunkId) ?? { hit, score: 0, first: seen++ };
+      entry.score += 1 / (k + i + 1);
+      fused.set(hit.chunkId, entry);
+    });
+  }
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score || a.first - b.first)
+    .slice(0, limit)
+    .map(({ hit, score }) => ({ ...hit, score }));
+};
+
+let loggedEmbedderError = false;
+const resolveEmbedder = (opts: RetrieveOptions): Embedder | null => {
+  if (opts.embedder !== undefined) return opts.embedder;
+  try {
+    return embedderFromEnv();
+  } catch (err) {
+    // A misconfigured embedder must not take retrieval down: full-text search still answers.
+    if (!loggedEmbedderError) logger.error({ err }, "embeddings are misconfigured; retrieval uses full-text search only");
+    loggedEmbedderError = true;
+    return null;
+  }
+};
+
+/**
+ * The passages of the tenant's ready documents that best answer `query`.
+ * Empty or stopword-only queries return [].
+ */
+export const retrievePassages = async (ctx: { tenantId: string }, query: string, opts: RetrieveOptions = {}): Promise<RetrievedPassage[]> => {
+  const tsquery = ftsQueryText(query);
+  if (!tsquery) return [];
+  const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 6)), MAX_LIMIT);
+  if (opts.documentIds && opts.documentIds.length === 0) return [];
+  const sql = opts.db ?? defaultDb;
+  const embedder = opts.mode === "fts" ? null : resolveEmbedder(opts);
+  const started = performance.now();
+
+  return withSpan("knowledge.retrieve", { "ocsuite.tenant.id": ctx.tenantId, "knowledge.limit": limit }, async (span) => {
+    const useVector = !!embedder && (await vectorStoreAvailable(sql));
+    const mode = useVector ? "hybrid" : "fts";
+    span.setAttribute("knowledge.mode", mode);
+
+    const vectorHits = async (): Promise<Hit[]> => {
+      if (!useVector || !embedder) return [];
+      try {
+        const [embedding] = await embedTexts(embedder, [query.slice(0, 8000)], { purpose: "query", tenantId: ctx.tenantId });
+        const hits = await vectorSearch({ tenantId: ctx.tenantId, embedding: embedding!, model: embedder.model, limit: CANDIDATES, documentIds: opts.documentIds }, sql);
+        return hits.map(({ distance: _distance, ...hit }) => hit);
+      } catch (err) {
+        // The embeddings provider is down or slow: answer from full-text search alone.
+        logger.warn({ err, tenantId: ctx.tenantId }, "vector retrieval failed; using full-text search only");
+        span.addEvent("knowledge.vector_failed", { "error.message": (err as Error).message.slice(0, 200) });
+        return [];
+      }
+    };
+
+    const [fts, vec] = await Promise.all([ftsSearch({ tenantId: ctx.tenantId, tsquery, documentIds: opts.documentIds }, sql), vectorHits()]);
+    const passages = fuseByReciprocalRank([fts, vec], limit);
+    span.setAttributes({ "knowledge.fts_hits": fts.length, "knowledge.vector_hits": vec.length, "knowledge.result_count": passages.length });
+    retrievalDuration().observe({ mode }, (performance.now() - started) / 1000);
+    return passages;
+  });
+};
