@@ -4,6 +4,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { context as otelContext, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { APICallError, streamText, type LanguageModel, type ModelMessage } from "ai";
+import { asyncQueue } from "~/lib/async-queue";
 import { db } from "~/server/db/client";
 import { AppError, type AppErrorCode } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
@@ -209,44 +210,6 @@ const classify = (err: unknown): Classified => {
 /** Only an HTTP 429 or 5xx answer is retried (never a network error, an auth failure or a rejected request). */
 const isRetryable = (c: Classified) => c.status !== undefined && (c.status === 429 || c.status >= 500);
 
-/** A minimal single-consumer async queue: the producer runs whether or not anyone reads. */
-function deltaQueue() {
-  const items: string[] = [];
-  let done = false;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  return {
-    push: (s: string) => {
-      items.push(s);
-      notify();
-    },
-    end: (err?: unknown) => {
-      done = true;
-      failure = err ?? null;
-      notify();
-    },
-    iterable: {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          if (items.length > 0) {
-            yield items.shift()!;
-            continue;
-          }
-          if (done) {
-            if (failure) throw failure;
-            return;
-          }
-          await new Promise<void>((r) => (wake = r));
-        }
-      },
-    } satisfies AsyncIterable<string>,
-  };
-}
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -268,7 +231,7 @@ export function streamChat(input: StreamChatInput): ChatStream {
   const started = performance.now();
   const timeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const baseDelay = input.retryBaseDelayMs ?? 500;
-  const queue = deltaQueue();
+  const queue = asyncQueue<string>();
 
   let resolved: ReturnType<typeof resolveModel>;
   try {
