@@ -4,7 +4,7 @@ import { DEMO_TENANT, demo, expectAccessible, perFileClientIp, signInWithApi } f
 test.use(perFileClientIp());
 
 const publicPages = ["/en", "/es", "/en/sign-in", "/es/sign-in", "/en/sign-up", "/en/sign-in/check-email", "/en/dev/mailbox", "/en/legal/terms", "/en/legal/privacy"];
-const memberPages = ["/en/workspaces", `/en/t/${DEMO_TENANT.slug}`, `/en/t/${DEMO_TENANT.slug}/members`, `/en/t/${DEMO_TENANT.slug}/settings`, `/en/t/${DEMO_TENANT.slug}/settings/providers`, `/en/t/${DEMO_TENANT.slug}/settings/personas`, `/en/t/${DEMO_TENANT.slug}/chat`, `/es/t/${DEMO_TENANT.slug}/chat`, "/en/account", `/es/t/${DEMO_TENANT.slug}/members`];
+const memberPages = ["/en/workspaces", `/en/t/${DEMO_TENANT.slug}`, `/en/t/${DEMO_TENANT.slug}/members`, `/en/t/${DEMO_TENANT.slug}/settings`, `/en/t/${DEMO_TENANT.slug}/settings/providers`, `/en/t/${DEMO_TENANT.slug}/settings/personas`, `/en/t/${DEMO_TENANT.slug}/knowledge`, `/es/t/${DEMO_TENANT.slug}/knowledge`, `/en/t/${DEMO_TENANT.slug}/chat`, `/es/t/${DEMO_TENANT.slug}/chat`, "/en/account", `/es/t/${DEMO_TENANT.slug}/members`];
 
 for (const path of publicPages) {
   test(`public page ${path} has no serious accessibility violations`, async ({ page }) => {

@@ -4,7 +4,10 @@ import { useTranslations } from "next-intl";
 import { memo } from "react";
 import Markdown, { type Components, type UrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { CITATION_ATTRIBUTE, remarkCitations } from "~/features/knowledge/citation-markers";
+import { CitationMarker, CitationsProvider } from "~/features/knowledge/citations";
 import { safeUrl } from "./safe-url";
+import type { Citation } from "./types";
 
 // Model output is untrusted text. It is rendered as Markdown with these rules:
 //  - no raw HTML: without rehype-raw, react-markdown turns HTML in the text
@@ -13,11 +16,15 @@ import { safeUrl } from "./safe-url";
 //  - links only to http(s) and mailto, opened in a new tab without referrer or
 //    opener; anything else (javascript:, data:, relative) becomes plain text;
 //  - no images: an image would load a URL of the model's choosing (a tracking
-//    pixel); its alt text is shown instead, linked when the URL is safe.
+//    pixel); its alt text is shown instead, linked when the URL is safe;
+//  - citation markers ("[1]", "[1, 2]") are found in text nodes by a remark
+//    plugin (never in code or links) and become source buttons when the answer
+//    has that citation, else stay plain text. Markdown cannot produce a button
+//    by itself, so every button here came from the plugin.
 
 const urlTransform: UrlTransform = (url) => safeUrl(url) ?? "";
 
-const remarkPlugins = [remarkGfm];
+const remarkPlugins = [remarkGfm, remarkCitations];
 
 const ImageAsText = ({ src, alt }: { src?: unknown; alt?: string }) => {
   const t = useTranslations("chat");
@@ -33,6 +40,10 @@ const ImageAsText = ({ src, alt }: { src?: unknown; alt?: string }) => {
 };
 
 const components: Components = {
+  button: (props) => {
+    const n = Number((props as Record<string, unknown>)[CITATION_ATTRIBUTE]);
+    return Number.isInteger(n) && n > 0 ? <CitationMarker n={n} /> : <span>{props.children}</span>;
+  },
   a: ({ href, children }) => {
     const safe = href ? safeUrl(href) : null;
     if (!safe) return <span>{children}</span>;
@@ -75,12 +86,16 @@ const components: Components = {
 };
 
 /** Untrusted Markdown (model output) rendered safely; see the rules above. */
-export const SafeMarkdown = memo(function SafeMarkdown({ text }: { text: string }) {
+export const SafeMarkdown = memo(function SafeMarkdown({ text, citations }: { text: string; citations?: readonly Citation[] }) {
   return (
     <div className="break-words leading-relaxed">
-      <Markdown remarkPlugins={remarkPlugins} components={components} urlTransform={urlTransform} skipHtml={false}>
-        {text}
-      </Markdown>
+      <CitationsProvider citations={citations ?? NO_CITATIONS}>
+        <Markdown remarkPlugins={remarkPlugins} components={components} urlTransform={urlTransform} skipHtml={false}>
+          {text}
+        </Markdown>
+      </CitationsProvider>
     </div>
   );
 });
+
+const NO_CITATIONS: readonly Citation[] = [];

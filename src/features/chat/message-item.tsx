@@ -5,6 +5,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { SourcesList } from "~/features/knowledge/citations";
 import { cn } from "~/lib/cn";
 import { SafeMarkdown } from "./markdown";
 import type { ChatMessage } from "./types";
@@ -106,7 +107,7 @@ export const MessageItem = ({ message, personaName, isLastAnswer, busy, onRegene
         {isUser ? (
           <p className="whitespace-pre-wrap break-words">{message.content}</p>
         ) : message.content ? (
-          <SafeMarkdown text={message.content} />
+          <SafeMarkdown text={message.content} citations={message.citations} />
         ) : streaming ? (
           <p className="text-muted-fg">
             <span className="inline-block animate-pulse" aria-hidden="true">
@@ -121,6 +122,7 @@ export const MessageItem = ({ message, personaName, isLastAnswer, busy, onRegene
           </p>
         ) : null}
         {message.status === "stopped" ? <p className="text-sm text-muted-fg">{t("stoppedNote")}</p> : null}
+        {!isUser && message.citations.length > 0 ? <SourcesList text={message.content} citations={message.citations} /> : null}
 
         {!isUser && !streaming ? (
           <div className="flex flex-wrap items-center gap-2">

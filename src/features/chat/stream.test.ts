@@ -85,6 +85,20 @@ describe("readChatStream", () => {
     expect(events[2]).toMatchObject({ reason: "streamInterrupted", message: { status: "failed", content: "partial" } });
   });
 
+  it("carries the answer's citations on start and done; an unreadable list becomes no citations", async () => {
+    const citation = { n: 1, chunkId: "k1", documentId: "d1", title: "Travel policy", page: 3, heading: "Hotels", text: "Hotels up to 150 euros." };
+    const { events } = await collect([
+      `${JSON.stringify({ ...start, citations: [citation] })}\n`,
+      `${JSON.stringify({ type: "done", message: message({ content: "Up to 150 euros [1].", citations: [citation] }), conversation: { inputTokens: 3, outputTokens: 2 } })}\n`,
+    ]);
+    expect(events[0]).toMatchObject({ type: "start", citations: [citation] });
+    expect(events[1]).toMatchObject({ type: "done", message: { citations: [citation] } });
+
+    const odd = await collect([`${JSON.stringify(start)}\n`, `${JSON.stringify({ type: "done", message: message({ citations: [{ n: "one" }] }), conversation: { inputTokens: 1, outputTokens: 1 } })}\n`]);
+    expect(odd.events[0]).toMatchObject({ type: "start", citations: [] });
+    expect(odd.events[1]).toMatchObject({ type: "done", message: { content: "Hello world", citations: [] } });
+  });
+
   it("rejects with StreamCutError when the body ends before done/error", async () => {
     const { events, outcome } = await collect([`${JSON.stringify(start)}\n`, `${JSON.stringify({ type: "delta", text: "Hel" })}\n`]);
     expect(events).toHaveLength(2);

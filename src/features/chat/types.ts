@@ -11,9 +11,24 @@ const MESSAGE_STATUSES = ["complete", "streaming", "failed", "stopped"] as const
 /** A message as `chat.get` returns it (and as the stream's events carry it, once parsed). */
 export type ChatMessage = RouterOutputs["chat"]["get"]["messages"][number];
 
+/** A source an answer cites as [n]: the saved passage of a workspace document. */
+export type Citation = ChatMessage["citations"][number];
+
 export type ConversationMeta = Pick<RouterOutputs["chat"]["get"]["conversation"], "id" | "title" | "personaKey" | "personaName" | "inputTokens" | "outputTokens">;
 
 export type PersonaOption = RouterOutputs["chat"]["personas"]["personas"][number];
+
+const ZCitation: z.ZodType<Citation, unknown> = z.object({
+  n: z.number().int().min(1),
+  chunkId: z.string(),
+  documentId: z.string(),
+  title: z.string(),
+  page: z.number().int().nullable(),
+  heading: z.string().nullable(),
+  text: z.string(),
+});
+// An unreadable list of sources must not cost the answer: it is shown without them.
+const ZCitationList = z.array(ZCitation).catch([]);
 
 const ZMessage: z.ZodType<ChatMessage, unknown> = z.object({
   id: z.string(),
@@ -28,6 +43,7 @@ const ZMessage: z.ZodType<ChatMessage, unknown> = z.object({
   outputTokens: z.number().nullable(),
   timeToFirstTokenMs: z.number().nullable(),
   createdAt: z.coerce.date(),
+  citations: ZCitationList.default([]),
 });
 
 export const ZStreamEvent = z.discriminatedUnion("type", [
@@ -39,6 +55,7 @@ export const ZStreamEvent = z.discriminatedUnion("type", [
     provider: z.string().nullable(),
     model: z.string().nullable(),
     offline: z.boolean(),
+    citations: ZCitationList.default([]),
   }),
   z.object({ type: z.literal("delta"), text: z.string() }),
   z.object({ type: z.literal("done"), message: ZMessage, conversation: z.object({ inputTokens: z.number(), outputTokens: z.number() }) }),

@@ -127,6 +127,7 @@ export function useChatTurns({ tenantSlug, locale, personaKey, personaName, init
                   outputTokens: null,
                   timeToFirstTokenMs: null,
                   createdAt: new Date(),
+                  citations: event.citations,
                 };
                 // The user's message is now saved: it (and, for regenerate/retry,
                 // the answer being replaced) is swapped for the server's version.

@@ -4,14 +4,16 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Chat / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
+/** Overview / Chat / Knowledge / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
 export const TenantNav = ({ tenantSlug }: { tenantSlug: string }) => {
   const t = useTranslations("tenant");
+  const tk = useTranslations("knowledge");
   const pathname = usePathname();
   const base = `/t/${tenantSlug}`;
   const items = [
     { href: base, label: t("overview") },
     { href: `${base}/chat`, label: t("chat"), prefix: true },
+    { href: `${base}/knowledge`, label: tk("nav") },
     { href: `${base}/members`, label: t("members") },
     { href: `${base}/settings`, label: t("settings") },
     { href: `${base}/settings/providers`, label: t("providers") },

@@ -1,5 +1,6 @@
 import "server-only";
 import { context as otelContext, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
+import client from "prom-client";
 import { z } from "zod";
 import { LOCALES } from "~/lib/locales";
 import { db } from "~/server/db/client";
@@ -8,12 +9,21 @@ import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
 import { tracer } from "~/server/infra/tracing";
 import type { RequestMeta } from "../context";
+import { retrievePassages, type RetrievedPassage, type RetrieveOptions } from "../knowledge/retrieval";
 import { isLlmError, streamChat, type ChatMessage, type StreamChatInput } from "../llm/gateway";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
 import { resolvePersonaForChat, type ResolvedPersona } from "../personas/resolve";
 import { recordFailedCredentialUse } from "../providers/credentials";
 import { findOwnConversation } from "./conversations";
-import { MESSAGE_SELECT, titleFromContent, toMessageDto, type ChatMessageDto, type MessageStatus } from "./dto";
+import {
+  MAX_CITATION_TEXT_CHARS,
+  MESSAGE_SELECT,
+  titleFromContent,
+  toMessageDto,
+  type ChatMessageDto,
+  type Citation,
+  type MessageStatus,
+} from "./dto";
 
 /*
  * One chat turn: the user's message (or a regenerate/retry request) in, a
@@ -24,7 +34,9 @@ import { MESSAGE_SELECT, titleFromContent, toMessageDto, type ChatMessageDto, ty
  *   1. validate, resolve the persona and its model (may refuse: 404/409/412);
  *   2. ONE transaction: conversation (if new) + user message + an assistant
  *      placeholder with status "streaming" — committed BEFORE the model is called;
- *   3. stream the answer; on the end, success or failure, the placeholder is
+ *   3. retrieve the workspace's passages for the question (grounding; a failed
+ *      or slow search answers without them, it never fails the turn);
+ *   4. stream the answer; on the end, success or failure, the placeholder is
  *      updated to complete | failed | stopped (a `finally` guarantees it never
  *      stays "streaming" while this process lives; a crashed process leaves a
  *      row that becomes stale after STREAMING_STALE_MS and is then failed).
@@ -40,6 +52,10 @@ const HEARTBEAT_MS = 10_000;
 /** History budget sent to the model: the most recent messages within both limits. */
 export const MAX_HISTORY_MESSAGES = 40;
 export const MAX_HISTORY_CHARS = 60_000;
+/** Passages retrieved per question and handed to the model as numbered context. */
+export const GROUNDING_PASSAGES = 6;
+/** Retrieval slower than this is abandoned: the answer starts without context rather than late. */
+export const RETRIEVAL_TIMEOUT_MS = 5_000;
 
 const ZId = z.string().min(1).max(64);
 const ZLocale = z.enum(LOCALES).optional();
@@ -68,6 +84,8 @@ export type ChatTurnStartEvent = {
   provider: string;
   model: string;
   offline: boolean;
+  /** The passages the answer may cite as [n] (known before the first token, so markers render while streaming). */
+  citations: Citation[];
 };
 export type ChatTurnEvent =
   | ChatTurnStartEvent
@@ -93,6 +111,8 @@ export type ChatTurnOptions = {
   locale?: string | null;
   /** Gateway tuning (tests use short delays). */
   gateway?: Pick<StreamChatInput, "offlineChunkDelayMs" | "retryBaseDelayMs" | "timeoutMs">;
+  /** Retrieval tuning (tests point `db` at another database, or at none to make search fail). */
+  retrieval?: Pick<RetrieveOptions, "db" | "embedder" | "mode">;
 };
 
 const refuse = (code: "CONFLICT" | "NOT_FOUND", reason: string, message: string): never => {
@@ -269,6 +289,60 @@ function eventQueue<T>() {
   };
 }
 
+const retrievalFailures = (): client.Counter<"reason"> =>
+  (metrics.registry.getSingleMetric("ocsuite_chat_retrieval_failures_total") as client.Counter<"reason"> | undefined) ??
+  new client.Counter({
+    name: "ocsuite_chat_retrieval_failures_total",
+    help: "Chat turns answered without document context because retrieval failed (error) or was too slow (timeout).",
+    labelNames: ["reason"] as const,
+    registers: [metrics.registry],
+  });
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+
+/** "Finance policy, p. 3": the source line the model (and the offline model) cites a passage by. */
+export const passageSource = (p: { title: string; page: number | null }) => (p.page !== null ? `${p.title}, p. ${p.page}` : p.title);
+
+/** The retrieved passages as the citations saved on the answer, numbered as the model sees them. */
+export const citationsOf = (passages: readonly RetrievedPassage[]): Citation[] =>
+  passages.map((p, i) => ({
+    n: i + 1,
+    chunkId: p.chunkId,
+    documentId: p.documentId,
+    title: p.documentTitle,
+    page: p.page,
+    heading: p.heading,
+    text: clip(p.text.trim(), MAX_CITATION_TEXT_CHARS),
+  }));
+
+/**
+ * The workspace's passages for the question. Grounding is an improvement, not
+ * a precondition: when search fails or is slow the answer is written without
+ * context (logged and counted), never refused.
+ */
+const groundingFor = async (ctx: ChatTurnCtx, question: string, opts: ChatTurnOptions["retrieval"]): Promise<Citation[]> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), RETRIEVAL_TIMEOUT_MS);
+    timer.unref?.();
+  });
+  try {
+    const result = await Promise.race([retrievePassages({ tenantId: ctx.tenantId }, question, { ...opts, limit: GROUNDING_PASSAGES }), timeout]);
+    if (result === "timeout") {
+      retrievalFailures().inc({ reason: "timeout" });
+      logger.warn({ tenantId: ctx.tenantId, timeoutMs: RETRIEVAL_TIMEOUT_MS }, "chat retrieval timed out; answering without documents");
+      return [];
+    }
+    return citationsOf(result);
+  } catch (err) {
+    retrievalFailures().inc({ reason: "error" });
+    logger.warn({ err, tenantId: ctx.tenantId }, "chat retrieval failed; answering without documents");
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 const localeOf = async (ctx: ChatTurnCtx, requested: string | null | undefined): Promise<string | null> => {
   if (requested) return requested;
   const user = await db.user.findUnique({ where: { id: ctx.userId }, select: { locale: true } });
@@ -303,6 +377,8 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
   }
 
   const prepared = await prepare(ctx, input, persona);
+  // After the commit: the question is saved whatever search does.
+  const citations = await groundingFor(ctx, prepared.userMessage.content, opts.retrieval);
   const placeholder = placeholderData(persona);
   const start: ChatTurnStartEvent = {
     type: "start",
@@ -313,6 +389,7 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
     // resolvePersonaForChat refuses a provider without a model, so this is set.
     model: placeholder.model ?? "",
     offline: placeholder.offline,
+    citations,
   };
   const queue = eventQueue<ChatTurnEvent>();
   queue.push(start);
@@ -326,10 +403,11 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
       "gen_ai.conversation.id": prepared.conversation.id,
       "ocsuite.chat.message_id": prepared.assistantMessageId,
       "ocsuite.chat.history_messages": prepared.history.length,
+      "ocsuite.chat.citations": citations.length,
     },
   });
 
-  const finished = runTurn({ ctx, input, persona, prepared, span, signal: opts.signal, gateway: opts.gateway, emit: queue.push }).finally(() => queue.close());
+  const finished = runTurn({ ctx, input, persona, prepared, citations, span, signal: opts.signal, gateway: opts.gateway, emit: queue.push }).finally(() => queue.close());
   return { start, events: queue.iterable, finished };
 };
 
@@ -338,13 +416,14 @@ type RunArgs = {
   input: z.output<typeof ZChatTurnInput>;
   persona: ResolvedPersona;
   prepared: Prepared;
+  citations: Citation[];
   span: Span;
   signal?: AbortSignal;
   gateway?: ChatTurnOptions["gateway"];
   emit: (e: ChatTurnEvent) => void;
 };
 
-const runTurn = async ({ ctx, input, persona, prepared, span, signal, gateway, emit }: RunArgs): Promise<ChatTurnOutcome> => {
+const runTurn = async ({ ctx, input, persona, prepared, citations, span, signal, gateway, emit }: RunArgs): Promise<ChatTurnOutcome> => {
   const messageId = prepared.assistantMessageId;
   const conversationId = prepared.conversation.id;
   const started = performance.now();
@@ -392,6 +471,8 @@ const runTurn = async ({ ctx, input, persona, prepared, span, signal, gateway, e
           outputTokens,
           timeToFirstTokenMs: data.timeToFirstTokenMs,
           llmCallId: data.llmCallId ?? null,
+          // Saved with the answer, whatever its outcome: a partial answer may already cite.
+          ...(citations.length > 0 ? { citations } : {}),
         },
       });
       // Tokens are counted even for a failed or stopped answer: they were spent.
@@ -420,6 +501,7 @@ const runTurn = async ({ ctx, input, persona, prepared, span, signal, gateway, e
           outputTokens,
           timeToFirstTokenMs: data.timeToFirstTokenMs,
           createdAt: now,
+          citations,
         };
     return { message, totals };
   };
@@ -437,6 +519,7 @@ const runTurn = async ({ ctx, input, persona, prepared, span, signal, gateway, e
         persona: persona.template,
         tenantProfile: persona.tenantProfile,
         temperature: persona.temperature,
+        context: citations.map((c) => ({ title: passageSource(c), text: c.text })),
         signal,
         ...gateway,
       }),
@@ -497,6 +580,7 @@ const runTurn = async ({ ctx, input, persona, prepared, span, signal, gateway, e
       outputTokens: null,
       timeToFirstTokenMs: firstTokenMs,
       createdAt: new Date(),
+      citations,
     };
     emit({ type: "error", reason: "internalError", message });
     outcome = { status: "failed", reason: "internalError", message };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MESSAGE_ROLES, MESSAGE_STATUSES } from "~/server/services/chat/dto";
+import { MESSAGE_ROLES, MESSAGE_STATUSES, ZCitations } from "~/server/services/chat/dto";
 import { ZConversationTitle, ZListConversationsInput } from "~/server/services/chat/conversations";
 
 export { ZListConversationsInput };
@@ -42,6 +42,8 @@ export const ZChatMessage = z.object({
   outputTokens: z.number().int().nullable(),
   timeToFirstTokenMs: z.number().int().nullable(),
   createdAt: z.date(),
+  /** The passages an answer may cite as [n]; [] when it was not grounded. */
+  citations: ZCitations,
 });
 
 export const ZGetConversationOutput = z.object({
