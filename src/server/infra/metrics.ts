@@ -113,6 +113,12 @@ const createMetrics = () => {
       labelNames: ["action", "outcome", "reason"] as const,
       registers: [registry],
     }),
+    chatRetrievalFailures: new client.Counter({
+      name: "ocsuite_chat_retrieval_failures_total",
+      help: "Chat turns answered without document context because retrieval failed (error) or was too slow (timeout).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     chatTurnsRefused: new client.Counter({
       name: "ocsuite_chat_turns_refused_total",
       help: "Chat turn requests refused before the model was called, by reason (turnInProgress, rateLimited, personaDisabled, …).",

@@ -1,7 +1,7 @@
 import "server-only";
 import { context as otelContext, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
-import client from "prom-client";
 import { z } from "zod";
+import { asyncQueue } from "~/lib/async-queue";
 import { LOCALES } from "~/lib/locales";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
@@ -256,48 +256,6 @@ const prepare = async (ctx: ChatTurnCtx, input: z.output<typeof ZChatTurnInput>,
     return { conversation, userMessage, assistantMessageId: placeholder.id, history: buildHistory(rows) };
   });
 
-/** A minimal single-consumer queue: the turn runs whether or not anyone reads. */
-function eventQueue<T>() {
-  const items: T[] = [];
-  let closed = false;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
-  return {
-    push: (e: T) => {
-      items.push(e);
-      notify();
-    },
-    close: () => {
-      closed = true;
-      notify();
-    },
-    iterable: {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          if (items.length > 0) {
-            yield items.shift()!;
-            continue;
-          }
-          if (closed) return;
-          await new Promise<void>((r) => (wake = r));
-        }
-      },
-    } satisfies AsyncIterable<T>,
-  };
-}
-
-const retrievalFailures = (): client.Counter<"reason"> =>
-  (metrics.registry.getSingleMetric("ocsuite_chat_retrieval_failures_total") as client.Counter<"reason"> | undefined) ??
-  new client.Counter({
-    name: "ocsuite_chat_retrieval_failures_total",
-    help: "Chat turns answered without document context because retrieval failed (error) or was too slow (timeout).",
-    labelNames: ["reason"] as const,
-    registers: [metrics.registry],
-  });
-
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 
 /** "Finance policy, p. 3": the source line the model (and the offline model) cites a passage by. */
@@ -329,13 +287,13 @@ const groundingFor = async (ctx: ChatTurnCtx, question: string, opts: ChatTurnOp
   try {
     const result = await Promise.race([retrievePassages({ tenantId: ctx.tenantId }, question, { ...opts, limit: GROUNDING_PASSAGES }), timeout]);
     if (result === "timeout") {
-      retrievalFailures().inc({ reason: "timeout" });
+      metrics.chatRetrievalFailures.inc({ reason: "timeout" });
       logger.warn({ tenantId: ctx.tenantId, timeoutMs: RETRIEVAL_TIMEOUT_MS }, "chat retrieval timed out; answering without documents");
       return [];
     }
     return citationsOf(result);
   } catch (err) {
-    retrievalFailures().inc({ reason: "error" });
+    metrics.chatRetrievalFailures.inc({ reason: "error" });
     logger.warn({ err, tenantId: ctx.tenantId }, "chat retrieval failed; answering without documents");
     return [];
   } finally {
@@ -391,7 +349,8 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
     offline: placeholder.offline,
     citations,
   };
-  const queue = eventQueue<ChatTurnEvent>();
+  // The turn runs whether or not anyone reads its events.
+  const queue = asyncQueue<ChatTurnEvent>();
   queue.push(start);
 
   const span = tracer.startSpan("chat.turn", {
@@ -407,7 +366,7 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
     },
   });
 
-  const finished = runTurn({ ctx, input, persona, prepared, citations, span, signal: opts.signal, gateway: opts.gateway, emit: queue.push }).finally(() => queue.close());
+  const finished = runTurn({ ctx, input, persona, prepared, citations, span, signal: opts.signal, gateway: opts.gateway, emit: queue.push }).finally(() => queue.end());
   return { start, events: queue.iterable, finished };
 };
 
