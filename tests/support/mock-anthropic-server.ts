@@ -18,7 +18,7 @@
  * connection or an `event: error` mid-stream), and every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenLocal, readBody, sleep, wordChunks } from "./mock-http";
 
 export type MockAnthropicBehaviour = {
   /** The assistant's reply; streamed as word chunks (one text_delta each). */
@@ -74,19 +74,7 @@ const DEFAULTS: MockAnthropicBehaviour = {
   models: ["claude-haiku-4-5", "claude-opus-4-5"],
 };
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let data = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (data += c));
-    req.on("end", () => resolve(data));
-    req.on("error", reject);
-  });
-
-/** Splits text into chunks that keep their separating whitespace ("Hello", " from", …). */
-export const anthropicWordChunks = (text: string) => text.match(/\s*\S+/g) ?? [];
+export const anthropicWordChunks = wordChunks;
 
 export async function startMockAnthropic(opts: Partial<MockAnthropicBehaviour> = {}): Promise<MockAnthropic> {
   let behaviour: MockAnthropicBehaviour = { ...DEFAULTS, ...opts };
@@ -94,7 +82,6 @@ export async function startMockAnthropic(opts: Partial<MockAnthropicBehaviour> =
   let overloadedSoFar = 0;
   let messageCount = 0;
   const requests: AnthropicRecordedRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", "request-id": `req_mock_${requests.length}`, ...headers });
@@ -214,26 +201,16 @@ export async function startMockAnthropic(opts: Partial<MockAnthropicBehaviour> =
       else res.destroy();
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin, close } = await listenLocal(server);
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${origin}/v1`,
     requests,
     setBehaviour: (b) => {
       behaviour = { ...behaviour, ...b };
       if (b.rateLimitFirst !== undefined) rateLimitedSoFar = 0;
       if (b.overloadedFirst !== undefined) overloadedSoFar = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

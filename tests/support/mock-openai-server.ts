@@ -10,7 +10,7 @@
  * request received is recorded (method, path, headers, parsed body).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenLocal, readBody, sleep, wordChunks } from "./mock-http";
 
 export type MockBehaviour = {
   /** The assistant's reply; split into word chunks when streaming. */
@@ -61,25 +61,12 @@ const DEFAULTS: MockBehaviour = {
   usage: { prompt_tokens: 11, completion_tokens: 7 },
 };
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    let data = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (data += c));
-    req.on("end", () => resolve(data));
-    req.on("error", reject);
-  });
-
-/** Splits text into chunks that keep their separating whitespace ("Hello", " from", …). */
-export const wordChunks = (text: string) => text.match(/\s*\S+/g) ?? [];
+export { wordChunks };
 
 export async function startMockOpenAI(opts: Partial<MockBehaviour> = {}): Promise<MockOpenAI> {
   let behaviour: MockBehaviour = { ...DEFAULTS, ...opts };
   let rateLimitedSoFar = 0;
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -187,25 +174,15 @@ export async function startMockOpenAI(opts: Partial<MockBehaviour> = {}): Promis
       else res.destroy();
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin, close } = await listenLocal(server);
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${origin}/v1`,
     requests,
     setBehaviour: (b) => {
       behaviour = { ...behaviour, ...b };
       if (b.rateLimitFirst !== undefined) rateLimitedSoFar = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenLocal, readBodyBytes } from "./mock-http";
 
 export type MockS3 = {
   url: string;
@@ -35,13 +35,6 @@ const xmlError = (res: ServerResponse, status: number, code: string, message: st
 /** RFC 3986 encoding as SigV4 wants it for query components. */
 const encodeRfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-const readBody = (req: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 export const startMockS3 = async (opts: { bucket?: string; region?: string; accessKeyId?: string; secretAccessKey?: string } = {}): Promise<MockS3> => {
   const bucket = opts.bucket ?? "ocsuite-test";
@@ -98,7 +91,7 @@ export const startMockS3 = async (opts: { bucket?: string; region?: string; acce
   const server = createServer((req, res) => {
     void (async () => {
       const [rawPath = "/", rawQuery = ""] = (req.url ?? "/").split("?") as [string, string?];
-      const body = await readBody(req);
+      const body = await readBodyBytes(req);
       const record = (status: number, code?: string) => requests.push({ method: req.method ?? "", path: rawPath, status, code });
 
       const bad = verify(req, rawPath, rawQuery, body);
@@ -154,10 +147,9 @@ export const startMockS3 = async (opts: { bucket?: string; region?: string; acce
       res.end(String(err));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin, close } = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     bucket,
     region,
     accessKeyId,
@@ -165,10 +157,6 @@ export const startMockS3 = async (opts: { bucket?: string; region?: string; acce
     objects,
     requests,
     failNext: (method, count = 1) => void failures.set(method, count),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 };
