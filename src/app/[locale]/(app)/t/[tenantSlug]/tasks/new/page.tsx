@@ -1,0 +1,40 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { PageHeader } from "~/components/layout/page-frame";
+import { Alert } from "~/components/ui/alert";
+import { loadChatPersonas } from "~/features/chat/server";
+import { NewTaskForm } from "~/features/tasks/new-task-form";
+import { loadTenant } from "~/features/tenant/load-tenant";
+import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+import { Link } from "~/i18n/navigation";
+import { hasRole } from "~/lib/roles";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
+
+export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "tasks" });
+  return { title: t("newMetaTitle") };
+};
+
+export default async function NewTaskPage({ params }: Props) {
+  const { locale, tenantSlug } = await params;
+  setRequestLocale(locale);
+  const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/tasks/new`);
+  if (loaded.suspended) return <SuspendedNotice />;
+  const t = await getTranslations("tasks");
+  const canWrite = hasRole(loaded.tenant.role, "MEMBER");
+  return (
+    <div className="flex flex-col gap-4">
+      <Link href={`/t/${tenantSlug}/tasks`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
+        <ArrowLeft aria-hidden="true" className="size-4" />
+        {t("backToTasks")}
+      </Link>
+      <PageHeader title={t("newTitle")} lead={t("newLead")} />
+      {canWrite ? <NewTaskForm tenantSlug={tenantSlug} personas={await loadChatPersonas(tenantSlug)} /> : <Alert variant="info">{t("viewerNotice")}</Alert>}
+    </div>
+  );
+}
