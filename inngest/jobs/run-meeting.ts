@@ -1,4 +1,5 @@
 import { NonRetriableError } from "inngest";
+import { stopIfSuspended } from "./tenant-guard";
 import { meetingCancelRequested, meetingRunRequested } from "~/server/events/catalog";
 import { inngest } from "~/server/events/client";
 import { isAppError } from "~/server/errors";
@@ -55,6 +56,7 @@ export const runMeeting = inngest.createFunction(
 
     // The step's error carries the stable reason as its message (see onFailure).
     const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+      await stopIfSuspended(target.tenantId);
       try {
         return await fn();
       } catch (err) {
@@ -64,7 +66,7 @@ export const runMeeting = inngest.createFunction(
       }
     };
 
-    const plan = await step.run("start", () => startMeetingRun(target));
+    const plan = await step.run("start", () => guarded(() => startMeetingRun(target)));
     if (plan.status === "stale") return { status: "stale" as const };
 
     let turns = 0;

@@ -103,6 +103,17 @@ const stepsOf = (taskId: string, revision?: number) =>
 const promptsSince = (from: number) => mock.requests.slice(from).filter((r) => r.path === "/v1/chat/completions").map((r) => JSON.stringify(r.body));
 
 describe("run-task on the offline model", () => {
+  it("a suspended workspace's task stops at once with tenantSuspended (no retries, no steps run)", async () => {
+    const f = await createTenantWithMembers();
+    await db.tenant.update({ where: { id: f.tenant.id }, data: { status: "SUSPENDED" } });
+    // Created while active would be the usual case; the service refuses suspended tenants, so write the row directly.
+    const task = await db.task.create({ data: { tenantId: f.tenant.id, createdById: f.member.id, personaKey: "cfo", title: "Suspended", description: "Should never run." } });
+    await inngest.send({ name: "task/run.requested", data: { tenantId: f.tenant.id, taskId: task.id, revision: 1 } });
+    const failed = await taskIn(task.id, "failed");
+    expect(failed).toMatchObject({ status: "failed", errorReason: "tenantSuspended" });
+    expect(await db.taskStep.count({ where: { taskId: task.id } })).toBe(0);
+  });
+
   it("plans, researches, drafts and reviews: four timed steps, a Markdown deliverable citing the documents, needs_review", async () => {
     const f = await createTenantWithMembers();
     await seedPassage(f.tenant.id, "Hosting report", "Cloud hosting costs rose 40 percent last year because idle capacity was never switched off.");

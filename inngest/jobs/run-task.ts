@@ -1,4 +1,5 @@
 import { NonRetriableError } from "inngest";
+import { stopIfSuspended } from "./tenant-guard";
 import { taskCancelRequested, taskRunRequested } from "~/server/events/catalog";
 import { inngest } from "~/server/events/client";
 import { countStaleRun, markTaskFailed, runDraftStep, runPlanStep, runResearchStep, runReviewStep, TaskRunError, type TaskRunTarget } from "~/server/services/tasks/run";
@@ -48,6 +49,7 @@ export const runTask = inngest.createFunction(
     const guarded =
       <T>(fn: () => Promise<T>) =>
       async () => {
+        await stopIfSuspended(target.tenantId);
         try {
           return await fn();
         } catch (err) {

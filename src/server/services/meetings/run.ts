@@ -42,7 +42,7 @@ const MAX_TURN_CHARS_IN_PROMPT = 2_000;
 const MAX_TRANSCRIPT_CHARS = 24_000;
 
 /** Reasons a failed meeting may carry besides the gateway's (errors.<reason> in the UI). */
-const KNOWN_FAILURE_REASONS = new Set<string>([...LLM_ERROR_REASONS, "personaDisabled", "personaModelMissing", "credentialUnusable", "notFound"]);
+const KNOWN_FAILURE_REASONS = new Set<string>([...LLM_ERROR_REASONS, "personaDisabled", "personaModelMissing", "credentialUnusable", "notFound", "tenantSuspended"]);
 export const meetingFailureReason = (message: string | undefined): string => (message && KNOWN_FAILURE_REASONS.has(message) ? message : "meetingFailed");
 
 /** The meeting, if this run may still act on it. */

@@ -52,6 +52,7 @@ export const TASK_FAILURE_REASONS = [
   "credentialUnusable",
   "notFound",
   "jobsUnavailable",
+  "tenantSuspended",
   "taskFailed",
 ] as const;
 export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];
