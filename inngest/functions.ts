@@ -1,6 +1,8 @@
 /** Every Inngest function the app serves (web at /api/inngest, and the worker fleet). */
 import { ingestDocument } from "./jobs/ingest-document";
 import { replayDeadLetter } from "./jobs/replay-dead-letter";
+import { runMeeting } from "./jobs/run-meeting";
+import { runTask } from "./jobs/run-task";
 import { heartbeat } from "./system/heartbeat";
 
-export const functions = [heartbeat, replayDeadLetter, ingestDocument];
+export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask];

@@ -119,6 +119,26 @@ const makeFixture = async () => {
       indexVersion: 1,
     },
   });
+  // The platform admin's live support session on the tenant (support.* reads need one) and the owners' notice of it.
+  const supportSession = await db.supportSession.create({
+    data: { tenantId: t.tenant.id, adminId: platformAdmin.id, reason: "Matrix support session", expiresAt: new Date(Date.now() + 3_600_000) },
+  });
+  const notice = await db.tenantNotice.create({
+    data: { tenantId: t.tenant.id, kind: "support_session.opened", data: { sessionId: supportSession.id, reason: supportSession.reason, expiresAt: supportSession.expiresAt.toISOString() } },
+  });
+  // A task of the member's waiting for review (task.get / cancel / accept / sendBack / updateDeliverable act on it)
+  // and a meeting's action item with no task yet (task.createFromActionItem).
+  const task = await db.task.create({
+    data: { tenantId: t.tenant.id, createdById: t.member.id, personaKey: "cfo", title: "Matrix task", description: "Matrix task description", status: "needs_review", deliverable: "# Matrix" },
+  });
+  const meeting = await db.meeting.create({
+    data: { tenantId: t.tenant.id, createdById: t.member.id, title: "Matrix meeting", goal: "Matrix goal", agenda: ["Matrix item"], personaKeys: ["ceo", "cfo"], chairKey: "ceo", rounds: 1, status: "completed" },
+  });
+  const actionItem = await db.actionItem.create({ data: { meetingId: meeting.id, tenantId: t.tenant.id, itemIndex: 0, ownerPersonaKey: "cfo", description: "Matrix action item" } });
+  // meeting.get / minutes read the completed meeting above; resume acts on a failed one and cancel on a queued one.
+  const meetingRow = (status: string) => ({ tenantId: t.tenant.id, createdById: t.member.id, title: `Matrix ${status} meeting`, goal: "Matrix goal", agenda: ["Matrix item"], personaKeys: ["ceo", "cfo"], chairKey: "ceo", rounds: 1, status });
+  const failedMeeting = await db.meeting.create({ data: { ...meetingRow("failed"), errorReason: "providerUnavailable" } });
+  const queuedMeeting = await db.meeting.create({ data: meetingRow("queued") });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
     viewer: t.viewer,
@@ -140,6 +160,13 @@ const makeFixture = async () => {
     credentialId: credential.id,
     conversationId: conversation.id,
     documentId: document.id,
+    taskId: task.id,
+    actionItemId: actionItem.id,
+    supportSessionId: supportSession.id,
+    noticeId: notice.id,
+    meetingId: meeting.id,
+    failedMeetingId: failedMeeting.id,
+    queuedMeetingId: queuedMeeting.id,
     users,
   };
 };
@@ -220,6 +247,27 @@ const MATRIX: Record<string, Entry> = {
   "knowledge.delete": { input: (fx) => ({ ...slugOf(fx), id: fx.documentId }), expect: tenantRole("MEMBER") },
   // "ok" really sends knowledge/document.ingest to the executor started above.
   "knowledge.reindex": { input: (fx) => ({ ...slugOf(fx), id: fx.documentId }), expect: tenantRole("MEMBER") },
+  // meeting: viewers read; members and up create, cancel and resume. "ok" for create / resume really sends
+  // meeting/run.requested to the executor started above, and cancel sends meeting/cancel.requested.
+  "meeting.create": {
+    input: (fx) => ({ ...slugOf(fx), title: "Matrix board", goal: "Matrix goal", agenda: ["Budget"], personaKeys: ["ceo", "cto"], chairKey: "ceo", rounds: 1 }),
+    expect: tenantRole("MEMBER"),
+  },
+  "meeting.list": { input: slugOf, expect: tenantRole("VIEWER") },
+  "meeting.get": { input: (fx) => ({ ...slugOf(fx), id: fx.meetingId }), expect: tenantRole("VIEWER") },
+  "meeting.minutes": { input: (fx) => ({ ...slugOf(fx), id: fx.meetingId }), expect: tenantRole("VIEWER") },
+  "meeting.cancel": { input: (fx) => ({ ...slugOf(fx), id: fx.queuedMeetingId }), expect: tenantRole("MEMBER") },
+  "meeting.resume": { input: (fx) => ({ ...slugOf(fx), id: fx.failedMeetingId }), expect: tenantRole("MEMBER") },
+  // task: viewers read; members and up create and act. "ok" for create / createFromActionItem / sendBack really
+  // sends task/run.requested to the executor started above (the run uses the offline model).
+  "task.create": { input: (fx) => ({ ...slugOf(fx), personaKey: "cfo", title: "Matrix new task", description: "Do the matrix thing." }), expect: tenantRole("MEMBER") },
+  "task.createFromActionItem": { input: (fx) => ({ ...slugOf(fx), actionItemId: fx.actionItemId }), expect: tenantRole("MEMBER") },
+  "task.list": { input: slugOf, expect: tenantRole("VIEWER") },
+  "task.get": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId }), expect: tenantRole("VIEWER") },
+  "task.cancel": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId }), expect: tenantRole("MEMBER") },
+  "task.accept": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId }), expect: tenantRole("MEMBER") },
+  "task.sendBack": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId, feedback: "Matrix feedback" }), expect: tenantRole("MEMBER") },
+  "task.updateDeliverable": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId, deliverable: "# Matrix edited" }), expect: tenantRole("MEMBER") },
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
@@ -231,6 +279,34 @@ const MATRIX: Record<string, Entry> = {
   "admin.diagnostics": { input: () => ({}), expect: platformOnly },
   "admin.runDiagnostic": { input: () => ({ fail: false }), expect: platformOnly },
   "admin.fixDiagnostic": { input: (fx) => ({ pingId: fx.diagnosticPingId }), expect: platformOnly },
+  // admin panel: tenants, users, usage, audit log
+  "admin.tenant": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  "admin.suspendTenant": { input: (fx) => ({ tenantId: fx.tenant.id, reason: "Matrix suspension" }), expect: platformOnly },
+  // The fixture tenant is active: "ok" is the idempotent no-change answer (the real change is in tests/admin-panel.test.ts).
+  "admin.reactivateTenant": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  "admin.user": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
+  "admin.disableUser": { input: (fx) => ({ userId: fx.member.id, reason: "Matrix disable" }), expect: platformOnly },
+  "admin.enableUser": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
+  "admin.revokeUserSessions": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
+  "admin.usage": { input: () => ({}), expect: platformOnly },
+  "admin.auditLog": { input: (fx) => ({ tenant: fx.tenant.slug, action: "tenant." }), expect: platformOnly },
+  // support access: platform admins only; reads also need the caller's live session (the fixture's, on fx.tenant).
+  // open targets the other tenant: one live session per admin and tenant.
+  "support.open": { input: (fx) => ({ tenantId: fx.other.tenant.id, reason: "Matrix: investigating a ticket", durationMinutes: 15 }), expect: platformOnly },
+  "support.end": { input: (fx) => ({ id: fx.supportSessionId }), expect: platformOnly },
+  "support.list": { input: () => ({}), expect: platformOnly },
+  "support.get": { input: (fx) => ({ id: fx.supportSessionId }), expect: platformOnly },
+  "support.conversations": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  "support.conversation": { input: (fx) => ({ tenantId: fx.tenant.id, conversationId: fx.conversationId }), expect: platformOnly },
+  "support.documents": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  "support.meetings": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  "support.tasks": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  // the tenant side of support access: the owners' notice
+  "support.notices": { input: slugOf, expect: tenantRole("OWNER") },
+  "support.dismissNotice": { input: (fx) => ({ ...slugOf(fx), id: fx.noticeId }), expect: tenantRole("OWNER") },
+  // the tenant's audit trail: owners and admins
+  "audit.list": { input: (fx) => ({ ...slugOf(fx), action: "support_session." }), expect: tenantRole("ADMIN") },
+  "audit.verify": { input: slugOf, expect: tenantRole("ADMIN") },
 };
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
@@ -258,6 +334,28 @@ const documentDigest = async (fx: Fixture) => ({
   events: await db.inngestEvent.count({ where: { name: "knowledge/document.ingest", payload: { path: ["data", "documentId"], equals: fx.documentId } } }),
 });
 
+/** The fixture tenant's meetings and their events, as a refused meeting.* call must leave them. */
+const meetingDigest = async (fx: Fixture) => ({
+  meetings: await db.meeting.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, status: true, runVersion: true }, orderBy: { id: "asc" } }),
+  events: await db.inngestEvent.count({ where: { name: { startsWith: "meeting/" }, payload: { path: ["data", "tenantId"], equals: fx.tenant.id } } }),
+});
+
+/** Support sessions and notices as a refused support.open / end / dismissNotice must leave them. */
+const supportDigest = async (fx: Fixture) => ({
+  sessions: await db.supportSession.count(),
+  session: await db.supportSession.findUnique({ where: { id: fx.supportSessionId }, select: { endedAt: true } }),
+  notices: await db.tenantNotice.count(),
+  notice: await db.tenantNotice.findUnique({ where: { id: fx.noticeId }, select: { readAt: true } }),
+});
+
+/** The fixture tenant's tasks, the fixture task and action item, and their run events, as a refused task.* call must leave them. */
+const taskDigest = async (fx: Fixture) => ({
+  tasks: await db.task.count({ where: { tenantId: fx.tenant.id } }),
+  task: await db.task.findUnique({ where: { id: fx.taskId }, select: { status: true, revision: true, deliverable: true, feedback: true } }),
+  actionItem: await db.actionItem.findUnique({ where: { id: fx.actionItemId }, select: { taskId: true } }),
+  events: await db.inngestEvent.count({ where: { name: { startsWith: "task/" }, payload: { path: ["data", "tenantId"], equals: fx.tenant.id } } }),
+});
+
 const stateDigest = async (fx: Fixture) => {
   const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential] = await Promise.all([
     db.user.count(),
@@ -276,7 +374,7 @@ const stateDigest = async (fx: Fixture) => {
     db.providerCredential.count(),
     db.providerCredential.findUnique({ where: { id: fx.credentialId }, select: { lastTestedAt: true, lastTestOk: true } }),
   ]);
-  return { conversation: await chatDigest(fx), document: await documentDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
+  return { conversation: await chatDigest(fx), document: await documentDigest(fx), task: await taskDigest(fx), meeting: await meetingDigest(fx), support: await supportDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
 };
 
 const cases = Object.keys(MATRIX)

@@ -6,6 +6,8 @@ import { embedderFromEnv } from "~/server/services/knowledge/embeddings";
 import { isKnowledgeError, isKnowledgeErrorReason } from "~/server/services/knowledge/errors";
 import { embedChunkRange, embeddingPlan, extractAndIndex, markIngestionFailed } from "~/server/services/knowledge/ingest";
 import { vectorStoreAvailable } from "~/server/services/knowledge/vector-store";
+import { stopIfSuspended } from "./tenant-guard";
+
 
 /**
  * Background ingestion of one uploaded (or re-indexed) document:
@@ -25,6 +27,11 @@ import { vectorStoreAvailable } from "~/server/services/knowledge/vector-store";
  * failed with that reason (or `ingestionFailed`); the dead letter is written by
  * the engine and counted by the job telemetry middleware.
  *
+ * A suspended tenant's documents are not processed: each step first checks the
+ * tenant (assertTenantActive) and stops the run for good with the reason
+ * `tenantSuspended`, which onFailure stores on the document; after the tenant
+ * is reactivated, a re-index (or replaying the dead letter) runs it again.
+ *
  * Concurrency: at most 2 runs per tenant (listed first: the local executor's fair
  * share works on the first key) and KNOWLEDGE_INGEST_CONCURRENCY overall.
  */
@@ -37,7 +44,7 @@ export const ingestDocument = inngest.createFunction(
     concurrency: [{ key: "event.data.tenantId", limit: 2 }, { limit: env.KNOWLEDGE_INGEST_CONCURRENCY }],
     onFailure: async ({ event, error, step }) => {
       const { tenantId, documentId, indexVersion } = event.data.event.data;
-      const reason = isKnowledgeErrorReason(error.message) ? error.message : "ingestionFailed";
+      const reason = isKnowledgeErrorReason(error.message) || error.message === "tenantSuspended" ? error.message : "ingestionFailed";
       await step.run("mark-failed", () => markIngestionFailed({ tenantId, documentId, indexVersion }, reason));
     },
   },
@@ -45,6 +52,7 @@ export const ingestDocument = inngest.createFunction(
     const target = { tenantId: event.data.tenantId, documentId: event.data.documentId, indexVersion: event.data.indexVersion };
 
     const indexed = await step.run("extract-and-index", async () => {
+      await stopIfSuspended(target.tenantId);
       try {
         return await extractAndIndex(target);
       } catch (err) {
@@ -60,7 +68,10 @@ export const ingestDocument = inngest.createFunction(
 
     let embedded = 0;
     for (const [i, range] of embeddingPlan(indexed.chunkCount, env.EMBEDDINGS_BATCH_SIZE).entries()) {
-      const res = await step.run(`embed-${i}`, () => embedChunkRange(target, range, embedder));
+      const res = await step.run(`embed-${i}`, async () => {
+        await stopIfSuspended(target.tenantId);
+        return embedChunkRange(target, range, embedder);
+      });
       if (res.stale) return { status: "stale" as const };
       embedded += res.embedded;
     }

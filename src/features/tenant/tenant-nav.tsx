@@ -4,26 +4,33 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Chat / Knowledge / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
-export const TenantNav = ({ tenantSlug }: { tenantSlug: string }) => {
+/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
+export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: string; showAudit?: boolean }) => {
   const t = useTranslations("tenant");
   const tk = useTranslations("knowledge");
+  const tm = useTranslations("meetings");
+  const tt = useTranslations("tasks");
+  const ta = useTranslations("audit");
   const pathname = usePathname();
   const base = `/t/${tenantSlug}`;
   const items = [
     { href: base, label: t("overview") },
     { href: `${base}/chat`, label: t("chat"), prefix: true },
     { href: `${base}/knowledge`, label: tk("nav") },
+    { href: `${base}/meetings`, label: tm("nav"), prefix: true },
+    { href: `${base}/tasks`, label: tt("nav"), prefix: true },
     { href: `${base}/members`, label: t("members") },
     { href: `${base}/settings`, label: t("settings") },
     { href: `${base}/settings/providers`, label: t("providers") },
     { href: `${base}/settings/personas`, label: t("personas") },
+    // The audit trail is for owners and admins (the layout decides; the page and API check again).
+    ...(showAudit ? [{ href: `${base}/audit`, label: ta("nav") }] : []),
   ];
   return (
     <nav aria-label={t("nav")} className="mb-8 border-b border-border">
       <ul className="-mb-px flex gap-1 overflow-x-auto">
         {items.map((item) => {
-          // Chat conversations live under /chat/<id>: the tab stays current there.
+          // Chat conversations (/chat/<id>), meetings and tasks have sub-pages: the tab stays current there.
           const active = pathname === item.href || (item.prefix === true && pathname.startsWith(`${item.href}/`));
           return (
             <li key={item.href}>

@@ -1,11 +1,15 @@
 import { accountRouter } from "./routers/account/router";
 import { adminRouter } from "./routers/admin/router";
+import { auditRouter } from "./routers/audit/router";
 import { chatRouter } from "./routers/chat/router";
 import { invitationRouter } from "./routers/invitation/router";
 import { knowledgeRouter } from "./routers/knowledge/router";
+import { meetingRouter } from "./routers/meeting/router";
 import { memberRouter } from "./routers/member/router";
 import { personaRouter } from "./routers/persona/router";
 import { providerRouter } from "./routers/provider/router";
+import { supportRouter } from "./routers/support/router";
+import { taskRouter } from "./routers/task/router";
 import { tenantRouter } from "./routers/tenant/router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -19,7 +23,11 @@ export const appRouter = createTRPCRouter({
   persona: personaRouter,
   chat: chatRouter,
   knowledge: knowledgeRouter,
+  meeting: meetingRouter,
+  task: taskRouter,
   admin: adminRouter,
+  support: supportRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -103,6 +103,13 @@ export const authConfig = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
   callbacks: {
+    // Every provider: a disabled account (admin.disableUser) gets no session at all.
+    // Credentials refuses it in authorize; this covers magic links and SSO.
+    signIn: async ({ user }) => {
+      if (!user?.id) return true;
+      const row = await db.user.findUnique({ where: { id: user.id }, select: { disabledAt: true } });
+      return !row?.disabledAt;
+    },
     jwt: async ({ token, user, trigger }) => {
       if (user?.id && (trigger === "signIn" || trigger === "signUp")) {
         const sessionToken = randomBytes(32).toString("base64url");

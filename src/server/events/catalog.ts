@@ -31,4 +31,32 @@ export const knowledgeDocumentIngest = eventType("knowledge/document.ingest", {
   schema: traced({ tenantId: id, documentId: id, indexVersion: z.number().int().nonnegative() }),
 });
 
-export const eventCatalog = [systemPingRequested, deadLetterReplayed, knowledgeDocumentIngest] as const;
+/**
+ * A board meeting should run (created, or resumed). `runVersion` is the
+ * meeting's run version when sent; resume bumps it, so a run for an older
+ * version does nothing.
+ */
+export const meetingRunRequested = eventType("meeting/run.requested", {
+  schema: traced({ tenantId: id, meetingId: id, runVersion: z.number().int().positive() }),
+});
+
+/** A member cancelled a meeting: its run is cancelled (cancelOn matches data.meetingId). */
+export const meetingCancelRequested = eventType("meeting/cancel.requested", {
+  schema: traced({ tenantId: id, meetingId: id }),
+});
+
+/**
+ * A task's current revision should run (created, or sent back with feedback).
+ * A run whose revision is no longer the task's, or whose task was cancelled or
+ * accepted since, does nothing.
+ */
+export const taskRunRequested = eventType("task/run.requested", {
+  schema: traced({ tenantId: id, taskId: id, revision: z.number().int().positive() }),
+});
+
+/** The user cancelled a task: its run is cancelled (cancelOn matches data.taskId). */
+export const taskCancelRequested = eventType("task/cancel.requested", {
+  schema: traced({ tenantId: id, taskId: id }),
+});
+
+export const eventCatalog = [systemPingRequested, deadLetterReplayed, knowledgeDocumentIngest, meetingRunRequested, meetingCancelRequested, taskRunRequested, taskCancelRequested] as const;

@@ -125,6 +125,40 @@ const createMetrics = () => {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    // Board meetings (src/server/services/meetings): one sample per turn step.
+    meetingTurns: new client.Counter({
+      name: "ocsuite_meeting_turns_total",
+      help: "Meeting turn steps by outcome (complete | failed | skipped: already stored by an earlier attempt or run).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    meetingTurnDuration: new client.Histogram({
+      name: "ocsuite_meeting_turn_duration_seconds",
+      help: "Wall time of one meeting turn step (context, retrieval, model call, storage), by outcome (complete | failed).",
+      labelNames: ["outcome"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    // Tasks (src/server/services/tasks): one sample per step attempt and per finished run.
+    taskSteps: new client.Histogram({
+      name: "ocsuite_task_step_duration_seconds",
+      help: "Duration of one task step attempt (plan | research | draft | review), by outcome (complete | failed | cancelled).",
+      labelNames: ["step", "outcome"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    taskRuns: new client.Counter({
+      name: "ocsuite_task_runs_total",
+      help: "Task runs that ended, by outcome (needs_review | failed | stale: the task was cancelled or moved on) and failure reason (\"\" otherwise).",
+      labelNames: ["outcome", "reason"] as const,
+      registers: [registry],
+    }),
+    tasksCreated: new client.Counter({
+      name: "ocsuite_tasks_created_total",
+      help: "Tasks created, by source (manual | action_item), and revisions requested (source = revision).",
+      labelNames: ["source"] as const,
+      registers: [registry],
+    }),
     llmTimeToFirstToken: new client.Histogram({
       name: "ocsuite_llm_time_to_first_token_seconds",
       help: "Time from the start of an LLM call to its first streamed text token, by model.",

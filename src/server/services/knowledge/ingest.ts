@@ -172,7 +172,7 @@ export const embedChunkRange = async (
  * is already ready for this version (an embedding failure after indexing: the
  * document stays searchable by full-text search; the dead letter has the error).
  */
-export const markIngestionFailed = async (t: IngestTarget, reason: KnowledgeErrorReason | "ingestionFailed", deps: IngestDeps = {}): Promise<boolean> => {
+export const markIngestionFailed = async (t: IngestTarget, reason: KnowledgeErrorReason | "ingestionFailed" | "tenantSuspended", deps: IngestDeps = {}): Promise<boolean> => {
   const { count } = await (deps.db ?? defaultDb).document.updateMany({
     where: { ...current(t), status: { not: "ready" } },
     data: { status: "failed", errorReason: reason },

@@ -91,7 +91,11 @@ export default async function AdminPage({ params, searchParams }: Props) {
             <tbody>
               {data.tenants.map((x) => (
                 <tr key={x.id}>
-                  <Td className="font-medium">{x.name}</Td>
+                  <Td className="font-medium">
+                    <Link href={`/admin/tenants/${x.id}`} className="text-accent underline hover:text-accent-hover">
+                      {x.name}
+                    </Link>
+                  </Td>
                   <Td className="font-mono text-xs">{x.slug}</Td>
                   <Td>
                     <Badge variant={x.status === "ACTIVE" ? "success" : "danger"}>{ts(x.status)}</Badge>
@@ -131,7 +135,10 @@ export default async function AdminPage({ params, searchParams }: Props) {
               {data.users.map((u) => (
                 <tr key={u.id}>
                   <Td className="break-all font-medium">
-                    {u.email} {u.disabledAt ? <Badge variant="danger">{t("disabled")}</Badge> : null}
+                    <Link href={`/admin/users/${u.id}`} className="text-accent underline hover:text-accent-hover">
+                      {u.email}
+                    </Link>{" "}
+                    {u.disabledAt ? <Badge variant="danger">{t("disabled")}</Badge> : null}
                   </Td>
                   <Td>{u.name ?? "—"}</Td>
                   <Td>{u.isPlatformAdmin ? <Badge variant="accent">{tc("yes")}</Badge> : tc("no")}</Td>

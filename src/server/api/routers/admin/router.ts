@@ -1,9 +1,28 @@
 import { createTRPCRouter, platformAdminProcedure } from "~/server/api/trpc";
+import { listAuditEvents } from "~/server/services/admin/audit-log";
 import { listAllTenants, listAllUsers } from "~/server/services/admin/directory";
+import { getTenantDetail, reactivateTenant, suspendTenant } from "~/server/services/admin/tenants";
+import { getUsage } from "~/server/services/admin/usage";
+import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/server/services/admin/users";
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/jobs/dead-letters";
 import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/jobs/diagnostics";
 import {
+  ZAdminTenantInput,
+  ZAdminTenantOutput,
   ZAdminTenantsOutput,
+  ZAdminUserInput,
+  ZAdminUserOutput,
+  ZAuditLogInput,
+  ZAuditLogOutput,
+  ZDisableUserInput,
+  ZDisableUserOutput,
+  ZEnableUserOutput,
+  ZReactivateTenantInput,
+  ZRevokeUserSessionsOutput,
+  ZSuspendTenantInput,
+  ZTenantStatusChangeOutput,
+  ZUsageInput,
+  ZUsageOutput,
   ZAdminUsersOutput,
   ZDeadLetterInput,
   ZDeadLetterOutput,
@@ -24,6 +43,33 @@ import {
 export const adminRouter = createTRPCRouter({
   tenants: platformAdminProcedure.input(ZDirectoryInput).output(ZAdminTenantsOutput).query(({ input }) => listAllTenants(input)),
   users: platformAdminProcedure.input(ZDirectoryInput).output(ZAdminUsersOutput).query(({ input }) => listAllUsers(input)),
+  // one tenant: detail, suspend / reactivate (also written to the tenant's own audit chain)
+  tenant: platformAdminProcedure.input(ZAdminTenantInput).output(ZAdminTenantOutput).query(({ input }) => getTenantDetail(input.tenantId)),
+  suspendTenant: platformAdminProcedure
+    .input(ZSuspendTenantInput)
+    .output(ZTenantStatusChangeOutput)
+    .mutation(({ ctx, input }) => suspendTenant(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  reactivateTenant: platformAdminProcedure
+    .input(ZReactivateTenantInput)
+    .output(ZTenantStatusChangeOutput)
+    .mutation(({ ctx, input }) => reactivateTenant(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  // one user: detail, disable / enable, revoke sessions
+  user: platformAdminProcedure.input(ZAdminUserInput).output(ZAdminUserOutput).query(({ input }) => getUserDetail(input.userId)),
+  disableUser: platformAdminProcedure
+    .input(ZDisableUserInput)
+    .output(ZDisableUserOutput)
+    .mutation(({ ctx, input }) => disableUser(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  enableUser: platformAdminProcedure
+    .input(ZAdminUserInput)
+    .output(ZEnableUserOutput)
+    .mutation(({ ctx, input }) => enableUser(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  revokeUserSessions: platformAdminProcedure
+    .input(ZAdminUserInput)
+    .output(ZRevokeUserSessionsOutput)
+    .mutation(({ ctx, input }) => revokeUserSessions(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  // LLM usage and the audit log (its CSV/JSON export is GET /api/admin/audit/export)
+  usage: platformAdminProcedure.input(ZUsageInput).output(ZUsageOutput).query(({ input }) => getUsage(input)),
+  auditLog: platformAdminProcedure.input(ZAuditLogInput).output(ZAuditLogOutput).query(({ input }) => listAuditEvents(input)),
   // background jobs
   deadLetters: platformAdminProcedure.input(ZDeadLettersInput).output(ZDeadLettersOutput).query(({ input }) => listDeadLetters(input)),
   deadLetter: platformAdminProcedure.input(ZDeadLetterInput).output(ZDeadLetterOutput).query(({ input }) => getDeadLetter(input.id)),

@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { canSeeAudit } from "~/features/audit/audit-tab";
+import { SupportNotice } from "~/features/support/support-notice";
 import { TenantNav } from "~/features/tenant/tenant-nav";
 import { ZTenantSlug } from "~/lib/slug";
 
@@ -7,9 +9,11 @@ export const dynamic = "force-dynamic";
 export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string; tenantSlug: string }> }) {
   const { tenantSlug } = await params;
   const valid = ZTenantSlug.safeParse(tenantSlug).success;
+  const showAudit = valid && (await canSeeAudit(tenantSlug));
   return (
     <>
-      {valid ? <TenantNav tenantSlug={tenantSlug} /> : null}
+      {valid ? <TenantNav tenantSlug={tenantSlug} showAudit={showAudit} /> : null}
+      {valid ? <SupportNotice tenantSlug={tenantSlug} /> : null}
       {children}
     </>
   );

@@ -1,0 +1,92 @@
+import "server-only";
+import { ZAuditExportQuery } from "~/server/api/routers/admin/schemas";
+import { requestMetaFrom } from "~/server/auth/request-meta";
+import { logger } from "~/server/infra/logger";
+import { auditCsvHeader, auditCsvRow, auditEventsForExport, type AuditLogEntry } from "~/server/services/admin/audit-log";
+import { recordAudit } from "~/server/services/audit/audit";
+import type { ChatRouteUser } from "./chat-route";
+
+/*
+ * GET /api/admin/audit/export?format=csv|json&tenant=&actor=&action=&from=&to=
+ * Platform admins only. The export is itself an audited admin action
+ * (admin.auditExport, with its filter, on the platform chain) — refused calls
+ * included, as platformAdminProcedure does for tRPC. Rows are streamed page by
+ * page from the database, so an export of the whole log holds one page in
+ * memory. A route handler rather than a tRPC query because the browser
+ * downloads it as a file.
+ */
+
+export const AUDIT_EXPORT_ROUTE = "/api/admin/audit/export";
+const ACTION = "admin.auditExport";
+
+const json = (status: number, code: string, reason: string, message: string) =>
+  new Response(JSON.stringify({ error: { code, reason, message } }), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
+
+/** A JSON array written one element at a time. */
+async function* jsonChunks(rows: AsyncIterable<AuditLogEntry>) {
+  yield "[";
+  let first = true;
+  for await (const row of rows) {
+    yield `${first ? "\n" : ",\n"}${JSON.stringify(row)}`;
+    first = false;
+  }
+  yield first ? "]\n" : "\n]\n";
+}
+
+async function* csvChunks(rows: AsyncIterable<AuditLogEntry>) {
+  yield auditCsvHeader();
+  for await (const row of rows) yield auditCsvRow(row);
+}
+
+const streamOf = (chunks: AsyncGenerator<string>) => {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      } catch (err) {
+        // Headers are gone already: a cut-off download is all we can signal.
+        logger.error({ err }, "audit export failed mid-stream");
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+};
+
+export const handleAuditExport = async (req: Request, getUser: () => Promise<ChatRouteUser | null>): Promise<Response> => {
+  const meta = requestMetaFrom(req.headers);
+  const user = await getUser();
+  if (!user) return json(401, "UNAUTHORIZED", "unauthorized", "Sign in first");
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  if (!user.isPlatformAdmin) {
+    await recordAudit({ actorId: user.id, actorType: "USER", action: ACTION, result: "DENIED", metadata: { query: params }, meta });
+    return json(403, "FORBIDDEN", "forbidden", "Platform admins only");
+  }
+  const parsed = ZAuditExportQuery.safeParse(params);
+  if (!parsed.success) {
+    await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: ACTION, result: "FAILURE", metadata: { query: params }, meta });
+    return json(400, "BAD_REQUEST", "invalidInput", "Invalid export filter");
+  }
+  const { format, ...filter } = parsed.data;
+  await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: ACTION, metadata: { format, query: params }, meta });
+
+  const rows = auditEventsForExport(filter);
+  const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-");
+  return new Response(streamOf(format === "csv" ? csvChunks(rows) : jsonChunks(rows)), {
+    status: 200,
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8; header=present" : "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="audit-${stamp}.${format}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+};
