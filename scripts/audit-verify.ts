@@ -9,8 +9,8 @@
  * like the worker: `react-server` makes `import "server-only"` a no-op.)
  * Exit code 0 when every checked chain is intact, 1 when one is broken, 2 on a
  * usage or connection error. Needs DATABASE_URL; with the embedded default
- * (`npm start`) running, it falls back to that database on 127.0.0.1:54320
- * (OCSUITE_PG_PORT), where `npm start` puts it unless the port was taken.
+ * (`npm start`) running, it falls back to that database, on the port
+ * `npm start` wrote to .data/pg.port.
  * Read-only: it writes nothing, not even an audit event.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -40,7 +40,9 @@ const parseArgs = (argv: string[]): Args => {
 const embeddedDefaults = () => {
   const dataDir = process.env.OCSUITE_DATA_DIR ?? path.join(ROOT, ".data");
   if (!process.env.DATABASE_URL && existsSync(path.join(dataDir, "pg.lock"))) {
-    process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.OCSUITE_PG_PORT ?? 54320}/postgres`;
+    const portFile = path.join(dataDir, "pg.port");
+    const port = existsSync(portFile) ? readFileSync(portFile, "utf8").trim() : (process.env.OCSUITE_PG_PORT ?? "54320");
+    process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   }
   // This command signs nothing; the app's env schema merely requires a secret to be present.
   if (!process.env.AUTH_SECRET) {

@@ -84,6 +84,8 @@ if (embedded) {
   // Our own TCP server: pglite-socket interleaves concurrent connections' queries (ADR 0008).
   pgServer = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: pgPort, maxConnections: 100 });
   process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`;
+  // For tools run beside it (npm run audit:verify): the port actually taken.
+  writeFileSync(path.join(dataDir, "pg.port"), String(pgPort));
 }
 
 // --- 2. Secrets and defaults for a local run ----------------------------------
@@ -138,6 +140,7 @@ async function shutdown(code = 0) {
   if (pglite) {
     await pglite.close().catch(() => undefined);
     rmSync(lockFile, { force: true });
+    rmSync(path.join(dataDir, "pg.port"), { force: true });
   }
   process.exit(code);
 }
