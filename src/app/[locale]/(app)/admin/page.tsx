@@ -6,7 +6,7 @@ import { Badge } from "~/components/ui/badge";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { SearchForm } from "~/features/admin/search-form";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
@@ -22,15 +22,11 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
 
 const param = (v: string | string[] | undefined) => (typeof v === "string" ? v.trim().slice(0, 100) : "");
 
-const load = async (q: string, uq: string) => {
-  try {
+const load = (q: string, uq: string) =>
+  loadForPlatformAdmin(async () => {
     const [tenants, users] = await Promise.all([api.admin.tenants({ query: q || undefined }), api.admin.users({ query: uq || undefined })]);
-    return { allowed: true as const, tenants, users };
-  } catch (err) {
-    if (trpcCodeOf(err) === "FORBIDDEN") return { allowed: false as const };
-    throw err;
-  }
-};
+    return { tenants, users };
+  });
 
 export default async function AdminPage({ params, searchParams }: Props) {
   const { locale } = await params;

@@ -8,7 +8,7 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { DiagnosticForm, FixDiagnosticButton } from "~/features/admin-jobs/diagnostic-form";
 import { DeadLetterStatusBadge } from "~/features/admin-jobs/status-badge";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
@@ -28,8 +28,8 @@ const STATUS_KEY = { open: "statusOpen", replayed: "statusReplayed", discarded: 
 
 const param = (v: string | string[] | undefined) => (typeof v === "string" ? v.trim().slice(0, 200) : "");
 
-const load = async (filters: { functionId: string; tenantId: string; status: Status | ""; cursor: string }) => {
-  try {
+const load = (filters: { functionId: string; tenantId: string; status: Status | ""; cursor: string }) =>
+  loadForPlatformAdmin(async () => {
     const [deadLetters, diagnostics] = await Promise.all([
       api.admin.deadLetters({
         functionId: filters.functionId || undefined,
@@ -40,12 +40,8 @@ const load = async (filters: { functionId: string; tenantId: string; status: Sta
       }),
       api.admin.diagnostics({}),
     ]);
-    return { allowed: true as const, deadLetters, diagnostics };
-  } catch (err) {
-    if (trpcCodeOf(err) === "FORBIDDEN") return { allowed: false as const };
-    throw err;
-  }
-};
+    return { deadLetters, diagnostics };
+  });
 
 export default async function AdminJobsPage({ params, searchParams }: Props) {
   const { locale } = await params;

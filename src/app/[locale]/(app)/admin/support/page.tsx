@@ -7,7 +7,7 @@ import { Badge } from "~/components/ui/badge";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { SearchForm } from "~/features/admin/search-form";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { EndSessionButton } from "~/features/support/end-session-button";
 import { OpenSessionForm } from "~/features/support/open-session-form";
 import { TimeLeft } from "~/features/support/time-left";
@@ -26,15 +26,11 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
 
 const param = (v: string | string[] | undefined) => (typeof v === "string" ? v.trim().slice(0, 100) : "");
 
-const load = async (q: string) => {
-  try {
+const load = (q: string) =>
+  loadForPlatformAdmin(async () => {
     const [sessions, tenants] = await Promise.all([api.support.list({ take: 50 }), api.admin.tenants({ query: q || undefined, take: 100 })]);
-    return { allowed: true as const, sessions, tenants };
-  } catch (err) {
-    if (trpcCodeOf(err) === "FORBIDDEN") return { allowed: false as const };
-    throw err;
-  }
-};
+    return { sessions, tenants };
+  });
 
 export default async function SupportAccessPage({ params, searchParams }: Props) {
   const { locale } = await params;

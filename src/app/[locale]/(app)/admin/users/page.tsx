@@ -6,7 +6,7 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { SearchForm } from "~/features/admin/search-form";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
@@ -20,14 +20,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
   return { title: t("usersTitle") };
 };
 
-const load = async (q: string) => {
-  try {
-    return { allowed: true as const, users: await api.admin.users({ query: q || undefined, take: 100 }) };
-  } catch (err) {
-    if (trpcCodeOf(err) === "FORBIDDEN") return { allowed: false as const };
-    throw err;
-  }
-};
+const load = (q: string) =>
+  loadForPlatformAdmin(async () => ({ users: await api.admin.users({ query: q || undefined, take: 100 }) }));
 
 export default async function AdminUsersPage({ params, searchParams }: Props) {
   const { locale } = await params;

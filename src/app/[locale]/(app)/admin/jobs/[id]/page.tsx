@@ -1,6 +1,5 @@
 import { ArrowLeft, ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PageHeader } from "~/components/layout/page-frame";
@@ -8,7 +7,7 @@ import { Alert } from "~/components/ui/alert";
 import { DeadLetterActions } from "~/features/admin-jobs/dead-letter-actions";
 import { DeadLetterStatusBadge } from "~/features/admin-jobs/status-badge";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
@@ -22,16 +21,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
   return { title: t("detailTitle") };
 };
 
-const load = async (id: string) => {
-  try {
-    return { allowed: true as const, deadLetter: await api.admin.deadLetter({ id }) };
-  } catch (err) {
-    const code = trpcCodeOf(err);
-    if (code === "FORBIDDEN") return { allowed: false as const };
-    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
-    throw err;
-  }
-};
+const load = (id: string) =>
+  loadForPlatformAdmin(async () => ({ deadLetter: await api.admin.deadLetter({ id }) }), { missing: "notFound" });
 
 const Row = ({ label, children }: { label: string; children: ReactNode }) => (
   <div className="flex flex-col gap-1 sm:flex-row sm:gap-4">

@@ -5,7 +5,7 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import { PageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { EndSessionButton } from "~/features/support/end-session-button";
 import { SupportReadView, SUPPORT_VIEWS, type TSupportView } from "~/features/support/read-view";
 import { TimeLeft } from "~/features/support/time-left";
@@ -26,16 +26,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The session, or why there is none to show. */
-const loadSession = async (id: string) => {
-  try {
-    return { ok: true as const, session: await api.support.get({ id }) };
-  } catch (err) {
-    const code = trpcCodeOf(err);
-    if (code === "FORBIDDEN") return { ok: false as const };
-    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
-    throw err;
-  }
-};
+const loadSession = (id: string) =>
+  loadForPlatformAdmin(async () => ({ session: await api.support.get({ id }) }), { missing: "notFound" });
 
 export default async function SupportReadPage({ params, searchParams }: Props) {
   const { locale, sessionId } = await params;
@@ -50,7 +42,7 @@ export default async function SupportReadPage({ params, searchParams }: Props) {
   const format = await getFormatter();
   const loaded = await loadSession(sessionId);
 
-  if (!loaded.ok) {
+  if (!loaded.allowed) {
     return (
       <div className="flex max-w-2xl flex-col gap-4">
         <ShieldAlert aria-hidden="true" className="size-10 text-danger" />

@@ -1,6 +1,5 @@
 import { ArrowLeft, ArrowRight } from "lucide-react";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PageHeader } from "~/components/layout/page-frame";
@@ -11,7 +10,7 @@ import { bytesUnit } from "~/features/admin/format";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { TenantStatusActions } from "~/features/admin/tenant-status-actions";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
@@ -25,16 +24,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
   return { title: t("tenantMetaTitle") };
 };
 
-const load = async (tenantId: string) => {
-  try {
-    return { allowed: true as const, tenant: await api.admin.tenant({ tenantId }) };
-  } catch (err) {
-    const code = trpcCodeOf(err);
-    if (code === "FORBIDDEN") return { allowed: false as const };
-    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
-    throw err;
-  }
-};
+const load = (tenantId: string) =>
+  loadForPlatformAdmin(async () => ({ tenant: await api.admin.tenant({ tenantId }) }), { missing: "notFound" });
 
 const Figure = ({ label, children }: { label: string; children: ReactNode }) => (
   <div className="flex flex-col gap-1 rounded-lg border border-border p-4">

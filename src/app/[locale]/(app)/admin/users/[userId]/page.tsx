@@ -1,6 +1,5 @@
 import { ArrowLeft, ArrowRight } from "lucide-react";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { PageHeader } from "~/components/layout/page-frame";
@@ -9,7 +8,7 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { UserActions } from "~/features/admin/user-actions";
 import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadForPlatformAdmin } from "~/features/errors/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 
@@ -23,16 +22,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
   return { title: t("userMetaTitle") };
 };
 
-const load = async (userId: string) => {
-  try {
-    return { allowed: true as const, user: await api.admin.user({ userId }) };
-  } catch (err) {
-    const code = trpcCodeOf(err);
-    if (code === "FORBIDDEN") return { allowed: false as const };
-    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
-    throw err;
-  }
-};
+const load = (userId: string) =>
+  loadForPlatformAdmin(async () => ({ user: await api.admin.user({ userId }) }), { missing: "notFound" });
 
 const Row = ({ label, children }: { label: string; children: ReactNode }) => (
   <div className="flex flex-col gap-1 sm:flex-row sm:gap-4">
