@@ -6,10 +6,12 @@ import { useErrorMessage } from "./use-error-message";
 /**
  * The confirm step of a dialog: runs the action, then `after` (e.g. navigate),
  * then refreshes the server-rendered page; on failure returns the localised
- * error for the dialog to show instead of closing.
+ * error for the dialog to show instead of closing. A feature with its own
+ * reason texts passes its own `messageOf`.
  */
-export const useConfirmAction = () => {
-  const errorMessage = useErrorMessage();
+export const useConfirmAction = (messageOf?: (err: unknown) => string) => {
+  const generic = useErrorMessage();
+  const errorMessage = messageOf ?? generic;
   const router = useRouter();
   return (action: () => Promise<unknown>, after?: () => void) => async (): Promise<string | null> => {
     try {

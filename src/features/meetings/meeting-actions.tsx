@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
+import { useConfirmAction } from "~/features/errors/use-confirm-action";
 import { useTRPC } from "~/trpc/react";
 import { useFeatureErrorMessage } from "./field-errors";
 
@@ -23,7 +24,7 @@ export const useInvalidateMeeting = () => {
 export const CancelMeetingButton = ({ tenantSlug, id, title }: { tenantSlug: string; id: string; title: string }) => {
   const t = useTranslations("meetings.actions");
   const trpc = useTRPC();
-  const errorMessage = useFeatureErrorMessage("meetings.reasons");
+  const confirm = useConfirmAction(useFeatureErrorMessage("meetings.reasons"));
   const invalidate = useInvalidateMeeting();
   const cancel = useMutation(trpc.meeting.cancel.mutationOptions());
   return (
@@ -37,15 +38,10 @@ export const CancelMeetingButton = ({ tenantSlug, id, title }: { tenantSlug: str
       title={t("cancelTitle", { title })}
       description={t("cancelBody")}
       confirmLabel={t("cancelConfirm")}
-      onConfirm={async () => {
-        try {
-          await cancel.mutateAsync({ tenantSlug, id });
-          await invalidate();
-          return null;
-        } catch (err) {
-          return errorMessage(err);
-        }
-      }}
+      onConfirm={confirm(async () => {
+        await cancel.mutateAsync({ tenantSlug, id });
+        await invalidate();
+      })}
     />
   );
 };

@@ -10,6 +10,7 @@ import { Badge } from "~/components/ui/badge";
 import { Button, buttonVariants } from "~/components/ui/button";
 import { Label } from "~/components/ui/label";
 import { SafeMarkdown } from "~/features/chat/markdown";
+import { useConfirmAction } from "~/features/errors/use-confirm-action";
 import { useFeatureErrorMessage } from "~/features/meetings/field-errors";
 import { DATE_ONLY, LIVE_POLL_MS } from "~/features/meetings/status";
 import { textareaClass } from "~/features/meetings/textarea";
@@ -190,7 +191,7 @@ const ReviewActions = ({ tenantSlug, id }: { tenantSlug: string; id: string }) =
 const CancelTaskButton = ({ tenantSlug, id, title }: { tenantSlug: string; id: string; title: string }) => {
   const t = useTranslations("tasks.actions");
   const trpc = useTRPC();
-  const errorMessage = useFeatureErrorMessage("tasks.reasons");
+  const confirm = useConfirmAction(useFeatureErrorMessage("tasks.reasons"));
   const invalidate = useInvalidateTask();
   const cancel = useMutation(trpc.task.cancel.mutationOptions());
   return (
@@ -204,15 +205,10 @@ const CancelTaskButton = ({ tenantSlug, id, title }: { tenantSlug: string; id: s
       title={t("cancelTitle", { title })}
       description={t("cancelBody")}
       confirmLabel={t("cancelConfirm")}
-      onConfirm={async () => {
-        try {
-          await cancel.mutateAsync({ tenantSlug, id });
-          await invalidate();
-          return null;
-        } catch (err) {
-          return errorMessage(err);
-        }
-      }}
+      onConfirm={confirm(async () => {
+        await cancel.mutateAsync({ tenantSlug, id });
+        await invalidate();
+      })}
     />
   );
 };
