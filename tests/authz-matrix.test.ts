@@ -271,6 +271,7 @@ const MATRIX: Record<string, Entry> = {
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
+  "admin.jobRuns": { input: () => ({ status: "COMPLETED" }), expect: platformOnly },
   "admin.deadLetters": { input: (fx) => ({ tenantId: fx.tenant.id, status: "open" }), expect: platformOnly },
   "admin.deadLetter": { input: (fx) => ({ id: fx.deadLetterId }), expect: platformOnly },
   // "ok" really sends jobs/dead-letter.replayed to the executor started above.

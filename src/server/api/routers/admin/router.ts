@@ -6,6 +6,7 @@ import { getUsage } from "~/server/services/admin/usage";
 import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/server/services/admin/users";
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/jobs/dead-letters";
 import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/jobs/diagnostics";
+import { listJobRuns } from "~/server/services/jobs/runs";
 import {
   ZAdminTenantInput,
   ZAdminTenantOutput,
@@ -28,6 +29,8 @@ import {
   ZDeadLetterOutput,
   ZDeadLettersInput,
   ZDeadLettersOutput,
+  ZJobRunsInput,
+  ZJobRunsOutput,
   ZDiagnosticsInput,
   ZDiagnosticsOutput,
   ZDirectoryInput,
@@ -71,6 +74,7 @@ export const adminRouter = createTRPCRouter({
   usage: platformAdminProcedure.input(ZUsageInput).output(ZUsageOutput).query(({ input }) => getUsage(input)),
   auditLog: platformAdminProcedure.input(ZAuditLogInput).output(ZAuditLogOutput).query(({ input }) => listAuditEvents(input)),
   // background jobs
+  jobRuns: platformAdminProcedure.input(ZJobRunsInput).output(ZJobRunsOutput).query(({ input }) => listJobRuns(input)),
   deadLetters: platformAdminProcedure.input(ZDeadLettersInput).output(ZDeadLettersOutput).query(({ input }) => listDeadLetters(input)),
   deadLetter: platformAdminProcedure.input(ZDeadLetterInput).output(ZDeadLetterOutput).query(({ input }) => getDeadLetter(input.id)),
   replayDeadLetter: platformAdminProcedure

@@ -53,6 +53,31 @@ export const ZDeadLettersOutput = z.object({
   tenantIds: z.array(z.string()),
 });
 export const ZDeadLetterInput = z.object({ id: ZIdent });
+export const ZJobRunStatus = z.enum(["QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"]);
+export const ZJobRunsInput = z.object({
+  status: ZJobRunStatus.optional(),
+  functionId: ZIdent.optional(),
+  tenantId: ZIdent.optional(),
+  take: z.number().int().min(1).max(200).default(50),
+  cursor: ZIdent.optional(),
+});
+export const ZJobRunsOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      functionId: z.string(),
+      status: z.string(),
+      tenantId: z.string().nullable(),
+      attempts: z.number().int(),
+      createdAt: z.date(),
+      startedAt: z.date().nullable(),
+      finishedAt: z.date().nullable(),
+      durationMs: z.number().int().nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+  counts: z.record(ZJobRunStatus, z.number().int()),
+});
 export const ZDeadLetterOutput = ZDeadLetterSummary.extend({
   event: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()), ts: z.number().nullable() }),
   error: z.object({ name: z.string(), message: z.string(), stack: z.string().nullable() }),

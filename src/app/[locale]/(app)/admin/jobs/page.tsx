@@ -2,6 +2,7 @@ import { ArrowLeft, ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
+import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Select } from "~/components/ui/select";
 import { Table, Td, Th, THead } from "~/components/ui/table";
@@ -28,9 +29,13 @@ const STATUS_KEY = { open: "statusOpen", replayed: "statusReplayed", discarded: 
 
 const param = (v: string | string[] | undefined) => (typeof v === "string" ? v.trim().slice(0, 200) : "");
 
-const load = (filters: { functionId: string; tenantId: string; status: Status | ""; cursor: string }) =>
+const RUN_STATUSES = ["QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] as const;
+type RunStatus = (typeof RUN_STATUSES)[number];
+
+const load = (filters: { functionId: string; tenantId: string; status: Status | ""; cursor: string; runStatus: RunStatus | ""; runCursor: string }) =>
   loadForPlatformAdmin(async () => {
-    const [deadLetters, diagnostics] = await Promise.all([
+    const [runs, deadLetters, diagnostics] = await Promise.all([
+      api.admin.jobRuns({ status: filters.runStatus || undefined, cursor: filters.runCursor || undefined, take: 20 }),
       api.admin.deadLetters({
         functionId: filters.functionId || undefined,
         tenantId: filters.tenantId || undefined,
@@ -40,7 +45,7 @@ const load = (filters: { functionId: string; tenantId: string; status: Status | 
       }),
       api.admin.diagnostics({}),
     ]);
-    return { deadLetters, diagnostics };
+    return { runs, deadLetters, diagnostics };
   });
 
 export default async function AdminJobsPage({ params, searchParams }: Props) {
@@ -54,10 +59,14 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
   const rawStatus = param(query.status);
   const status: Status | "" = (STATUSES as readonly string[]).includes(rawStatus) ? (rawStatus as Status) : "";
   const cursor = param(query.cursor);
+  // Runs: runStatus filter and runCursor paging.
+  const rawRunStatus = param(query.runStatus);
+  const runStatus: RunStatus | "" = (RUN_STATUSES as readonly string[]).includes(rawRunStatus) ? (rawRunStatus as RunStatus) : "";
+  const runCursor = param(query.runCursor);
   const t = await getTranslations("adminJobs");
   const ta = await getTranslations("admin");
   const format = await getFormatter();
-  const data = await load({ functionId, tenantId, status, cursor });
+  const data = await load({ functionId, tenantId, status, cursor, runStatus, runCursor });
 
   if (!data.allowed) {
     return (
@@ -69,7 +78,8 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
     );
   }
 
-  const { deadLetters, diagnostics } = data;
+  const { runs, deadLetters, diagnostics } = data;
+  const olderRunsHref = runs.nextCursor ? `/admin/jobs?${new URLSearchParams({ ...(runStatus ? { runStatus } : {}), runCursor: runs.nextCursor }).toString()}` : null;
   const nextHref = deadLetters.nextCursor
     ? `/admin/jobs?${new URLSearchParams({ ...(functionId ? { fn: functionId } : {}), ...(tenantId ? { tenant: tenantId } : {}), ...(status ? { status } : {}), cursor: deadLetters.nextCursor }).toString()}`
     : null;
@@ -106,6 +116,76 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
             ))}
           </ul>
         )}
+      </section>
+
+      <section className="flex flex-col gap-4" aria-labelledby="jobs-runs-title">
+        <h2 id="jobs-runs-title" className="text-xl font-semibold">
+          {t("runsTitle")}
+        </h2>
+        <p className="max-w-2xl text-sm text-muted-fg">{t("runsBody")}</p>
+        <ul className="flex flex-wrap gap-2" aria-label={t("runCountsLabel")}>
+          {RUN_STATUSES.map((s) => (
+            <li key={s}>
+              <Badge variant={s === "FAILED" ? "danger" : s === "COMPLETED" ? "success" : "neutral"}>
+                {t("runCount", { status: t(`runStatus${s}`), count: runs.counts[s] ?? 0 })}
+              </Badge>
+            </li>
+          ))}
+        </ul>
+        <form method="get" className="flex flex-wrap items-end gap-3">
+          <div className="flex flex-col gap-1.5">
+            <label htmlFor="jobs-filter-run-status" className="text-sm font-medium">
+              {t("filterStatus")}
+            </label>
+            <Select id="jobs-filter-run-status" name="runStatus" defaultValue={runStatus}>
+              <option value="">{t("any")}</option>
+              {RUN_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`runStatus${s}`)}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <Button type="submit" variant="secondary">
+            {t("filter")}
+          </Button>
+        </form>
+        {runs.items.length === 0 ? (
+          <p className="text-muted-fg">{t("noRuns")}</p>
+        ) : (
+          <Table>
+            <caption className="sr-only">{t("runsTitle")}</caption>
+            <THead>
+              <tr>
+                <Th>{t("runCreated")}</Th>
+                <Th>{t("function")}</Th>
+                <Th>{t("tenant")}</Th>
+                <Th>{t("status")}</Th>
+                <Th>{t("attempts")}</Th>
+                <Th>{t("runDuration")}</Th>
+              </tr>
+            </THead>
+            <tbody>
+              {runs.items.map((r) => (
+                <tr key={r.id}>
+                  <Td>
+                    <time dateTime={r.createdAt.toISOString()}>{format.dateTime(r.createdAt, "long")}</time>
+                  </Td>
+                  <Td className="font-mono text-xs">{r.functionId}</Td>
+                  <Td className="font-mono text-xs">{r.tenantId ?? "—"}</Td>
+                  <Td>{(RUN_STATUSES as readonly string[]).includes(r.status) ? t(`runStatus${r.status as RunStatus}`) : r.status}</Td>
+                  <Td className="tabular-nums">{r.attempts}</Td>
+                  <Td className="tabular-nums">{r.durationMs === null ? "—" : t("runDurationMs", { ms: r.durationMs })}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        {olderRunsHref ? (
+          <Link href={olderRunsHref} className="text-sm text-accent underline hover:text-accent-hover">
+            {t("olderRuns")}
+          </Link>
+        ) : null}
       </section>
 
       <section className="flex flex-col gap-4" aria-labelledby="jobs-dead-letters-title">
