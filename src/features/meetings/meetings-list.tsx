@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "~/components/ui/badge";
+import { ListSection } from "~/components/layout/list-section";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { Link } from "~/i18n/navigation";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
@@ -32,52 +33,45 @@ export const MeetingsList = ({ tenantSlug, initial, canWrite }: { tenantSlug: st
   });
 
   return (
-    <section aria-labelledby="meetings-list-title" className="flex flex-col gap-4">
-      <h2 id="meetings-list-title" className="text-xl font-semibold">
-        {t("title")}
-      </h2>
-      {isError ? (
-        <p role="alert" className="text-sm text-danger">
-          {t("loadFailed")}
-        </p>
-      ) : null}
-      {data.items.length === 0 ? (
-        <p className="text-muted-fg">{canWrite ? t("empty") : t("emptyViewer")}</p>
-      ) : (
-        <Table>
-          <caption className="sr-only">{t("caption")}</caption>
-          <THead>
-            <tr>
-              <Th>{t("meeting")}</Th>
-              <Th>{t("status")}</Th>
-              <Th>{t("items")}</Th>
-              <Th>{t("progress")}</Th>
-              <Th>{t("created")}</Th>
+    <ListSection
+      id="meetings-list-title"
+      title={t("title")}
+      error={isError ? t("loadFailed") : null}
+      empty={data.items.length === 0 ? (canWrite ? t("empty") : t("emptyViewer")) : null}
+    >
+      <Table>
+        <caption className="sr-only">{t("caption")}</caption>
+        <THead>
+          <tr>
+            <Th>{t("meeting")}</Th>
+            <Th>{t("status")}</Th>
+            <Th>{t("items")}</Th>
+            <Th>{t("progress")}</Th>
+            <Th>{t("created")}</Th>
+          </tr>
+        </THead>
+        <tbody>
+          {data.items.map((m) => (
+            <tr key={m.id} data-testid="meeting-row" data-title={m.title}>
+              <Td>
+                <Link href={`/t/${tenantSlug}/meetings/${encodeURIComponent(m.id)}`} className="font-medium text-accent underline hover:text-accent-hover">
+                  {m.title}
+                </Link>
+              </Td>
+              <Td>
+                <MeetingStatusBadge status={m.status} />
+              </Td>
+              <Td className="tabular-nums">{format.number(m.itemCount)}</Td>
+              <Td className="tabular-nums" data-testid="meeting-progress">
+                {t("turns", { done: m.turnCount, total: m.totalTurns })}
+              </Td>
+              <Td>
+                <time dateTime={m.createdAt.toISOString()}>{format.dateTime(m.createdAt, "short")}</time>
+              </Td>
             </tr>
-          </THead>
-          <tbody>
-            {data.items.map((m) => (
-              <tr key={m.id} data-testid="meeting-row" data-title={m.title}>
-                <Td>
-                  <Link href={`/t/${tenantSlug}/meetings/${encodeURIComponent(m.id)}`} className="font-medium text-accent underline hover:text-accent-hover">
-                    {m.title}
-                  </Link>
-                </Td>
-                <Td>
-                  <MeetingStatusBadge status={m.status} />
-                </Td>
-                <Td className="tabular-nums">{format.number(m.itemCount)}</Td>
-                <Td className="tabular-nums" data-testid="meeting-progress">
-                  {t("turns", { done: m.turnCount, total: m.totalTurns })}
-                </Td>
-                <Td>
-                  <time dateTime={m.createdAt.toISOString()}>{format.dateTime(m.createdAt, "short")}</time>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </Table>
+    </ListSection>
   );
 };

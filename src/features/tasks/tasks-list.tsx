@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
+import { ListSection } from "~/components/layout/list-section";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { DATE_ONLY, LIVE_POLL_MS } from "~/features/meetings/status";
 import { Link } from "~/i18n/navigation";
@@ -23,57 +24,50 @@ export const TasksList = ({ tenantSlug, initial, canWrite, personaNames }: { ten
   });
 
   return (
-    <section aria-labelledby="tasks-list-title" className="flex flex-col gap-4">
-      <h2 id="tasks-list-title" className="text-xl font-semibold">
-        {t("title")}
-      </h2>
-      {isError ? (
-        <p role="alert" className="text-sm text-danger">
-          {t("loadFailed")}
-        </p>
-      ) : null}
-      {data.items.length === 0 ? (
-        <p className="text-muted-fg">{canWrite ? t("empty") : t("emptyViewer")}</p>
-      ) : (
-        <Table>
-          <caption className="sr-only">{t("caption")}</caption>
-          <THead>
-            <tr>
-              <Th>{t("task")}</Th>
-              <Th>{t("persona")}</Th>
-              <Th>{t("status")}</Th>
-              <Th>{t("dueDate")}</Th>
-              <Th>{t("updated")}</Th>
+    <ListSection
+      id="tasks-list-title"
+      title={t("title")}
+      error={isError ? t("loadFailed") : null}
+      empty={data.items.length === 0 ? (canWrite ? t("empty") : t("emptyViewer")) : null}
+    >
+      <Table>
+        <caption className="sr-only">{t("caption")}</caption>
+        <THead>
+          <tr>
+            <Th>{t("task")}</Th>
+            <Th>{t("persona")}</Th>
+            <Th>{t("status")}</Th>
+            <Th>{t("dueDate")}</Th>
+            <Th>{t("updated")}</Th>
+          </tr>
+        </THead>
+        <tbody>
+          {data.items.map((task) => (
+            <tr key={task.id} data-testid="task-row" data-title={task.title}>
+              <Td>
+                <Link href={`/t/${tenantSlug}/tasks/${encodeURIComponent(task.id)}`} className="font-medium text-accent underline hover:text-accent-hover">
+                  {task.title}
+                </Link>
+              </Td>
+              <Td>{personaNames[task.personaKey] ?? task.personaKey}</Td>
+              <Td>
+                <span className="flex flex-col items-start gap-1">
+                  <TaskStatusBadge status={task.status} />
+                  {task.status === "queued" && task.queuePosition != null ? (
+                    <span className="text-xs text-muted-fg" data-testid="task-queue-position">
+                      {t("queuePosition", { n: task.queuePosition })}
+                    </span>
+                  ) : null}
+                </span>
+              </Td>
+              <Td>{task.dueDate ? format.dateTime(new Date(task.dueDate), DATE_ONLY) : <span className="text-muted-fg">{t("noDueDate")}</span>}</Td>
+              <Td>
+                <time dateTime={task.updatedAt.toISOString()}>{format.dateTime(task.updatedAt, "short")}</time>
+              </Td>
             </tr>
-          </THead>
-          <tbody>
-            {data.items.map((task) => (
-              <tr key={task.id} data-testid="task-row" data-title={task.title}>
-                <Td>
-                  <Link href={`/t/${tenantSlug}/tasks/${encodeURIComponent(task.id)}`} className="font-medium text-accent underline hover:text-accent-hover">
-                    {task.title}
-                  </Link>
-                </Td>
-                <Td>{personaNames[task.personaKey] ?? task.personaKey}</Td>
-                <Td>
-                  <span className="flex flex-col items-start gap-1">
-                    <TaskStatusBadge status={task.status} />
-                    {task.status === "queued" && task.queuePosition != null ? (
-                      <span className="text-xs text-muted-fg" data-testid="task-queue-position">
-                        {t("queuePosition", { n: task.queuePosition })}
-                      </span>
-                    ) : null}
-                  </span>
-                </Td>
-                <Td>{task.dueDate ? format.dateTime(new Date(task.dueDate), DATE_ONLY) : <span className="text-muted-fg">{t("noDueDate")}</span>}</Td>
-                <Td>
-                  <time dateTime={task.updatedAt.toISOString()}>{format.dateTime(task.updatedAt, "short")}</time>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </Table>
+    </ListSection>
   );
 };
