@@ -95,14 +95,14 @@ const createMetrics = () => {
     }),
     llmTokens: new client.Counter({
       name: "ocsuite_llm_tokens_total",
-      help: "Tokens consumed by LLM calls, by tenant, model and direction (input | output).",
-      labelNames: ["tenant", "model", "direction"] as const,
+      help: "Tokens consumed by LLM calls, by tenant, model, outcome (ok | error | cancelled) and direction (input | output).",
+      labelNames: ["tenant", "model", "outcome", "direction"] as const,
       registers: [registry],
     }),
     llmCallDuration: new client.Histogram({
       name: "ocsuite_llm_call_duration_seconds",
-      help: "Duration of LLM calls from request to last token (retries included), by model and outcome (ok | error | cancelled).",
-      labelNames: ["model", "outcome"] as const,
+      help: "Duration of LLM calls from request to last token (retries included), by tenant, model and outcome (ok | error | cancelled).",
+      labelNames: ["tenant", "model", "outcome"] as const,
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
       registers: [registry],
     }),

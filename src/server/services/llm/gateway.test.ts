@@ -242,11 +242,11 @@ describe("streamChat via the OpenAI-compatible provider against a real HTTP serv
     });
     expect(JSON.stringify(span?.attributes)).not.toContain(KEY);
     const tokens = await metrics.llmTokens.get();
-    const v = (direction: string) => tokens.values.find((x) => x.labels.tenant === i.tenantId && x.labels.direction === direction)?.value;
+    const v = (direction: string) => tokens.values.find((x) => x.labels.tenant === i.tenantId && x.labels.outcome === "ok" && x.labels.direction === direction)?.value;
     expect(v("input")).toBe(11);
     expect(v("output")).toBe(7);
     const dur = await metrics.llmCallDuration.get();
-    expect(dur.values.some((x) => x.labels.model === "mock-model" && x.labels.outcome === "ok" && (x as { metricName?: string }).metricName?.endsWith("_count") && x.value > 0)).toBe(true);
+    expect(dur.values.some((x) => x.labels.tenant === i.tenantId && x.labels.model === "mock-model" && x.labels.outcome === "ok" && (x as { metricName?: string }).metricName?.endsWith("_count") && x.value > 0)).toBe(true);
     const ttft = await metrics.llmTimeToFirstToken.get();
     expect(ttft.values.some((x) => x.labels.model === "mock-model" && (x as { metricName?: string }).metricName?.endsWith("_count") && x.value > 0)).toBe(true);
   });

@@ -355,10 +355,10 @@ export function streamChat(input: StreamChatInput): ChatStream {
   const record = async (status: "ok" | "error" | "cancelled", error: LlmError | null): Promise<string | null> => {
     const durationMs = Math.round(performance.now() - started);
     const ttft = firstTokenAt === null ? null : Math.round(firstTokenAt - started);
-    metrics.llmCallDuration.observe({ model: modelId, outcome: status }, durationMs / 1000);
+    metrics.llmCallDuration.observe({ tenant: input.tenantId, model: modelId, outcome: status }, durationMs / 1000);
     if (ttft !== null) metrics.llmTimeToFirstToken.observe({ model: modelId }, ttft / 1000);
-    if (usage.inputTokens !== null) metrics.llmTokens.inc({ tenant: input.tenantId, model: modelId, direction: "input" }, usage.inputTokens);
-    if (usage.outputTokens !== null) metrics.llmTokens.inc({ tenant: input.tenantId, model: modelId, direction: "output" }, usage.outputTokens);
+    if (usage.inputTokens !== null) metrics.llmTokens.inc({ tenant: input.tenantId, model: modelId, outcome: status, direction: "input" }, usage.inputTokens);
+    if (usage.outputTokens !== null) metrics.llmTokens.inc({ tenant: input.tenantId, model: modelId, outcome: status, direction: "output" }, usage.outputTokens);
 
     if (usage.inputTokens !== null) span.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
     if (usage.outputTokens !== null) span.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
