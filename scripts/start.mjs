@@ -8,6 +8,7 @@
 // those services instead. Ctrl-C stops the server and closes the database.
 //
 // Options: --port N (or PORT), --dev (next dev instead of a build), --no-seed.
+import "./lib/use-node-lts.mjs";
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -5,6 +5,7 @@
 // Pick steps with e.g. `npm test -- unit e2e`. Postgres for the tests:
 // TEST_DATABASE_URL when set (a fresh database is created per run on that
 // server), else embedded PGlite.
+import "./lib/use-node-lts.mjs";
 import { bin, run } from "./lib/prisma.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
