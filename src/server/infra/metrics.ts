@@ -166,6 +166,26 @@ const createMetrics = () => {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20],
       registers: [registry],
     }),
+    // Knowledge (src/server/services/knowledge): retrieval, embeddings and the vector store.
+    retrievalDuration: new client.Histogram({
+      name: "ocsuite_retrieval_duration_seconds",
+      help: "Duration of one knowledge retrieval (query embedding included), by mode (fts | hybrid).",
+      labelNames: ["mode"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    embeddingDuration: new client.Histogram({
+      name: "ocsuite_embedding_duration_seconds",
+      help: "Duration of one embeddings call (a batch of texts), by provider, model and outcome.",
+      labelNames: ["provider", "model", "status"] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    vectorSearchAvailable: new client.Gauge({
+      name: "ocsuite_vector_search_available",
+      help: "1 when the database has pgvector and the chunk-embedding table is ready (vector retrieval on), else 0.",
+      registers: [registry],
+    }),
   };
 };
 
