@@ -14,10 +14,11 @@
 import { createServer } from "node:http";
 import { serve } from "inngest/node";
 import { functions } from "../inngest/functions";
+import { env } from "../src/env.js";
 import { inngest } from "../src/server/events/client";
 
-const port = Number(process.env.WORKER_PORT ?? 3030);
-const host = process.env.WORKER_HOST ?? "0.0.0.0";
+const port = env.WORKER_PORT;
+const host = env.WORKER_HOST;
 const handler = serve({ client: inngest, functions, servePath: "/api/inngest" });
 
 const server = createServer((req, res) => {

@@ -2,6 +2,13 @@
 // message that names it (see instrumentation.ts and scripts/start.mjs, which
 // both import this file before serving anything). Every variable is listed in
 // the README's configuration table.
+//
+// The rule: application code reads configuration only from here (`env.X`, or
+// `executorEnv()` for the local Inngest executor). The only raw `process.env`
+// reads left are markers set by the platform, not by an operator: NEXT_RUNTIME,
+// NEXT_PHASE, NODE_ENV inlined into client bundles and npm_package_version.
+// scripts/*.mjs run before anything is installed or built and set variables
+// for the app; they are not application code.
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
@@ -17,6 +24,48 @@ const postgresUrl = z
   .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL");
 
 const isBuild = process.env.NEXT_PHASE === "phase-production-build";
+
+// Inngest. The SDK reads these itself too; they are declared here so a typo'd value fails at
+// start and the code reads them in one place (src/server/events/client.ts).
+//   INNGEST_DEV: "1" or an origin (Dev Server / our local executor); unset: cloud mode with a signing key.
+const inngestServer = {
+  INNGEST_DEV: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY_FALLBACK: z.string().min(1).optional(),
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_BASE_URL: z.url().optional(),
+};
+
+// The local Inngest executor (inngest/local/main.ts) is its own process that needs none of the
+// app's secrets, so it validates only its own variables, here with the rest.
+const ZExecutorEnv = z.object({
+  DATABASE_URL: postgresUrl,
+  // Serve endpoint(s) to sync, comma-separated.
+  INNGEST_APP_URL: z
+    .string()
+    .default("http://127.0.0.1:3000/api/inngest")
+    .transform((v) => v.split(",").map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url()).min(1)),
+  INNGEST_LOCAL_PORT: z.coerce.number().int().min(0).max(65_535).default(8288),
+  INNGEST_LOCAL_LEASE_MS: z.coerce.number().int().positive().optional(),
+  INNGEST_LOCAL_BACKOFF_MS: z.coerce.number().int().positive().optional(),
+  INNGEST_LOCAL_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+});
+
+/**
+ * The local executor's validated environment; exits the process with a message naming each
+ * bad variable (it runs as a CLI, not inside Next).
+ * @param {Record<string, string | undefined>} [source]
+ */
+export const executorEnv = (source = process.env) => {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = ZExecutorEnv.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+  console.error(`inngest/local: invalid environment:\n${lines.join("\n")}`);
+  process.exit(2);
+};
 
 export const env = createEnv({
   server: {
@@ -90,6 +139,13 @@ export const env = createEnv({
     KNOWLEDGE_TENANT_QUOTA_BYTES: positiveInt(1_073_741_824),
     // Document uploads per user per minute (each file is one request).
     RATE_LIMIT_UPLOADS_PER_MINUTE: positiveInt(120),
+    // Telemetry: the service name on spans, logs and metrics (the worker sets its own).
+    OTEL_SERVICE_NAME: z.string().min(1).default("ocsuite-web"),
+    ...inngestServer,
+    // The worker fleet's HTTP server (scripts/worker.ts). 0.0.0.0: a worker is a fleet member
+    // reached by Inngest over the network; set 127.0.0.1 for a single machine.
+    WORKER_PORT: z.coerce.number().int().min(1).max(65_535).default(3030),
+    WORKER_HOST: z.string().min(1).default("0.0.0.0"),
   },
   client: {},
   experimental__runtimeEnv: {},

@@ -8,8 +8,9 @@ import { registerOTel } from "@vercel/otel";
  * but not exported), OTEL_SERVICE_NAME (default "ocsuite-web").
  */
 export const register = async () => {
-  if (process.env.NEXT_RUNTIME === "nodejs") {
-    await import("./env.js");
-  }
-  registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? "ocsuite-web" });
+  // NEXT_RUNTIME is Next's own marker, not configuration. env.js validates server
+  // secrets, which an edge bundle would not carry, so it is loaded on Node only
+  // (none of our code runs on the edge runtime today).
+  const serviceName = process.env.NEXT_RUNTIME === "nodejs" ? (await import("./env.js")).env.OTEL_SERVICE_NAME : "ocsuite-web";
+  registerOTel({ serviceName: serviceName ?? "ocsuite-web" });
 };

@@ -8,6 +8,7 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
+import { env } from "~/env";
 import type { TRole } from "~/lib/roles";
 import { ZTenantSlug } from "~/lib/slug";
 import { auth } from "~/server/auth";
@@ -37,7 +38,7 @@ export const createTRPCContext = async (opts: { headers: Headers }): Promise<TRP
   return createInnerTRPCContext({
     user: session?.user ?? null,
     meta: requestMetaFrom(opts.headers),
-    appUrl: process.env.APP_URL ?? `${proto}://${host}`,
+    appUrl: env.APP_URL ?? `${proto}://${host}`,
   });
 };
 

@@ -13,12 +13,13 @@
  *   (inngest/local, ADR 0007) when it runs one.
  */
 import { Inngest } from "inngest";
+import { env } from "~/env";
 import { JobTelemetryMiddleware } from "./telemetry";
 
-const env = process.env;
+type InngestModeEnv = { INNGEST_DEV?: string; INNGEST_SIGNING_KEY?: string; NODE_ENV?: string };
 
 /** undefined: let the SDK read INNGEST_DEV itself; otherwise dev only outside production and without a signing key. */
-export const inngestIsDev = (e: NodeJS.ProcessEnv = env): boolean | undefined =>
+export const inngestIsDev = (e: InngestModeEnv = env): boolean | undefined =>
   e.INNGEST_DEV ? undefined : !e.INNGEST_SIGNING_KEY && e.NODE_ENV !== "production";
 
 const isDev = inngestIsDev();

@@ -18,37 +18,12 @@
  * final failure (which is exactly when an Inngest server or inngest/local writes one),
  * because the executor is a separate process that must not import src/server/infra.
  */
-import { metrics, SpanStatusCode, trace, type Attributes, type Counter, type Histogram } from "@opentelemetry/api";
+import { SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
 import { Middleware } from "inngest";
 import { contextFromTraceparent } from "./trace-context";
-import { metrics as prom } from "~/server/infra/metrics";
+import { metrics as prom, otelJobInstruments as getInstruments } from "~/server/infra/metrics";
 
 const tracer = trace.getTracer("ocsuite.jobs");
-// Instruments are created lazily so a MeterProvider registered after import (tests, instrumentation.ts) is used.
-type Instruments = {
-  queueWait: Histogram;
-  duration: Histogram;
-  runs: Counter;
-  failures: Counter;
-  retries: Counter;
-};
-let inst: Instruments | undefined;
-let instProvider: unknown;
-const getInstruments = () => {
-  const provider = metrics.getMeterProvider();
-  if (!inst || instProvider !== provider) {
-    instProvider = provider;
-    const m = provider.getMeter("ocsuite.jobs");
-    inst = {
-      queueWait: m.createHistogram("ocsuite.job.queue_wait", { unit: "s", description: "Event timestamp to first execution of a run" }),
-      duration: m.createHistogram("ocsuite.job.duration", { unit: "s", description: "Execution time of one job request" }),
-      runs: m.createCounter("ocsuite.job.runs", { description: "Finished runs by status" }),
-      failures: m.createCounter("ocsuite.job.failures", { description: "Run and step errors by error class" }),
-      retries: m.createCounter("ocsuite.job.retries", { description: "Job requests that are retries (attempt > 0)" }),
-    };
-  }
-  return inst;
-};
 
 type Ctx = { runId: string; attempt: number; event: { name: string; ts?: number; data?: Record<string, unknown> } };
 

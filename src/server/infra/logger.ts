@@ -7,7 +7,7 @@ import { env } from "~/env";
 // span ids so a log line can be joined to its trace in the APM.
 export const logger = pino({
   level: env.LOG_LEVEL ?? "info", // unset only during `next build`
-  base: { service: process.env.OTEL_SERVICE_NAME ?? "ocsuite-web" },
+  base: { service: env.OTEL_SERVICE_NAME ?? "ocsuite-web" }, // unset only during `next build`
   timestamp: pino.stdTimeFunctions.isoTime,
   mixin() {
     const span = trace.getActiveSpan();

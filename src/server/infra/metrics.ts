@@ -1,5 +1,7 @@
 import "server-only";
+import { metrics as otelMetrics, type Counter, type Histogram } from "@opentelemetry/api";
 import client from "prom-client";
+import { env } from "~/env";
 
 // Prometheus metrics, served at /api/metrics. Names follow the OpenTelemetry
 // HTTP semantic conventions translated to Prometheus (seconds, _total).
@@ -10,7 +12,7 @@ const g = globalThis as unknown as { __ocsuiteMetrics?: Metrics };
 
 const createMetrics = () => {
   const registry = new client.Registry();
-  registry.setDefaultLabels({ service: process.env.OTEL_SERVICE_NAME ?? "ocsuite-web" });
+  registry.setDefaultLabels({ service: env.OTEL_SERVICE_NAME ?? "ocsuite-web" });
   client.collectDefaultMetrics({ register: registry });
   return {
     registry,
@@ -190,3 +192,26 @@ const createMetrics = () => {
 };
 
 export const metrics: Metrics = (g.__ocsuiteMetrics ??= createMetrics());
+
+// OpenTelemetry instruments, registered here with the Prometheus ones so every
+// metric the app emits is declared in this file. Created lazily and re-created
+// when the global MeterProvider changes, so a provider registered after import
+// (instrumentation.ts, tests) is the one that records.
+export type JobInstruments = { queueWait: Histogram; duration: Histogram; runs: Counter; failures: Counter; retries: Counter };
+let jobInstruments: JobInstruments | undefined;
+let jobInstrumentsProvider: unknown;
+export const otelJobInstruments = (): JobInstruments => {
+  const provider = otelMetrics.getMeterProvider();
+  if (!jobInstruments || jobInstrumentsProvider !== provider) {
+    jobInstrumentsProvider = provider;
+    const m = provider.getMeter("ocsuite.jobs");
+    jobInstruments = {
+      queueWait: m.createHistogram("ocsuite.job.queue_wait", { unit: "s", description: "Event timestamp to first execution of a run" }),
+      duration: m.createHistogram("ocsuite.job.duration", { unit: "s", description: "Execution time of one job request" }),
+      runs: m.createCounter("ocsuite.job.runs", { description: "Finished runs by status" }),
+      failures: m.createCounter("ocsuite.job.failures", { description: "Run and step errors by error class" }),
+      retries: m.createCounter("ocsuite.job.retries", { description: "Job requests that are retries (attempt > 0)" }),
+    };
+  }
+  return jobInstruments;
+};

@@ -1,5 +1,6 @@
 import "server-only";
 import { createEnvelope, EnvKeyRing, type TenantCrypto } from "@ocsuite/crypto";
+import { env } from "~/env";
 import { PrismaDataKeyStore } from "./data-key-store";
 
 // One envelope per process: it owns the cache of unwrapped data keys, so a
@@ -15,7 +16,7 @@ const globalForCrypto = globalThis as unknown as { ocsuiteTenantCrypto?: TenantC
  */
 export const tenantCrypto = (): TenantCrypto => {
   globalForCrypto.ocsuiteTenantCrypto ??= createEnvelope({
-    keyRing: EnvKeyRing.fromEnv(process.env),
+    keyRing: EnvKeyRing.fromEnv({ OCSUITE_MASTER_KEYS: env.OCSUITE_MASTER_KEYS, OCSUITE_MASTER_KEY_CURRENT: env.OCSUITE_MASTER_KEY_CURRENT?.toString() }),
     store: new PrismaDataKeyStore(),
     autoCreateTenantKeys: true,
   });
