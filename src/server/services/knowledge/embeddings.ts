@@ -2,7 +2,6 @@ import "server-only";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { embedMany } from "ai";
-import client from "prom-client";
 import { env } from "~/env";
 import { metrics } from "~/server/infra/metrics";
 import { guardedFetch, type FetchLike } from "~/server/infra/outbound-fetch";
@@ -175,16 +174,6 @@ export const embedderFromEnv = (): Embedder | null => {
 
 // --- Traced and measured calls ----------------------------------------------------
 
-const embeddingDuration = (): client.Histogram<"provider" | "model" | "status"> =>
-  (metrics.registry.getSingleMetric("ocsuite_embedding_duration_seconds") as client.Histogram<"provider" | "model" | "status"> | undefined) ??
-  new client.Histogram({
-    name: "ocsuite_embedding_duration_seconds",
-    help: "Duration of one embeddings call (a batch of texts), by provider, model and outcome.",
-    labelNames: ["provider", "model", "status"] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [metrics.registry],
-  });
-
 /**
  * Embeds `texts` with `embedder` as one GenAI call: span `embeddings <model>`
  * (gen_ai.operation.name=embeddings) and ocsuite_embedding_duration_seconds.
@@ -221,7 +210,7 @@ export const embedTexts = async (embedder: Embedder, texts: string[], opts: { pu
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
         throw err;
       } finally {
-        embeddingDuration().observe({ provider: embedder.provider, model: embedder.model, status }, (performance.now() - started) / 1000);
+        metrics.embeddingDuration.observe({ provider: embedder.provider, model: embedder.model, status }, (performance.now() - started) / 1000);
         span.end();
       }
     },

@@ -1,5 +1,4 @@
 import "server-only";
-import client from "prom-client";
 import { db as defaultDb } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 import { logger } from "~/server/infra/logger";
@@ -65,16 +64,6 @@ export const ftsQueryText = (query: string): string | null => {
 };
 
 type Hit = Omit<RetrievedPassage, "score">;
-
-const retrievalDuration = (): client.Histogram<"mode"> =>
-  (metrics.registry.getSingleMetric("ocsuite_retrieval_duration_seconds") as client.Histogram<"mode"> | undefined) ??
-  new client.Histogram({
-    name: "ocsuite_retrieval_duration_seconds",
-    help: "Duration of one knowledge retrieval (query embedding included), by mode (fts | hybrid).",
-    labelNames: ["mode"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [metrics.registry],
-  });
 
 export const ftsSearch = async (input: { tenantId: string; tsquery: string; limit?: number; documentIds?: string[] }, sql: SqlClient = defaultDb): Promise<Hit[]> => {
   const docFilter = input.documentIds ? Prisma.sql`AND c."documentId" = ANY(${input.documentIds}::text[])` : Prisma.empty;
@@ -155,7 +144,7 @@ export const retrievePassages = async (ctx: { tenantId: string }, query: string,
     const [fts, vec] = await Promise.all([ftsSearch({ tenantId: ctx.tenantId, tsquery, documentIds: opts.documentIds }, sql), vectorHits()]);
     const passages = fuseByReciprocalRank([fts, vec], limit);
     span.setAttributes({ "knowledge.fts_hits": fts.length, "knowledge.vector_hits": vec.length, "knowledge.result_count": passages.length });
-    retrievalDuration().observe({ mode }, (performance.now() - started) / 1000);
+    metrics.retrievalDuration.observe({ mode }, (performance.now() - started) / 1000);
     return passages;
   });
 };

@@ -1,5 +1,4 @@
 import "server-only";
-import client from "prom-client";
 import { db as defaultDb, type Db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 import { logger } from "~/server/infra/logger";
@@ -34,14 +33,6 @@ const detected = new WeakMap<object, Promise<VectorStoreStatus>>();
 let lastStatus: VectorStoreStatus | null = null;
 let loggedUnavailable = false;
 
-const availabilityGauge = (): client.Gauge =>
-  (metrics.registry.getSingleMetric("ocsuite_vector_search_available") as client.Gauge | undefined) ??
-  new client.Gauge({
-    name: "ocsuite_vector_search_available",
-    help: "1 when the database has pgvector and the chunk-embedding table is ready (vector retrieval on), else 0.",
-    registers: [metrics.registry],
-  });
-
 const detect = async (sql: SqlClient): Promise<VectorStoreStatus> => {
   const offered = await sql.$queryRaw<{ ok: number }[]>`SELECT 1 AS ok FROM pg_available_extensions WHERE name = 'vector'`;
   if (offered.length === 0) return { available: false, reason: "the database server does not offer the pgvector extension" };
@@ -74,7 +65,7 @@ export const ensureVectorStore = async (sql: SqlClient = defaultDb): Promise<Vec
     pending.then(
       (status) => {
         lastStatus = status;
-        availabilityGauge().set(status.available ? 1 : 0);
+        metrics.vectorSearchAvailable.set(status.available ? 1 : 0);
         if (!status.available && !loggedUnavailable) {
           loggedUnavailable = true;
           logger.info({ reason: status.reason }, "vector search is off: retrieval uses full-text search only");
