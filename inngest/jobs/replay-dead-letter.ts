@@ -2,7 +2,7 @@ import { NonRetriableError } from "inngest";
 import { inngest } from "~/server/events/client";
 import { deadLetterReplayed } from "~/server/events/catalog";
 import { AppError } from "~/server/errors";
-import { getReplayableEvent, markDeadLetterReplayed } from "~/server/services/jobs/dead-letters";
+import { getReplayableEvent, markDeadLetterReplayed } from "~/server/services/dead-letters/dead-letters";
 
 /**
  * Sends a dead-lettered run's original event again, once, under a NEW event id

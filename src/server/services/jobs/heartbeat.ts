@@ -11,7 +11,7 @@ export class DiagnosticFaultError extends Error {
 /**
  * Records one heartbeat for `pingId` (idempotent per call: upsert + increment).
  * Throws DiagnosticFaultError while the ping's diagnostic fault flag is set
- * (services/jobs/diagnostics.ts), so the run retries and then dead-letters.
+ * (services/job-diagnostics/diagnostics.ts), so the run retries and then dead-letters.
  */
 export const recordHeartbeat = async (input: { pingId: string; tenantId?: string | null }) => {
   const existing = await db.jobHeartbeat.findUnique({ where: { pingId: input.pingId }, select: { failUntilFixed: true } });

@@ -4,9 +4,9 @@ import { listAllTenants, listAllUsers } from "~/server/services/admin/directory"
 import { getTenantDetail, reactivateTenant, suspendTenant } from "~/server/services/admin/tenants";
 import { getUsage } from "~/server/services/admin/usage";
 import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/server/services/admin/users";
-import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/jobs/dead-letters";
-import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/jobs/diagnostics";
-import { listJobRuns } from "~/server/services/jobs/runs";
+import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/dead-letters/dead-letters";
+import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/job-diagnostics/diagnostics";
+import { listJobRuns } from "~/server/services/job-runs/job-runs";
 import {
   ZAdminTenantInput,
   ZAdminTenantOutput,

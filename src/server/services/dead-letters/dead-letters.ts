@@ -3,7 +3,7 @@ import type { Prisma } from "~/server/db/generated/client";
 import { AppError } from "~/server/errors";
 import { recordAudit } from "~/server/services/audit/audit";
 import type { RequestMeta } from "~/server/services/context";
-import { sendJobEvent } from "./send";
+import { sendJobEvent } from "../jobs/send";
 
 // Dead letters: runs that failed for good (written by the engine, see
 // inngest/local/executor.ts). Platform admins list, inspect, replay and

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { listJobRuns } from "./runs";
+import { listJobRuns } from "./job-runs";
 import { db } from "~/server/db/client";
 
 const run = (over: { status: string; functionId?: string; tenantId?: string | null; createdAt: Date; startedAt?: Date | null; finishedAt?: Date | null }) =>

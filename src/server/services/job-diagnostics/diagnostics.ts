@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
-import { sendJobEvent } from "./send";
+import { sendJobEvent } from "../jobs/send";
 
 // The diagnostic job: a `system/ping.requested` event for the system-heartbeat
 // function with a fresh pingId. With `fail`, a JobHeartbeat row with
