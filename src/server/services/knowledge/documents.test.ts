@@ -25,7 +25,11 @@ import { createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from ".
 import { db } from "~/server/db/client";
 import { inngest } from "~/server/events/client";
 import { createFsStorage, documentOriginalKey, ObjectNotFoundError, type ObjectStorage } from "~/server/infra/storage";
-import { deleteDocument, getDocument, getKnowledgeUsage, listDocuments, readOriginal, reindexDocument, sanitizeFilename, uploadDocument } from "./documents";
+import { deleteDocument } from "./document-delete";
+import { sanitizeFilename } from "./document-names";
+import { getDocument, getKnowledgeUsage, listDocuments, readOriginal } from "./document-reads";
+import { reindexDocument } from "./document-reindex";
+import { uploadDocument } from "./document-upload";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const storage = createFsStorage(ENV.root);

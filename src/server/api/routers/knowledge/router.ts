@@ -1,5 +1,7 @@
 import { createTRPCRouter, tenantProcedure } from "~/server/api/trpc";
-import { deleteDocument, getDocument, getKnowledgeUsage, listDocuments, reindexDocument } from "~/server/services/knowledge/documents";
+import { deleteDocument } from "~/server/services/knowledge/document-delete";
+import { getDocument, getKnowledgeUsage, listDocuments } from "~/server/services/knowledge/document-reads";
+import { reindexDocument } from "~/server/services/knowledge/document-reindex";
 import { ZDeleteDocumentOutput, ZDocument, ZDocumentId, ZKnowledgeUsageOutput, ZListDocumentsInput, ZListDocumentsOutput } from "./schemas";
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DOCUMENT_STATUSES, ZListDocumentsInput } from "~/server/services/knowledge/documents";
+import { ZListDocumentsInput } from "~/server/services/knowledge/document-reads";
+import { DOCUMENT_STATUSES } from "~/server/services/knowledge/documents";
 import { DOCUMENT_KINDS, type DocumentKind } from "~/server/services/knowledge/extract";
 
 export { ZListDocumentsInput };
