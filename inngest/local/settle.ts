@@ -1,0 +1,77 @@
+/**
+ * Settling one call response in one transaction that locks the run row:
+ * 200 finishes the run, 206 applies its ops (ops.ts), anything else is a
+ * function-level error that is retried or ends the run. The leased item is
+ * deleted in the same transaction, and only if we still own its lease, so a
+ * response is applied at most once even when another executor took it over.
+ */
+import { retryDelay, type CallResponse } from "./call-request";
+import { flushInternalEvents } from "./intake";
+import { applyOp } from "./ops";
+import { enqueueDiscoveryIfIdle, finishRun, lockActiveRun } from "./runs";
+import { json, newId, parseJson, toJsonError } from "./values";
+import type { ExecutorContext, Item, Run, Tx } from "./context";
+import type { OutgoingOp } from "./types";
+
+export const settle = async (ctx: ExecutorContext, item: Item, response: CallResponse) => {
+  const { status, headers, text } = response;
+  const noRetry = headers.get("x-inngest-no-retry") === "true";
+  await ctx.transaction(async (tx) => {
+    const run = await lockActiveRun(tx, item.runId);
+    const { count } = await tx.inngestQueueItem.deleteMany({ where: { id: item.id, leaseOwner: ctx.owner } });
+    if (!run || !count) return; // cancelled meanwhile, or our lease was lost to another executor
+    if (item.attempt + 1 > run.attempts) {
+      run.attempts = item.attempt + 1;
+      await tx.inngestRun.update({ where: { id: run.id }, data: { attempts: run.attempts } });
+    }
+    if (status === 200) {
+      await finishRun(ctx, tx, run, { data: parseJson(text) }, item.attempt + 1);
+    } else if (status === 206) {
+      await applyOps(ctx, tx, run, item, parseJson(text), { noRetry, headers });
+    } else {
+      await retryOrFail(ctx, tx, run, item, response, noRetry);
+    }
+  });
+  // After the commit: function.failed / .cancelled raised while settling start their runs now.
+  await flushInternalEvents(ctx);
+};
+
+const applyOps = async (
+  ctx: ExecutorContext,
+  tx: Tx,
+  run: Run,
+  item: Item,
+  parsed: unknown,
+  response: { noRetry: boolean; headers: Headers },
+) => {
+  const ops = (Array.isArray(parsed) ? parsed : [parsed]) as OutgoingOp[];
+  // Several ops = parallel steps: from now on the SDK must report steps instead of running one inline.
+  if (ops.length > 1 && !run.disableImmediate) {
+    await tx.inngestRun.update({ where: { id: run.id }, data: { disableImmediate: true } });
+  }
+  for (const op of ops) await applyOp(ctx, tx, run, item, op, response);
+  await enqueueDiscoveryIfIdle(ctx, tx, run);
+};
+
+/** Function-level error (500 retriable / 400 non-retriable) or transport failure (status 0). */
+const retryOrFail = async (ctx: ExecutorContext, tx: Tx, run: Run, item: Item, response: CallResponse, noRetry: boolean) => {
+  const { status, headers, text } = response;
+  const error = toJsonError(parseJson(text), status ? `HTTP${status}` : "ExecutorRequestError");
+  const retriable = !noRetry && status !== 400;
+  if (retriable && item.attempt + 1 < run.maxAttempts) {
+    await tx.inngestQueueItem.create({
+      data: {
+        ...item,
+        id: newId(),
+        attempt: item.attempt + 1,
+        availableAt: new Date(Date.now() + retryDelay(headers, item.attempt + 1, ctx.backoff)),
+        leaseUntil: null,
+        leaseOwner: null,
+        concurrency: json(item.concurrency),
+        createdAt: new Date(),
+      },
+    });
+    return;
+  }
+  await finishRun(ctx, tx, run, { error }, item.attempt + 1);
+};
