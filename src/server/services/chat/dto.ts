@@ -1,32 +1,15 @@
 import { z } from "zod";
+import { MESSAGE_STATUSES, toChatMessageJson, type ChatMessage, type Citation, type MessageRole, type MessageStatus } from "~/lib/chat-message";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
 
 /*
  * What the chat shows: one shape for a message (tRPC and the NDJSON stream),
- * built from the Message row in one place so both transports agree.
+ * built from the Message row in one place so both transports agree. The shape
+ * itself is declared once, in ~/lib/chat-message, which the browser reads too;
+ * it is re-exported here under the names the server code already uses.
  */
 
-export const MESSAGE_ROLES = ["user", "assistant"] as const;
-export type MessageRole = (typeof MESSAGE_ROLES)[number];
-export const MESSAGE_STATUSES = ["complete", "streaming", "failed", "stopped"] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-
-/**
- * A passage an answer was grounded on, numbered as the model saw it ([n] in
- * the answer refers to `n`). Saved on the assistant message so the answer keeps
- * its sources even after the document is deleted or re-indexed.
- */
-export type Citation = {
-  n: number;
-  chunkId: string;
-  documentId: string;
-  /** The document's title (without the page). */
-  title: string;
-  page: number | null;
-  heading: string | null;
-  /** The passage, trimmed to MAX_CITATION_TEXT_CHARS. */
-  text: string;
-};
+export { MESSAGE_ROLES, MESSAGE_STATUSES, type Citation, type MessageRole, type MessageStatus } from "~/lib/chat-message";
 
 export const MAX_CITATIONS = 20;
 export const MAX_CITATION_TEXT_CHARS = 1_500;
@@ -39,7 +22,7 @@ export const ZCitation = z.object({
   page: z.number().int().nullable(),
   heading: z.string().max(1_000).nullable(),
   text: z.string().max(MAX_CITATION_TEXT_CHARS + 1),
-});
+}) satisfies z.ZodType<Citation, unknown>;
 export const ZCitations = z.array(ZCitation).max(MAX_CITATIONS);
 
 /** The citations column as read back: anything that is not a valid list (old rows: null) is no citations. */
@@ -48,22 +31,8 @@ export const citationsFromJson = (value: unknown): Citation[] => {
   return parsed.success ? parsed.data : [];
 };
 
-export type ChatMessageDto = {
-  id: string;
-  role: MessageRole;
-  content: string;
-  status: MessageStatus;
-  errorReason: string | null;
-  provider: string | null;
-  model: string | null;
-  offline: boolean;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  timeToFirstTokenMs: number | null;
-  createdAt: Date;
-  /** The passages the answer could cite ([] for user messages and ungrounded answers). */
-  citations: Citation[];
-};
+/** A message as the server hands it out (see ~/lib/chat-message). */
+export type ChatMessageDto = ChatMessage;
 
 /** The Message columns a DTO needs (select these). */
 export const MESSAGE_SELECT = {
@@ -103,9 +72,9 @@ export const toMessageDto = (m: MessageRow): ChatMessageDto => ({
   citations: citationsFromJson(m.citations),
 });
 
-/** The NDJSON form: dates as ISO strings. */
-export type ChatMessageJson = Omit<ChatMessageDto, "createdAt"> & { createdAt: string };
-export const toMessageJson = (m: ChatMessageDto): ChatMessageJson => ({ ...m, createdAt: m.createdAt.toISOString() });
+/** The NDJSON form (dates as ISO strings); the browser reads it back with ~/lib/chat-message. */
+export type { ChatMessageJson } from "~/lib/chat-message";
+export const toMessageJson = toChatMessageJson;
 
 export const MAX_TITLE_CHARS = 80;
 
