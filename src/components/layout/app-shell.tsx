@@ -1,9 +1,9 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Link } from "~/i18n/navigation";
-import { LocaleSwitcher } from "~/features/shell/locale-switcher";
-import { TenantSwitcher } from "~/features/shell/tenant-switcher";
-import { UserMenu } from "~/features/shell/user-menu";
+import { LocaleSwitcher } from "~/components/shell/locale-switcher";
+import { TenantSwitcher } from "~/components/shell/tenant-switcher";
+import { UserMenu } from "~/components/shell/user-menu";
 import { PageFrame } from "./page-frame";
 
 export type ShellUser = { email: string; name?: string | null; isPlatformAdmin: boolean };

@@ -1,7 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { buttonVariants } from "~/components/ui/button";
 import { Link } from "~/i18n/navigation";
-import { LocaleSwitcher } from "~/features/shell/locale-switcher";
+import { LocaleSwitcher } from "~/components/shell/locale-switcher";
 
 /** Header of the public pages (landing, sign-in, legal, invitations). */
 export const PublicHeader = async ({ signedIn }: { signedIn: boolean }) => {

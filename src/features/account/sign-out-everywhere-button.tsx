@@ -6,7 +6,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useTRPC } from "~/trpc/react";
 
 export const SignOutEverywhereButton = () => {

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import type { FormEvent } from "react";
 import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
+import { useMutationFeedback } from "~/components/hooks/use-mutation-feedback";
 import { useTRPC } from "~/trpc/react";
 
 /** Sends the diagnostic job (system heartbeat ping), optionally with a fault that makes it fail until fixed. */

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useTRPC } from "~/trpc/react";
 
 type Result = { ok: boolean; checked: number; firstBrokenSeq: number | null };

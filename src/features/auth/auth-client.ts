@@ -1,19 +1,13 @@
 // Browser-side calls to the Auth.js endpoints, done with fetch so the page can
 // show rate-limit and credential errors in place (no next-auth/react).
 
+import { getCsrfToken } from "~/lib/csrf-token";
+
 export type AuthResult =
   | { ok: true; url: string }
   | { ok: false; kind: "invalid" }
   | { ok: false; kind: "rateLimited"; retryAfterSeconds: number }
   | { ok: false; kind: "error"; code?: string };
-
-export const getCsrfToken = async (): Promise<string> => {
-  const res = await fetch("/api/auth/csrf", { credentials: "same-origin", cache: "no-store" });
-  if (!res.ok) throw new Error(`csrf ${res.status}`);
-  const body = (await res.json()) as { csrfToken?: string };
-  if (!body.csrfToken) throw new Error("csrf missing");
-  return body.csrfToken;
-};
 
 const retryAfterOf = async (res: Response): Promise<number> => {
   const body = (await res.json().catch(() => null)) as { retryAfterSeconds?: number } | null;

@@ -3,7 +3,7 @@
 import { KeyRound } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { Button } from "~/components/ui/button";
-import { CsrfPostForm } from "./csrf-post-form";
+import { CsrfPostForm } from "~/components/forms/csrf-post-form";
 
 export const SsoButton = ({ providerName, callbackUrl }: { providerName: string; callbackUrl: string }) => {
   const t = useTranslations("auth.signIn");

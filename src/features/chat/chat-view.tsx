@@ -3,10 +3,12 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { Alert } from "~/components/ui/alert";
+import type { ChatMessage } from "~/lib/chat-message";
+import type { PersonaOption } from "~/lib/persona-option";
 import { Composer } from "./composer";
 import { DeleteConversationButton, RenameConversationButton } from "./conversation-actions";
 import { MessageItem, ModelBadge, TokenCounts } from "./message-item";
-import type { ChatMessage, ConversationMeta, PersonaOption } from "./types";
+import type { ConversationMeta } from "./types";
 import { useChatTurns, type TurnNotice } from "./use-chat-turns";
 import { useReasonMessage } from "./use-reason-message";
 

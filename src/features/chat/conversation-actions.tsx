@@ -11,8 +11,8 @@ import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, Di
 import { Field } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 

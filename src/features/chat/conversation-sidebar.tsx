@@ -11,7 +11,7 @@ import { Select } from "~/components/ui/select";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 import { useTRPC } from "~/trpc/react";
-import type { PersonaOption } from "./types";
+import type { PersonaOption } from "~/lib/persona-option";
 
 const SEARCH_DEBOUNCE_MS = 300;
 const MAX_QUERY_CHARS = 200;

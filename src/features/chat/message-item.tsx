@@ -5,10 +5,10 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
-import { SourcesList } from "~/features/knowledge/citations";
+import { SourcesList } from "~/components/markdown/citations";
+import { SafeMarkdown } from "~/components/markdown/safe-markdown";
 import { cn } from "~/lib/cn";
-import { SafeMarkdown } from "./markdown";
-import type { ChatMessage } from "./types";
+import type { ChatMessage } from "~/lib/chat-message";
 import { useReasonMessage } from "./use-reason-message";
 
 /** "Offline model" (always visibly labelled) or the model's name. */

@@ -4,9 +4,10 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { usePathname } from "~/i18n/navigation";
+import type { PersonaOption } from "~/lib/persona-option";
 import { ChatView } from "./chat-view";
 import { PersonaPicker } from "./persona-picker";
-import type { ConversationMeta, PersonaOption } from "./types";
+import type { ConversationMeta } from "./types";
 
 /**
  * The chat start page: pick an executive, ask. The first answer streams right

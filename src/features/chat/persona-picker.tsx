@@ -2,8 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { cn } from "~/lib/cn";
+import type { PersonaOption } from "~/lib/persona-option";
 import { ModelBadge } from "./message-item";
-import type { PersonaOption } from "./types";
 
 /** Who to ask: native radio buttons (arrow keys move between them), one card per enabled executive. */
 export const PersonaPicker = ({ personas, value, onChange }: { personas: PersonaOption[]; value: string; onChange: (key: string) => void }) => {

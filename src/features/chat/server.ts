@@ -1,9 +1,8 @@
 import "server-only";
-import { notFound } from "next/navigation";
 import { cache } from "react";
-import { trpcCodeOf } from "~/features/errors/server";
-import { loadTenant, type LoadedTenant } from "~/features/tenant/load-tenant";
 import { hasRole } from "~/lib/roles";
+import { loadTenant, type LoadedTenant } from "~/lib/server-pages/load-tenant";
+import { loadOrNotFound } from "~/lib/server-pages/not-found";
 import { api } from "~/trpc/server";
 
 export type ChatAccess = { kind: "suspended" } | { kind: "notMember"; tenant: LoadedTenant } | { kind: "ok"; tenant: LoadedTenant };
@@ -19,12 +18,4 @@ export const loadChatAccess = cache(async (locale: string, tenantSlug: string, r
 export const loadChatPersonas = cache(async (tenantSlug: string) => (await api.chat.personas({ tenantSlug })).personas);
 
 /** One of the user's conversations; unknown, deleted or someone else's → the not-found page. */
-export const loadConversation = async (tenantSlug: string, id: string) => {
-  try {
-    return await api.chat.get({ tenantSlug, id });
-  } catch (err) {
-    const code = trpcCodeOf(err);
-    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
-    throw err;
-  }
-};
+export const loadConversation = (tenantSlug: string, id: string) => loadOrNotFound(() => api.chat.get({ tenantSlug, id }));

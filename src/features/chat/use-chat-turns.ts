@@ -3,8 +3,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import type { ChatMessage } from "~/lib/chat-message";
 import { ChatRequestError, isAbortError, runChatTurn, StreamCutError } from "./stream";
-import type { ChatMessage, ConversationMeta, TurnRequest } from "./types";
+import type { ConversationMeta, TurnRequest } from "./types";
 
 export type Phase = "idle" | "sending" | "streaming";
 

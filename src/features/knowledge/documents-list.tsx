@@ -7,11 +7,11 @@ import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Badge } from "~/components/ui/badge";
 import { Button, buttonVariants } from "~/components/ui/button";
 import { Table, Td, Th, THead } from "~/components/ui/table";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
-import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
+import { useMutationFeedback } from "~/components/hooks/use-mutation-feedback";
+import { documentOriginalUrl } from "~/lib/document-urls";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { useFormatBytes } from "./format-bytes";
-import { documentOriginalUrl } from "./urls";
 
 type DocumentList = RouterOutputs["knowledge"]["list"];
 type DocumentItem = DocumentList["items"][number];

@@ -1,4 +1,4 @@
-import { documentsUploadUrl } from "./urls";
+import { documentsUploadUrl } from "~/lib/document-urls";
 
 /*
  * One file, one request (the protocol of POST /api/t/<slug>/documents: the raw

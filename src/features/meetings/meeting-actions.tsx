@@ -6,9 +6,9 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
+import { useFeatureErrorMessage } from "~/components/forms/field-errors";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
 import { useTRPC } from "~/trpc/react";
-import { useFeatureErrorMessage } from "./field-errors";
 
 /** Refreshes the meeting's query (and the list) after an action changed it. */
 export const useInvalidateMeeting = () => {

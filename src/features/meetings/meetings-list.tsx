@@ -2,24 +2,15 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
-import { Badge } from "~/components/ui/badge";
 import { ListSection } from "~/components/layout/list-section";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { Link } from "~/i18n/navigation";
+import { LIVE_POLL_MS } from "~/lib/live-poll";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
-import { isMeetingActive, LIVE_POLL_MS, MEETING_STATUS_VARIANTS, type MeetingStatus } from "./status";
+import { MeetingStatusBadge } from "./meeting-status-badge";
+import { isMeetingActive } from "./status";
 
 type MeetingList = RouterOutputs["meeting"]["list"];
-
-export const MeetingStatusBadge = ({ status }: { status: string }) => {
-  const t = useTranslations("meetings.status");
-  const known = status in MEETING_STATUS_VARIANTS;
-  return (
-    <Badge variant={known ? MEETING_STATUS_VARIANTS[status as MeetingStatus] : "neutral"} data-testid="meeting-status" data-status={status}>
-      {known ? t(status as MeetingStatus) : status}
-    </Badge>
-  );
-};
 
 /** The workspace's meetings, newest first; polls while any of them is still running. */
 export const MeetingsList = ({ tenantSlug, initial, canWrite }: { tenantSlug: string; initial: MeetingList; canWrite: boolean }) => {

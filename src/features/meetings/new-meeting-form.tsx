@@ -10,13 +10,13 @@ import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Select } from "~/components/ui/select";
-import type { PersonaOption } from "~/features/chat/types";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { Textarea } from "~/components/ui/textarea";
+import type { PersonaOption } from "~/lib/persona-option";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
+import { fieldErrorsOf, reasonOfClientError } from "~/components/forms/field-errors";
 import { useRouter } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 import { useTRPC } from "~/trpc/react";
-import { fieldErrorsOf, reasonOfClientError } from "./field-errors";
-import { textareaClass } from "./textarea";
 
 const MAX_AGENDA = 10;
 
@@ -138,13 +138,12 @@ export const NewMeetingForm = ({ tenantSlug, personas }: { tenantSlug: string; p
 
       <Field>
         <Label htmlFor={`${uid}-goal`}>{t("goal")}</Label>
-        <textarea
+        <Textarea
           id={`${uid}-goal`}
           value={goal}
           onChange={(e) => setGoal(e.currentTarget.value)}
           rows={3}
           maxLength={2000}
-          className={textareaClass}
           aria-invalid={invalid.has("goal") || undefined}
           aria-describedby={describedBy("goal", `${uid}-goal-hint`)}
         />

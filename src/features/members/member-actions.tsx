@@ -5,8 +5,8 @@ import { LogOut, UserMinus, XCircle } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
-import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
+import { useMutationFeedback } from "~/components/hooks/use-mutation-feedback";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { Select } from "~/components/ui/select";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { ROLES, type TRole } from "~/lib/roles";
 import { useTRPC } from "~/trpc/react";

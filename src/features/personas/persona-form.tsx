@@ -9,16 +9,13 @@ import { Field, FieldHint } from "~/components/ui/field";
 import { Input, inputVariants } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Select } from "~/components/ui/select";
-import { useErrorMessage } from "~/features/errors/use-error-message";
-import { providerNameKey } from "~/features/providers/provider-name";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
+import { providerNameKey } from "~/lib/provider-name";
 import { useRouter } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
-import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
+import type { PersonaCredentialOption, PersonaView } from "./persona-types";
 import { ResetPersonaButton } from "./reset-persona-button";
-
-type PersonaList = RouterOutputs["persona"]["list"];
-export type PersonaView = PersonaList["personas"][number];
-export type PersonaCredentialOption = PersonaList["credentials"][number];
 
 /** Mirrors the server's limits so the browser stops obvious mistakes early; the server validates. */
 const MAX_NAME = 80;

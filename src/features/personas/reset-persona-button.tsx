@@ -4,9 +4,9 @@ import { useMutation } from "@tanstack/react-query";
 import { RotateCcw } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { ConfirmDialog } from "~/components/confirm-dialog";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
 import { useTRPC } from "~/trpc/react";
-import type { PersonaView } from "./persona-form";
+import type { PersonaView } from "./persona-types";
 
 /** "Reset to template": deletes the workspace's overrides for one persona, after a confirmation. */
 export const ResetPersonaButton = ({

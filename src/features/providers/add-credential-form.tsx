@@ -10,10 +10,10 @@ import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Select } from "~/components/ui/select";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
-import { PROVIDER_OPTIONS, providerNameKey, type ProviderOption } from "./provider-name";
+import { PROVIDER_OPTIONS, providerNameKey, type ProviderOption } from "~/lib/provider-name";
 
 /**
  * Admins: add an LLM provider credential. The key lives only in the (uncontrolled)

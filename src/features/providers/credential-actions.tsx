@@ -6,8 +6,8 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Button } from "~/components/ui/button";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 

@@ -8,7 +8,7 @@ import { Button } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { Button } from "~/components/ui/button";
-import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
+import { useMutationFeedback } from "~/components/hooks/use-mutation-feedback";
 import { useTRPC } from "~/trpc/react";
 
 /** Marks a support notice read (the audit trail keeps the record). */

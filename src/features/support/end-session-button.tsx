@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
-import { useMutationFeedback } from "~/features/errors/use-mutation-feedback";
+import { useMutationFeedback } from "~/components/hooks/use-mutation-feedback";
 import { useTRPC } from "~/trpc/react";
 
 /** Ends one of the admin's live support sessions now. */

@@ -2,7 +2,7 @@ import { ArrowLeft } from "lucide-react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Alert } from "~/components/ui/alert";
 import { Table, Td, Th, THead } from "~/components/ui/table";
-import { reasonOf, trpcCodeOf } from "~/features/errors/server";
+import { reasonOf, trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

@@ -10,10 +10,10 @@ import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Select } from "~/components/ui/select";
-import type { PersonaOption } from "~/features/chat/types";
-import { useErrorMessage } from "~/features/errors/use-error-message";
-import { fieldErrorsOf, reasonOfClientError } from "~/features/meetings/field-errors";
-import { textareaClass } from "~/features/meetings/textarea";
+import type { PersonaOption } from "~/lib/persona-option";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
+import { fieldErrorsOf, reasonOfClientError } from "~/components/forms/field-errors";
+import { Textarea } from "~/components/ui/textarea";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 
@@ -86,13 +86,12 @@ export const NewTaskForm = ({ tenantSlug, personas }: { tenantSlug: string; pers
       </Field>
       <Field>
         <Label htmlFor={`${uid}-description`}>{t("description")}</Label>
-        <textarea
+        <Textarea
           id={`${uid}-description`}
           value={description}
           onChange={(e) => setDescription(e.currentTarget.value)}
           rows={5}
           maxLength={4000}
-          className={textareaClass}
           aria-invalid={invalid.has("description") || undefined}
           aria-describedby={describedBy("description", `${uid}-description-hint`)}
         />

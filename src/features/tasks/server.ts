@@ -1,15 +1,6 @@
 import "server-only";
-import { notFound } from "next/navigation";
-import { trpcCodeOf } from "~/features/errors/server";
+import { loadOrNotFound } from "~/lib/server-pages/not-found";
 import { api } from "~/trpc/server";
 
 /** One task of the workspace; unknown or another workspace's → the not-found page. */
-export const loadTask = async (tenantSlug: string, id: string) => {
-  try {
-    return await api.task.get({ tenantSlug, id });
-  } catch (err) {
-    const code = trpcCodeOf(err);
-    if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
-    throw err;
-  }
-};
+export const loadTask = (tenantSlug: string, id: string) => loadOrNotFound(() => api.task.get({ tenantSlug, id }));

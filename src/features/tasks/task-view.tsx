@@ -9,12 +9,13 @@ import { Alert, FormError } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button, buttonVariants } from "~/components/ui/button";
 import { Label } from "~/components/ui/label";
-import { SafeMarkdown } from "~/features/chat/markdown";
-import { useConfirmAction } from "~/features/errors/use-confirm-action";
-import { useFeatureErrorMessage } from "~/features/meetings/field-errors";
-import { DATE_ONLY, LIVE_POLL_MS } from "~/features/meetings/status";
-import { textareaClass } from "~/features/meetings/textarea";
+import { SafeMarkdown } from "~/components/markdown/safe-markdown";
+import { useConfirmAction } from "~/components/hooks/use-confirm-action";
+import { useFeatureErrorMessage } from "~/components/forms/field-errors";
+import { Textarea } from "~/components/ui/textarea";
 import { Link } from "~/i18n/navigation";
+import { DATE_ONLY } from "~/lib/date-only";
+import { LIVE_POLL_MS } from "~/lib/live-poll";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { isTaskActive, STEP_NAMES, STEP_STATUS_VARIANTS, statusKey } from "./status";
 import { TaskStatusBadge } from "./task-status-badge";
@@ -113,7 +114,7 @@ const DeliverableEditor = ({ tenantSlug, id, initial, onDone }: { tenantSlug: st
   return (
     <form className="flex flex-col gap-3" onSubmit={onSubmit}>
       <Label htmlFor={`${uid}-deliverable`}>{t("editLabel")}</Label>
-      <textarea id={`${uid}-deliverable`} value={text} onChange={(e) => setText(e.currentTarget.value)} rows={16} maxLength={100_000} className={`${textareaClass} font-mono`} />
+      <Textarea id={`${uid}-deliverable`} value={text} onChange={(e) => setText(e.currentTarget.value)} rows={16} maxLength={100_000} className="font-mono" />
       <FormError message={error} />
       <div className="flex gap-3">
         <Button type="submit" size="sm" disabled={save.isPending}>
@@ -174,7 +175,7 @@ const ReviewActions = ({ tenantSlug, id }: { tenantSlug: string; id: string }) =
         }}
       >
         <Label htmlFor={`${uid}-feedback`}>{t("feedback")}</Label>
-        <textarea id={`${uid}-feedback`} value={feedback} onChange={(e) => setFeedback(e.currentTarget.value)} rows={4} maxLength={4000} className={textareaClass} aria-describedby={`${uid}-feedback-hint`} />
+        <Textarea id={`${uid}-feedback`} value={feedback} onChange={(e) => setFeedback(e.currentTarget.value)} rows={4} maxLength={4000} aria-describedby={`${uid}-feedback-hint`} />
         <p id={`${uid}-feedback-hint`} className="text-xs text-muted-fg">
           {t("feedbackHint")}
         </p>

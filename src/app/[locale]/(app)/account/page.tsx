@@ -3,8 +3,8 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { SignOutEverywhereButton } from "~/features/account/sign-out-everywhere-button";
-import { requireSession } from "~/features/auth/server";
-import { LocaleSwitcher } from "~/features/shell/locale-switcher";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { LocaleSwitcher } from "~/components/shell/locale-switcher";
 import { api } from "~/trpc/server";
 
 export const dynamic = "force-dynamic";

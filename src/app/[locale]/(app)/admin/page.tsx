@@ -5,8 +5,8 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { Badge } from "~/components/ui/badge";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { SearchForm } from "~/features/admin/search-form";
-import { requireSession } from "~/features/auth/server";
-import { loadForPlatformAdmin } from "~/features/errors/server";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

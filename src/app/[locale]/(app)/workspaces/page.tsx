@@ -4,7 +4,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { Badge } from "~/components/ui/badge";
-import { requireSession } from "~/features/auth/server";
+import { requireSession } from "~/lib/server-pages/require-session";
 import { RoleBadge } from "~/features/tenant/role-badge";
 import { CreateWorkspaceForm } from "~/features/workspaces/create-workspace-form";
 import { Link } from "~/i18n/navigation";

@@ -8,8 +8,8 @@ import { Select } from "~/components/ui/select";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { DiagnosticForm, FixDiagnosticButton } from "~/features/admin-jobs/diagnostic-form";
 import { DeadLetterStatusBadge } from "~/features/admin-jobs/status-badge";
-import { requireSession } from "~/features/auth/server";
-import { loadForPlatformAdmin } from "~/features/errors/server";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

@@ -10,8 +10,8 @@ import { Select } from "~/components/ui/select";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { UsageChart } from "~/features/admin/usage-chart";
-import { requireSession } from "~/features/auth/server";
-import { trpcCodeOf } from "~/features/errors/server";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

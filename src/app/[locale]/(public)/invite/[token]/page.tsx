@@ -6,7 +6,7 @@ import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { buttonVariants } from "~/components/ui/button";
 import { AcceptInvitationButton } from "~/features/invitations/accept-invitation-button";
-import { trpcCodeOf } from "~/features/errors/server";
+import { trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
 import { auth } from "~/server/auth";
 import { api } from "~/trpc/server";

@@ -6,8 +6,8 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { DeadLetterActions } from "~/features/admin-jobs/dead-letter-actions";
 import { DeadLetterStatusBadge } from "~/features/admin-jobs/status-badge";
-import { requireSession } from "~/features/auth/server";
-import { loadForPlatformAdmin } from "~/features/errors/server";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

@@ -9,8 +9,8 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { bytesUnit } from "~/features/admin/format";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { TenantStatusActions } from "~/features/admin/tenant-status-actions";
-import { requireSession } from "~/features/auth/server";
-import { loadForPlatformAdmin } from "~/features/errors/server";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

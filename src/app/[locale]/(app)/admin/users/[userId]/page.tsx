@@ -7,8 +7,8 @@ import { Badge } from "~/components/ui/badge";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { UserActions } from "~/features/admin/user-actions";
-import { requireSession } from "~/features/auth/server";
-import { loadForPlatformAdmin } from "~/features/errors/server";
+import { requireSession } from "~/lib/server-pages/require-session";
+import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
 

@@ -10,7 +10,7 @@ import { Select } from "~/components/ui/select";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { EventDetails } from "~/features/audit/event-details";
 import { VerifyButton } from "~/features/audit/verify-button";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";

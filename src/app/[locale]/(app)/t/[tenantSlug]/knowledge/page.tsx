@@ -5,7 +5,7 @@ import { Alert } from "~/components/ui/alert";
 import { DocumentsList, UsageBar } from "~/features/knowledge/documents-list";
 import { uploadLimits } from "~/features/knowledge/server";
 import { UploadPanel } from "~/features/knowledge/upload-panel";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";

@@ -7,7 +7,7 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { InviteForm } from "~/features/invitations/invite-form";
 import { LeaveWorkspaceButton, RemoveMemberButton, RevokeInvitationButton } from "~/features/members/member-actions";
 import { MemberRoleSelect } from "~/features/members/member-role-select";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { RoleBadge } from "~/features/tenant/role-badge";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { hasRole, type TRole } from "~/lib/roles";

@@ -4,7 +4,7 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { RenameWorkspaceForm } from "~/features/settings/rename-workspace-form";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { TenantProfileForm } from "~/features/tenant/tenant-profile-form";
 import { Link } from "~/i18n/navigation";

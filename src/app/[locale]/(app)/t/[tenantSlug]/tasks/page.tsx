@@ -5,7 +5,7 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { buttonVariants } from "~/components/ui/button";
 import { TasksList } from "~/features/tasks/tasks-list";
 import { loadChatPersonas } from "~/features/chat/server";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { MeetingView } from "~/features/meetings/meeting-view";
 import { loadMeeting } from "~/features/meetings/server";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";

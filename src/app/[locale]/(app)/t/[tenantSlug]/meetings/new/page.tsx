@@ -5,7 +5,7 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { loadChatPersonas } from "~/features/chat/server";
 import { NewMeetingForm } from "~/features/meetings/new-meeting-form";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";

@@ -7,7 +7,7 @@ import { Badge } from "~/components/ui/badge";
 import { buttonVariants } from "~/components/ui/button";
 import { Card, CardContent, CardHeader } from "~/components/ui/card";
 import { PersonaEditor } from "~/features/personas/persona-form";
-import { loadTenant } from "~/features/tenant/load-tenant";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";

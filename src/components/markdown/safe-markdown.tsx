@@ -4,10 +4,10 @@ import { useTranslations } from "next-intl";
 import { memo } from "react";
 import Markdown, { type Components, type UrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
-import { CITATION_ATTRIBUTE, remarkCitations } from "~/features/knowledge/citation-markers";
-import { CitationMarker, CitationsProvider } from "~/features/knowledge/citations";
+import type { Citation } from "~/lib/chat-message";
+import { CITATION_ATTRIBUTE, remarkCitations } from "./citation-markers";
+import { CitationMarker, CitationsProvider } from "./citations";
 import { safeUrl } from "./safe-url";
-import type { Citation } from "./types";
 
 // Model output is untrusted text. It is rendered as Markdown with these rules:
 //  - no raw HTML: without rehype-raw, react-markdown turns HTML in the text

@@ -35,7 +35,7 @@ export const citedNumbers = (text: string): number[] => {
 
 type MdNode = { type: string; value?: string; children?: MdNode[]; data?: Record<string, unknown> };
 
-/** The element a marker becomes; markdown.tsx renders it (a button when the number is a known source). */
+/** The element a marker becomes; safe-markdown.tsx renders it (a button when the number is a known source). */
 export const CITATION_ELEMENT = "button";
 export const CITATION_ATTRIBUTE = "data-citation";
 

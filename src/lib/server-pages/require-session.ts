@@ -3,6 +3,8 @@ import type { Session } from "next-auth";
 import { redirect } from "~/i18n/navigation";
 import { auth } from "~/server/auth";
 
+// A server-page helper (see trpc-errors.ts for why these live in lib/server-pages).
+
 /** The session, or a redirect to sign-in that comes back to `returnPath` (a path without the locale). */
 export const requireSession = async (locale: string, returnPath: string): Promise<Session> => {
   const session = await auth();

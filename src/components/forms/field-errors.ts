@@ -3,7 +3,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
-import { useErrorMessage } from "~/features/errors/use-error-message";
+import { useErrorMessage } from "~/components/hooks/use-error-message";
 
 /**
  * The input fields a BAD_REQUEST named (the server's flattened zod error), so a

@@ -1,3 +1,4 @@
+// In lib, not features/providers: the personas editor names providers too.
 /** The providers a credential can be for (mirrors the server's list; the server validates). */
 export const PROVIDER_OPTIONS = ["openai", "anthropic", "openai-compatible"] as const;
 export type ProviderOption = (typeof PROVIDER_OPTIONS)[number];

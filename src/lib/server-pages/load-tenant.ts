@@ -1,10 +1,13 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { requireSession } from "~/features/auth/server";
-import { reasonOf, trpcCodeOf } from "~/features/errors/server";
 import { redirect } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { requireSession } from "./require-session";
+import { reasonOf, trpcCodeOf } from "./trpc-errors";
+
+// A server-page helper for the /t/<slug> pages and the features' loaders
+// built on it (see trpc-errors.ts for why these live in lib/server-pages).
 
 export type LoadedTenant = Awaited<ReturnType<typeof api.tenant.get>>;
 

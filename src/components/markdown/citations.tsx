@@ -7,10 +7,10 @@ import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { buttonVariants } from "~/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogTitle, DialogTrigger } from "~/components/ui/dialog";
 import { Button } from "~/components/ui/button";
+import type { Citation } from "~/lib/chat-message";
 import { cn } from "~/lib/cn";
-import type { Citation } from "~/features/chat/types";
+import { documentOriginalUrl } from "~/lib/document-urls";
 import { citedNumbers } from "./citation-markers";
-import { documentOriginalUrl } from "./urls";
 
 /*
  * The sources of a grounded answer: "[n]" markers in the text become buttons

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, type FormEvent, type ReactNode, type Ref } from "react";
-import { getCsrfToken } from "./auth-client";
+import { getCsrfToken } from "~/lib/csrf-token";
 
 /**
  * A real HTML form POST to an Auth.js endpoint (sign-out, OAuth/OIDC sign-in).
