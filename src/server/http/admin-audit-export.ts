@@ -1,29 +1,23 @@
 import "server-only";
 import { ZAuditExportQuery } from "~/server/api/routers/admin/schemas";
-import { requestMetaFrom } from "~/server/auth/request-meta";
+import { AppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { auditCsvHeader, auditCsvRow, auditEventsForExport, type AuditLogEntry } from "~/server/services/admin/audit-log";
 import { recordAudit } from "~/server/services/audit/audit";
-import type { ChatRouteUser } from "./chat-route";
+import type { PlatformAdminRouteCtx } from "./kit/platform-admin-route";
 
 /*
  * GET /api/admin/audit/export?format=csv|json&tenant=&actor=&action=&from=&to=
- * Platform admins only. The export is itself an audited admin action
- * (admin.auditExport, with its filter, on the platform chain) — refused calls
- * included, as platformAdminProcedure does for tRPC. Rows are streamed page by
+ * Platform admins only (platformAdminRoute). The export is itself an audited
+ * admin action (admin.auditExport, with its filter, on the platform chain) —
+ * refused calls included (by the kit), as platformAdminProcedure does for tRPC. Rows are streamed page by
  * page from the database, so an export of the whole log holds one page in
  * memory. A route handler rather than a tRPC query because the browser
  * downloads it as a file.
  */
 
 export const AUDIT_EXPORT_ROUTE = "/api/admin/audit/export";
-const ACTION = "admin.auditExport";
-
-const json = (status: number, code: string, reason: string, message: string) =>
-  new Response(JSON.stringify({ error: { code, reason, message } }), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
-  });
+export const AUDIT_EXPORT_ACTION = "admin.auditExport";
 
 /** A JSON array written one element at a time. */
 async function* jsonChunks(rows: AsyncIterable<AuditLogEntry>) {
@@ -61,22 +55,16 @@ const streamOf = (chunks: AsyncGenerator<string>) => {
   });
 };
 
-export const handleAuditExport = async (req: Request, getUser: () => Promise<ChatRouteUser | null>): Promise<Response> => {
-  const meta = requestMetaFrom(req.headers);
-  const user = await getUser();
-  if (!user) return json(401, "UNAUTHORIZED", "unauthorized", "Sign in first");
+/** One export of the platform audit log (see platformAdminRoute). */
+export const handleAuditExport = async ({ req, user, meta }: PlatformAdminRouteCtx<Record<string, never>>): Promise<Response> => {
   const params = Object.fromEntries(new URL(req.url).searchParams);
-  if (!user.isPlatformAdmin) {
-    await recordAudit({ actorId: user.id, actorType: "USER", action: ACTION, result: "DENIED", metadata: { query: params }, meta });
-    return json(403, "FORBIDDEN", "forbidden", "Platform admins only");
-  }
   const parsed = ZAuditExportQuery.safeParse(params);
   if (!parsed.success) {
-    await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: ACTION, result: "FAILURE", metadata: { query: params }, meta });
-    return json(400, "BAD_REQUEST", "invalidInput", "Invalid export filter");
+    await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: AUDIT_EXPORT_ACTION, result: "FAILURE", metadata: { query: params }, meta });
+    throw new AppError("BAD_REQUEST", "invalidInput", "Invalid export filter");
   }
   const { format, ...filter } = parsed.data;
-  await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: ACTION, metadata: { format, query: params }, meta });
+  await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: AUDIT_EXPORT_ACTION, metadata: { format, query: params }, meta });
 
   const rows = auditEventsForExport(filter);
   const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-");

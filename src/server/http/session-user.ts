@@ -1,6 +1,8 @@
 import "server-only";
 import { auth } from "~/server/auth";
-import type { ChatRouteUser } from "./chat-route";
+
+/** The signed-in caller of a route handler, as the route kit needs it. */
+export type RouteUser = { id: string; isPlatformAdmin: boolean };
 
 /**
  * The signed-in user of a route-handler request, through Auth.js with the
@@ -9,8 +11,8 @@ import type { ChatRouteUser } from "./chat-route";
  * user, means no user. Unlike `auth()` without arguments it needs no Next
  * request scope, so tests can call the route with a real session cookie.
  */
-export const sessionUserOf = async (req: Request): Promise<ChatRouteUser | null> => {
-  const session = await (auth as unknown as (ctx: { req: Request; res: { headers: Headers } }) => Promise<{ user?: ChatRouteUser } | null>)({
+export const sessionUserOf = async (req: Request): Promise<RouteUser | null> => {
+  const session = await (auth as unknown as (ctx: { req: Request; res: { headers: Headers } }) => Promise<{ user?: RouteUser } | null>)({
     req,
     res: { headers: new Headers() },
   });
