@@ -1,18 +1,9 @@
-import { NonRetriableError } from "inngest";
-import { stopIfSuspended } from "./tenant-guard";
+import { guardedStep } from "./tenant-guard";
 import { meetingCancelRequested, meetingRunRequested } from "~/server/events/catalog";
 import { inngest } from "~/server/events/client";
-import { isAppError } from "~/server/errors";
-import {
-  closeMeetingItem,
-  finishMeetingRun,
-  isPermanentRunError,
-  markMeetingFailed,
-  meetingFailureReason,
-  runMeetingTurn,
-  startMeetingRun,
-  type RunTarget,
-} from "~/server/services/meetings/run";
+import { closeMeetingItem } from "~/server/services/meetings/close-item";
+import { runMeetingTurn } from "~/server/services/meetings/run";
+import { finishMeetingRun, markMeetingFailed, meetingFailureReason, startMeetingRun, type RunTarget } from "~/server/services/meetings/run-state";
 
 /**
  * A board meeting, one step per turn:
@@ -28,8 +19,9 @@ import {
  * A step that finds the meeting no longer running at this run's version (it
  * was cancelled, or resumed as a newer run) ends the run quietly.
  *
- * Failures: a step is retried (2 retries); a configuration problem a retry
- * cannot fix (persona disabled, model missing) fails at once. onFailure then
+ * Failures: a step is retried (2 retries); a problem a retry cannot fix
+ * (persona disabled, model missing, a rejected provider key: isPermanent in
+ * services/assist/failures.ts) fails at once. onFailure then
  * marks the meeting failed with the reason (the gateway's LlmError reason, else
  * meetingFailed); every completed turn is kept and "resume" continues from it.
  * The step error's message is the reason, so it survives serialisation.
@@ -55,16 +47,7 @@ export const runMeeting = inngest.createFunction(
     const target: RunTarget = { tenantId: event.data.tenantId, meetingId: event.data.meetingId, runVersion: event.data.runVersion };
 
     // The step's error carries the stable reason as its message (see onFailure).
-    const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
-      await stopIfSuspended(target.tenantId);
-      try {
-        return await fn();
-      } catch (err) {
-        if (isPermanentRunError(err)) throw new NonRetriableError((err as { reason: string }).reason, { cause: err });
-        if (isAppError(err)) throw new Error(err.reason, { cause: err });
-        throw err;
-      }
-    };
+    const guarded = <T>(fn: () => Promise<T>): Promise<T> => guardedStep(target.tenantId, fn);
 
     const plan = await step.run("start", () => guarded(() => startMeetingRun(target)));
     if (plan.status === "stale") return { status: "stale" as const };

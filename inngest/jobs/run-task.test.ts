@@ -22,7 +22,8 @@ import { db } from "~/server/db/client";
 import { inngest } from "~/server/events/client";
 import type { TenantCtx } from "~/server/services/context";
 import { createCredential } from "~/server/services/providers/credentials";
-import { acceptTask, cancelTask, createTask, getTask, sendBackTask } from "~/server/services/tasks/tasks";
+import { createTask } from "~/server/services/tasks/create-task";
+import { acceptTask, cancelTask, getTask, sendBackTask } from "~/server/services/tasks/tasks";
 
 // Spans land in memory, with W3C propagation and async context as in the app.
 const spans = new InMemorySpanExporter();

@@ -1,8 +1,8 @@
-import { NonRetriableError } from "inngest";
-import { stopIfSuspended } from "./tenant-guard";
+import { guardedStep } from "./tenant-guard";
 import { taskCancelRequested, taskRunRequested } from "~/server/events/catalog";
 import { inngest } from "~/server/events/client";
-import { countStaleRun, markTaskFailed, runDraftStep, runPlanStep, runResearchStep, runReviewStep, TaskRunError, type TaskRunTarget } from "~/server/services/tasks/run";
+import { countStaleRun, markTaskFailed, runDraftStep, runPlanStep, runResearchStep, runReviewStep } from "~/server/services/tasks/run";
+import type { TaskRunTarget } from "~/server/services/tasks/run-step";
 
 /** Per-tenant throttle on run starts: a burst of 10, then one every 3 s (20 a minute). */
 export const TASK_THROTTLE = { key: "event.data.tenantId", limit: 20, period: "1m", burst: 10 } as const;
@@ -20,7 +20,7 @@ export const TASK_THROTTLE = { key: "event.data.tenantId", limit: 20, period: "1
  * An event whose revision is not the task's, or whose task was cancelled,
  * accepted or failed since, does nothing ("stale"). A step failure is retried
  * (2 retries) unless retrying cannot help (bad credential, disabled persona:
- * NonRetriableError); onFailure then marks the task failed with the reason,
+ * isPermanent in services/assist/failures.ts, a NonRetriableError); onFailure then marks the task failed with the reason,
  * keeping the completed steps.
  *
  * Fair share: one run at a time per tenant (listed first: the local executor's
@@ -45,18 +45,11 @@ export const runTask = inngest.createFunction(
   },
   async ({ event, step }) => {
     const target: TaskRunTarget = { tenantId: event.data.tenantId, taskId: event.data.taskId, revision: event.data.revision };
-    // A TaskRunError carries its reason as the message; permanent ones are not retried.
+    // A step error carries its reason as the message; permanent ones are not retried.
     const guarded =
       <T>(fn: () => Promise<T>) =>
-      async () => {
-        await stopIfSuspended(target.tenantId);
-        try {
-          return await fn();
-        } catch (err) {
-          if (err instanceof TaskRunError && !err.retriable) throw new NonRetriableError(err.reason, { cause: err });
-          throw err;
-        }
-      };
+      () =>
+        guardedStep(target.tenantId, fn);
 
     const plan = await step.run("plan", guarded(() => runPlanStep(target)));
     if (plan.status === "stale") return stale(target, "plan");

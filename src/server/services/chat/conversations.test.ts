@@ -3,7 +3,7 @@ import { addMember, createTenantWithMembers, createUser, type TenantFixture } fr
 import { callerFor } from "../../../../tests/support/trpc";
 import { db } from "~/server/db/client";
 import { isAppError } from "~/server/errors";
-import { getBuiltInPersona, PERSONA_KEYS } from "../llm/personas";
+import { getBuiltInPersona, PERSONA_KEYS } from "../personas/templates";
 import { deleteConversation, escapeLike, getConversation, listChatPersonas, listConversations, renameConversation, snippetAround, type ChatScope } from "./conversations";
 
 const scope = (f: TenantFixture, who: "member" | "owner" = "member"): ChatScope => ({ tenantId: f.tenant.id, userId: f[who].id });

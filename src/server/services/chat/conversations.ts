@@ -4,7 +4,7 @@ import { db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 import { AppError, notFound } from "~/server/errors";
 import type { TenantCtx } from "../context";
-import { PERSONA_KEYS, isPersonaKey, type PersonaKey } from "../llm/personas";
+import { PERSONA_KEYS, isPersonaKey, type PersonaKey } from "../personas/templates";
 import { applyOverride, loadCredentialRows, summariseModel } from "../personas/resolve";
 import { MESSAGE_SELECT, toMessageDto, displayModel, type ChatMessageDto } from "./dto";
 

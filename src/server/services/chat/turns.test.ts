@@ -10,7 +10,9 @@ import { isAppError } from "~/server/errors";
 import { metrics } from "~/server/infra/metrics";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
 import { createCredential } from "../providers/credentials";
-import { buildHistory, MAX_HISTORY_MESSAGES, startChatTurn, STREAMING_STALE_MS, type ChatTurn, type ChatTurnCtx, type ChatTurnEvent, type ChatTurnInput } from "./turns";
+import { buildHistory } from "./prepare-turn";
+import { MAX_HISTORY_MESSAGES, STREAMING_STALE_MS, type ChatTurn, type ChatTurnCtx, type ChatTurnEvent, type ChatTurnInput } from "./turn-input";
+import { startChatTurn } from "./turns";
 
 // Turns against a real database: the offline model (no credential) and a real
 // OpenAI-compatible HTTP server (tests/support/mock-openai-server.ts) reached

@@ -6,7 +6,7 @@ import { db } from "~/server/db/client";
 import { createGuardedFetch } from "~/server/infra/outbound-fetch";
 import { createCredential, getDecryptedCredential, testCredential } from "../providers/credentials";
 import { isLlmError, LlmError, streamChat, type StreamChatInput } from "./gateway";
-import { getBuiltInPersona } from "./personas";
+import { getBuiltInPersona } from "../personas/templates";
 
 // The Anthropic provider path end to end: the gateway drives @ai-sdk/anthropic,
 // which speaks the Messages API (SSE) to a real local server.

@@ -7,7 +7,7 @@ import { metrics } from "~/server/infra/metrics";
 import { startMockOpenAI, wordChunks, type MockOpenAI } from "../../../../tests/support/mock-openai-server";
 import type { StreamChatInput } from "./gateway";
 import { OFFLINE_DISCLOSURE, OFFLINE_MODEL_ID } from "./offline-model";
-import { getBuiltInPersona } from "./personas";
+import { getBuiltInPersona } from "../personas/templates";
 
 // The tracer provider must be global before the gateway (and ~/server/infra/tracing's
 // tracer) is evaluated, hence the dynamic import below.

@@ -2,7 +2,7 @@ import type { LanguageModelV4Prompt, LanguageModelV4StreamPart } from "@ai-sdk/p
 import { generateText, streamText } from "ai";
 import { describe, expect, it } from "vitest";
 import { composeOfflineAnswer, createOfflineModel, OFFLINE_DISCLOSURE, OFFLINE_MODEL_ID } from "./offline-model";
-import { compileSystemPrompt, formatContextBlock, getBuiltInPersona, PERSONA_KEYS } from "./personas";
+import { compileSystemPrompt, formatContextBlock, getBuiltInPersona, PERSONA_KEYS } from "../personas/templates";
 
 const question = "Should we raise the Pro plan price next quarter?";
 const passages = [

@@ -8,7 +8,7 @@ import type {
   LanguageModelV4StreamResult,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
-import { BUILT_IN_PERSONAS, parseContextBlock, type PersonaKey, type PersonaTemplate } from "./personas";
+import { BUILT_IN_PERSONAS, parseContextBlock, type PersonaKey, type PersonaTemplate } from "../personas/templates";
 
 // The built-in offline model: a deterministic AI SDK language model (spec v4)
 // used when a tenant has no provider configured (and by `npm start` with no

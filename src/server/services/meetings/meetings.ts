@@ -5,7 +5,7 @@ import { db } from "~/server/db/client";
 import { AppError, forbidden, notFound } from "~/server/errors";
 import type { TenantCtx } from "../context";
 import { sendJobEvent } from "../jobs/send";
-import { isPersonaKey, PERSONA_KEYS } from "../llm/personas";
+import { isPersonaKey, PERSONA_KEYS } from "../personas/templates";
 import { applyOverride } from "../personas/resolve";
 import { readPositions, type Position } from "./outcome";
 

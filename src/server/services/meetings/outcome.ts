@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clip } from "../assist/clip";
 
 /*
  * The chair's close of one agenda item as structured data: the decision, each
@@ -30,8 +31,6 @@ export const ZPosition = z.object({
   rationale: z.string().max(MAX_RATIONALE_CHARS),
   derived: z.literal(true).optional(),
 });
-
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
 
 /** The chair's JSON, as the model is asked to write it. Participants are checked against the meeting's. */
 const chairSchema = (participants: readonly string[]) => {

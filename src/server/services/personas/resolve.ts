@@ -4,7 +4,7 @@ import { AppError, notFound } from "~/server/errors";
 import type { RequestMeta } from "../context";
 import type { ModelChoice } from "../llm/gateway";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
-import { getBuiltInPersona, isPersonaKey, type PersonaKey, type PersonaTemplate, type TenantProfile } from "../llm/personas";
+import { getBuiltInPersona, isPersonaKey, type PersonaKey, type PersonaTemplate, type TenantProfile } from "./templates";
 import { getDecryptedCredential, type Provider } from "../providers/credentials";
 
 /*

@@ -3,7 +3,7 @@ import { createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from ".
 import { callerFor } from "../../../../tests/support/trpc";
 import { db } from "~/server/db/client";
 import { metrics } from "~/server/infra/metrics";
-import { BUILT_IN_PERSONAS, compileSystemPrompt, getBuiltInPersona, invalidatePersonaPrompt, PERSONA_KEYS, personaPromptCacheKey } from "../llm/personas";
+import { BUILT_IN_PERSONAS, compileSystemPrompt, getBuiltInPersona, invalidatePersonaPrompt, PERSONA_KEYS, personaPromptCacheKey } from "./templates";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
 import { createCredential, type CreateCredentialInput } from "../providers/credentials";
 import { updateTenantProfile } from "../tenancy/tenants";

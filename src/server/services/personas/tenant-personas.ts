@@ -4,7 +4,7 @@ import { db, type Db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { recordAudit } from "../audit/audit";
 import type { TenantCtx } from "../context";
-import { getBuiltInPersona, invalidatePersonaPrompt, PERSONA_KEYS, type PersonaKey } from "../llm/personas";
+import { getBuiltInPersona, invalidatePersonaPrompt, PERSONA_KEYS, type PersonaKey } from "./templates";
 import { PROVIDERS, type Provider } from "../providers/credentials";
 import { applyOverride, loadCredentialRows, summariseModel, type ModelSummary, type PersonaOverride, type TenantCredentialRows } from "./resolve";
 

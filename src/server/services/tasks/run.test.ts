@@ -1,6 +1,6 @@
 /** The pure parts of a task run: the prompts and the stored deliverable's shape. */
 import { describe, expect, it } from "vitest";
-import { draftPrompt, finalDeliverable, planPrompt, reviewPrompt, type TaskPassage } from "./run";
+import { draftPrompt, finalDeliverable, planPrompt, reviewPrompt, type TaskPassage } from "./prompts";
 
 const task = {
   id: "t1",

@@ -14,18 +14,9 @@ import { callerFor } from "../../../../tests/support/trpc";
 import { db } from "~/server/db/client";
 import { inngest } from "~/server/events/client";
 import type { TenantCtx } from "../context";
-import {
-  acceptTask,
-  cancelTask,
-  createTask,
-  createTaskFromActionItem,
-  getTask,
-  listTasks,
-  MAX_DELIVERABLE_CHARS,
-  sendBackTask,
-  titleFromDescription,
-  updateTaskDeliverable,
-} from "./tasks";
+import { createTask, createTaskFromActionItem, titleFromDescription } from "./create-task";
+import { MAX_DELIVERABLE_CHARS } from "./task-schemas";
+import { acceptTask, cancelTask, getTask, listTasks, sendBackTask, updateTaskDeliverable } from "./tasks";
 import { runPlanStep } from "./run";
 
 let intake: Server;

@@ -1,14 +1,28 @@
 import "server-only";
-import { z } from "zod";
 import { db } from "~/server/db/client";
-import type { Prisma } from "~/server/db/generated/client";
-import { AppError, forbidden, notFound } from "~/server/errors";
+import { AppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
-import { hasRole, type TRole } from "~/lib/roles";
 import type { TenantCtx } from "../context";
+import { findTask, parse, queuePositionOf, requestRunOrFail, requireRole } from "./task-access";
 import { sendJobEvent } from "../jobs/send";
-import { isPersonaKey, type PersonaKey } from "../llm/personas";
+import {
+  MAX_TASK_LIST,
+  TASK_SELECT,
+  TASK_STEP_NAMES,
+  toTaskDto,
+  ZListTasksInput,
+  ZSendBackInput,
+  ZTaskId,
+  ZUpdateDeliverableInput,
+  type ListTasksInput,
+  type TaskDetail,
+  type TaskDto,
+  type TaskListItem,
+  type TaskStatus,
+  type TaskStepName,
+  type TaskStepStatus,
+} from "./task-schemas";
 
 /*
  * Tasks: work a persona does in the background (plan → research → draft →
@@ -29,274 +43,7 @@ import { isPersonaKey, type PersonaKey } from "../llm/personas";
  * an id that does not exist. Viewers read; members create and act.
  */
 
-export const TASK_STATUSES = ["queued", "running", "needs_review", "done", "failed", "cancelled"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_STEP_NAMES = ["plan", "research", "draft", "review"] as const;
-export type TaskStepName = (typeof TASK_STEP_NAMES)[number];
-export const TASK_STEP_STATUSES = ["running", "complete", "failed", "cancelled"] as const;
-export type TaskStepStatus = (typeof TASK_STEP_STATUSES)[number];
-
-export const MAX_TASK_TITLE = 120;
-export const MAX_TASK_DESCRIPTION = 4000;
-export const MAX_TASK_FEEDBACK = 4000;
-export const MAX_DELIVERABLE_CHARS = 100_000;
-/** A due date may be up to a day in the past (time zones: "today" somewhere is yesterday in UTC). */
-export const DUE_DATE_GRACE_MS = 24 * 60 * 60 * 1000;
-/** The list shows the newest tasks first, at most this many. */
-export const MAX_TASK_LIST = 200;
-
 const CANCELLABLE: TaskStatus[] = ["queued", "running", "needs_review"];
-
-// ─── input schemas (the router re-exports them) ─────────────────────────────
-
-const ZId = z.string().trim().min(1).max(64);
-/** "2026-12-01" or a full ISO timestamp with offset. */
-export const ZDueDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
-
-export const ZCreateTaskInput = z.object({
-  personaKey: z.string().trim().min(1).max(40),
-  title: z.string().trim().min(1).max(MAX_TASK_TITLE),
-  description: z.string().trim().min(1).max(MAX_TASK_DESCRIPTION),
-  dueDate: ZDueDate.nullish(),
-});
-export type CreateTaskInput = z.input<typeof ZCreateTaskInput>;
-
-export const ZCreateFromActionItemInput = z.object({ actionItemId: ZId });
-export const ZTaskId = z.object({ id: ZId });
-export const ZListTasksInput = z.object({ status: z.enum(TASK_STATUSES).optional() });
-export type ListTasksInput = z.input<typeof ZListTasksInput>;
-export const ZSendBackInput = z.object({ id: ZId, feedback: z.string().trim().min(1).max(MAX_TASK_FEEDBACK) });
-export const ZUpdateDeliverableInput = z.object({ id: ZId, deliverable: z.string().max(MAX_DELIVERABLE_CHARS) });
-
-// ─── DTOs ───────────────────────────────────────────────────────────────────
-
-export type TaskListItem = {
-  id: string;
-  title: string;
-  personaKey: string;
-  status: TaskStatus;
-  dueDate: Date | null;
-  queuePosition: number | null;
-  revision: number;
-  createdAt: Date;
-  updatedAt: Date;
-};
-
-export type TaskDto = {
-  id: string;
-  personaKey: string;
-  title: string;
-  description: string;
-  dueDate: Date | null;
-  status: TaskStatus;
-  errorReason: string | null;
-  deliverable: string | null;
-  feedback: string | null;
-  revision: number;
-  sourceActionItemId: string | null;
-  createdById: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  queuedAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-};
-
-export type TaskStepDto = {
-  id: string;
-  revision: number;
-  name: TaskStepName;
-  status: TaskStepStatus;
-  output: string | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number | null;
-};
-
-export type TaskDetail = { task: TaskDto; steps: TaskStepDto[]; queuePosition: number | null };
-
-const TASK_SELECT = {
-  id: true,
-  personaKey: true,
-  title: true,
-  description: true,
-  dueDate: true,
-  status: true,
-  errorReason: true,
-  deliverable: true,
-  feedback: true,
-  revision: true,
-  sourceActionItemId: true,
-  createdById: true,
-  inputTokens: true,
-  outputTokens: true,
-  queuedAt: true,
-  startedAt: true,
-  finishedAt: true,
-  createdAt: true,
-  updatedAt: true,
-} satisfies Prisma.TaskSelect;
-
-type TaskRow = Prisma.TaskGetPayload<{ select: typeof TASK_SELECT }>;
-
-const toTaskDto = (r: TaskRow): TaskDto => ({ ...r, status: r.status as TaskStatus });
-
-// ─── helpers ────────────────────────────────────────────────────────────────
-
-type Scope = Pick<TenantCtx, "tenantId" | "userId" | "role">;
-
-/** The router already checks the role; services re-check so no other caller can skip it. */
-const requireRole = (ctx: Scope, min: TRole) => {
-  if (!hasRole(ctx.role, min)) throw forbidden("roleTooLow", `This needs the ${min} role or higher`);
-};
-
-const invalid = (message: string) => new AppError("BAD_REQUEST", "invalidInput", message);
-
-const parse = <S extends z.ZodType>(schema: S, raw: unknown): z.output<S> => {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalid(z.prettifyError(parsed.error));
-  return parsed.data;
-};
-
-/**
- * The persona must be one of ours and enabled in this tenant. Unknown key →
- * BAD_REQUEST invalidInput; disabled → PRECONDITION_FAILED personaDisabled
- * (the same reason chat uses).
- */
-export const assertPersonaAvailable = async (tenantId: string, key: string): Promise<PersonaKey> => {
-  if (!isPersonaKey(key)) throw invalid(`Unknown persona "${key.slice(0, 40)}"`);
-  const row = await db.tenantPersona.findUnique({ where: { tenantId_key: { tenantId, key } }, select: { enabled: true } });
-  if (row && !row.enabled) throw new AppError("PRECONDITION_FAILED", "personaDisabled", "This persona is disabled in this workspace");
-  return key;
-};
-
-const parseDueDate = (raw: string | null | undefined, now = Date.now()): Date | null => {
-  if (!raw) return null;
-  // A bare date is that day (UTC midnight); a timestamp is taken as given.
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00.000Z` : raw);
-  if (Number.isNaN(d.getTime())) throw invalid("The due date is not a valid date");
-  if (d.getTime() < now - DUE_DATE_GRACE_MS) throw new AppError("BAD_REQUEST", "dueDateInPast", "The due date is in the past");
-  return d;
-};
-
-const findTask = async (ctx: Scope, id: string): Promise<TaskRow> => {
-  const row = await db.task.findFirst({ where: { id, tenantId: ctx.tenantId }, select: TASK_SELECT });
-  if (!row) throw notFound("Task");
-  return row;
-};
-
-/** 1 + the tenant's queued tasks ahead of this one (earlier queuedAt; the id breaks ties), or null when it is not queued. */
-const queuePositionOf = async (tenantId: string, t: { id: string; status: string; queuedAt: Date }): Promise<number | null> => {
-  if (t.status !== "queued") return null;
-  const ahead = await db.task.count({
-    where: { tenantId, status: "queued", OR: [{ queuedAt: { lt: t.queuedAt } }, { queuedAt: t.queuedAt, id: { lt: t.id } }] },
-  });
-  return ahead + 1;
-};
-
-const requestRun = (tenantId: string, taskId: string, revision: number) => sendJobEvent({ name: "task/run.requested", data: { tenantId, taskId, revision } });
-
-/**
- * The run event is sent after the commit. When the engine cannot be reached the
- * task would sit queued forever, so it is marked failed (jobsUnavailable) and
- * the caller gets the SERVICE_UNAVAILABLE error.
- */
-const requestRunOrFail = async (tenantId: string, taskId: string, revision: number) => {
-  try {
-    await requestRun(tenantId, taskId, revision);
-  } catch (err) {
-    await db.task.updateMany({
-      where: { id: taskId, tenantId, revision, status: "queued" },
-      data: { status: "failed", errorReason: "jobsUnavailable", finishedAt: new Date() },
-    });
-    logger.error({ err, tenantId, taskId, revision }, "task run could not be requested");
-    throw err;
-  }
-};
-
-// ─── create ─────────────────────────────────────────────────────────────────
-
-/**
- * A task written by hand. The persona must be enabled here; the due date is
- * optional and may not lie more than a day in the past (BAD_REQUEST
- * dueDateInPast). Queues the first revision's run.
- */
-export const createTask = async (ctx: TenantCtx, raw: CreateTaskInput): Promise<{ id: string }> => {
-  requireRole(ctx, "MEMBER");
-  const input = parse(ZCreateTaskInput, raw);
-  const personaKey = await assertPersonaAvailable(ctx.tenantId, input.personaKey);
-  const dueDate = parseDueDate(input.dueDate);
-  const task = await db.task.create({
-    data: { tenantId: ctx.tenantId, createdById: ctx.userId, personaKey, title: input.title, description: input.description, dueDate },
-    select: { id: true, revision: true },
-  });
-  metrics.tasksCreated.inc({ source: "manual" });
-  logger.info({ tenantId: ctx.tenantId, taskId: task.id, personaKey, userId: ctx.userId }, "task created");
-  await requestRunOrFail(ctx.tenantId, task.id, task.revision);
-  return { id: task.id };
-};
-
-const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`);
-
-/** "Review the Q3 budget." → the title (first line, at most 120 chars). */
-export const titleFromDescription = (description: string) => clip(description.split("\n")[0]!.replace(/\s+/g, " ").trim() || "Action item", MAX_TASK_TITLE);
-
-/**
- * One click on a meeting's action item. Idempotent: the item's task when it
- * already has one. The task and the item's link to it (ActionItem.taskId,
- * Task.sourceActionItemId) are written in one transaction holding the item's
- * row lock, so of two racing clicks one creates and the other gets the same
- * task back. The task's description carries the meeting's context so the
- * persona knows where it came from.
- */
-export const createTaskFromActionItem = async (ctx: TenantCtx, raw: { actionItemId: string }): Promise<{ id: string; created: boolean }> => {
-  requireRole(ctx, "MEMBER");
-  const input = parse(ZCreateFromActionItemInput, raw);
-  const item = await db.actionItem.findFirst({
-    where: { id: input.actionItemId, tenantId: ctx.tenantId },
-    select: { id: true, taskId: true, itemIndex: true, ownerPersonaKey: true, description: true, dueDate: true, meeting: { select: { title: true, agenda: true } } },
-  });
-  if (!item) throw notFound("Action item");
-  if (item.taskId) return { id: item.taskId, created: false };
-
-  const personaKey = await assertPersonaAvailable(ctx.tenantId, item.ownerPersonaKey);
-  const agenda = Array.isArray(item.meeting.agenda) ? (item.meeting.agenda as unknown[]) : [];
-  const agendaItem = typeof agenda[item.itemIndex] === "string" ? (agenda[item.itemIndex] as string) : null;
-  const origin = `From the board meeting "${item.meeting.title}"${agendaItem ? `, agenda item ${item.itemIndex + 1}: ${agendaItem}` : ""}.`;
-  const description = clip(`${item.description.trim()}\n\n${origin}`, MAX_TASK_DESCRIPTION);
-
-  // The item's row is locked for the transaction, so simultaneous clicks queue up
-  // here and every one after the first sees its task.
-  const outcome = await db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ taskId: string | null }[]>`SELECT "taskId" FROM "ActionItem" WHERE "id" = ${item.id} AND "tenantId" = ${ctx.tenantId} FOR UPDATE`;
-    if (!locked) throw notFound("Action item");
-    if (locked.taskId) return { id: locked.taskId, revision: 1, created: false };
-    const created = await tx.task.create({
-      data: {
-        tenantId: ctx.tenantId,
-        createdById: ctx.userId,
-        personaKey,
-        title: titleFromDescription(item.description),
-        description,
-        dueDate: item.dueDate,
-        sourceActionItemId: item.id,
-      },
-      select: { id: true, revision: true },
-    });
-    await tx.actionItem.update({ where: { id: item.id }, data: { taskId: created.id } });
-    return { ...created, created: true };
-  });
-  if (!outcome.created) return { id: outcome.id, created: false };
-  const task = outcome;
-  metrics.tasksCreated.inc({ source: "action_item" });
-  logger.info({ tenantId: ctx.tenantId, taskId: task.id, actionItemId: item.id, personaKey, userId: ctx.userId }, "task created from action item");
-  await requestRunOrFail(ctx.tenantId, task.id, task.revision);
-  return { id: task.id, created: true };
-};
 
 // ─── read ───────────────────────────────────────────────────────────────────
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PERSONA_KEYS } from "~/server/services/llm/personas";
+import { PERSONA_KEYS } from "~/server/services/personas/templates";
 import { ZResetPersonaInput, ZUpdatePersonaInput } from "~/server/services/personas/tenant-personas";
 import { PROVIDERS } from "~/server/services/providers/credentials";
 

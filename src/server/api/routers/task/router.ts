@@ -1,5 +1,6 @@
 import { createTRPCRouter, tenantProcedure } from "~/server/api/trpc";
-import { acceptTask, cancelTask, createTask, createTaskFromActionItem, getTask, listTasks, sendBackTask, updateTaskDeliverable } from "~/server/services/tasks/tasks";
+import { createTask, createTaskFromActionItem } from "~/server/services/tasks/create-task";
+import { acceptTask, cancelTask, getTask, listTasks, sendBackTask, updateTaskDeliverable } from "~/server/services/tasks/tasks";
 import {
   ZCreateFromActionItemInput,
   ZCreateTaskInput,

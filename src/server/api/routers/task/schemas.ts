@@ -9,7 +9,7 @@ import {
   ZSendBackInput,
   ZTaskId,
   ZUpdateDeliverableInput,
-} from "~/server/services/tasks/tasks";
+} from "~/server/services/tasks/task-schemas";
 
 export { ZCreateFromActionItemInput, ZCreateTaskInput, ZListTasksInput, ZSendBackInput, ZTaskId, ZUpdateDeliverableInput };
 

@@ -7,7 +7,7 @@ import {
   invalidatePersonaPrompt,
   PERSONA_KEYS,
   personaPromptCacheSize,
-} from "./personas";
+} from "./templates";
 
 const counts = async () => {
   const m = await metrics.personaPromptCache.get();

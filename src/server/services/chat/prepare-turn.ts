@@ -1,0 +1,157 @@
+import "server-only";
+import { db } from "~/server/db/client";
+import { OFFLINE_MODEL_ID } from "../llm/offline-model";
+import type { ChatMessage } from "../llm/gateway";
+import type { ResolvedPersona } from "../personas/resolve";
+import { MESSAGE_SELECT, titleFromContent, toMessageDto, type ChatMessageDto } from "./dto";
+import { MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES, refuse, STREAMING_STALE_MS, type ChatTurnCtx, type ParsedTurnInput } from "./turn-input";
+
+// Step 2 of a turn (see turns.ts): what is committed before the model is
+// called, so nothing the user typed is ever lost, and the history it is sent.
+
+/** Most recent user + complete assistant messages within the budget, starting with a user message. */
+export const buildHistory = (rows: readonly { role: string; status: string; content: string }[]): ChatMessage[] => {
+  const usable = rows.filter((m) => m.role === "user" || (m.role === "assistant" && m.status === "complete" && m.content.length > 0));
+  const picked: ChatMessage[] = [];
+  let chars = 0;
+  for (let i = usable.length - 1; i >= 0; i--) {
+    const m = usable[i]!;
+    // The newest message (the one being answered) is always sent.
+    if (picked.length > 0 && (picked.length >= MAX_HISTORY_MESSAGES || chars + m.content.length > MAX_HISTORY_CHARS)) break;
+    picked.unshift({ role: m.role === "assistant" ? "assistant" : "user", content: m.content });
+    chars += m.content.length;
+  }
+  while (picked.length > 1 && picked[0]!.role === "assistant") picked.shift();
+  return picked;
+};
+
+export type Prepared = {
+  conversation: { id: string; title: string; personaKey: string };
+  userMessage: ChatMessageDto;
+  assistantMessageId: string;
+  history: ChatMessage[];
+};
+
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+/** Locks the conversation row (the caller's own) for the transaction, so two turns on it serialise. */
+const lockConversation = async (tx: Tx, ctx: ChatTurnCtx, id: string) => {
+  const rows = await tx.$queryRaw<{ id: string; title: string; personaKey: string }[]>`
+    SELECT "id", "title", "personaKey" FROM "Conversation"
+    WHERE "id" = ${id} AND "tenantId" = ${ctx.tenantId} AND "userId" = ${ctx.userId}
+    FOR UPDATE`;
+  return rows[0] ?? refuse("NOT_FOUND", "notFound", "Conversation not found");
+};
+
+/**
+ * Refuses while another turn streams in the conversation. A "streaming" row
+ * older than STREAMING_STALE_MS was left by a process that died mid-answer:
+ * it is failed (streamInterrupted) instead of blocking the conversation forever.
+ */
+const ensureNoLiveTurn = async (tx: Tx, ctx: ChatTurnCtx, conversationId: string, now: Date) => {
+  const streaming = await tx.message.findMany({
+    where: { conversationId, tenantId: ctx.tenantId, role: "assistant", status: "streaming" },
+    select: { id: true, updatedAt: true },
+  });
+  const staleBefore = now.getTime() - STREAMING_STALE_MS;
+  if (streaming.some((m) => m.updatedAt.getTime() >= staleBefore)) {
+    refuse("CONFLICT", "turnInProgress", "An answer is already being written in this conversation");
+  }
+  if (streaming.length > 0) {
+    await tx.message.updateMany({
+      where: { id: { in: streaming.map((m) => m.id) }, status: "streaming" },
+      data: { status: "failed", errorReason: "streamInterrupted" },
+    });
+  }
+};
+
+export const placeholderData = (persona: ResolvedPersona) => ({
+  role: "assistant",
+  content: "",
+  status: "streaming",
+  provider: persona.summary.offline ? "offline" : persona.summary.provider,
+  model: persona.summary.offline ? OFFLINE_MODEL_ID : persona.summary.model,
+  offline: persona.summary.offline,
+});
+
+const later = (a: Date, b: Date) => (a.getTime() > b.getTime() ? a : b);
+const plusMs = (d: Date, ms: number) => new Date(d.getTime() + ms);
+
+/**
+ * Regenerate / retry: the conversation's last question, with the answer (or
+ * answers) to it deleted so the new one replaces them. Retry only targets the
+ * last answer, and only when it failed or was stopped.
+ */
+const replaceLastAnswer = async (tx: Tx, ctx: ChatTurnCtx, input: Exclude<ParsedTurnInput, { action: "send" }>, conversationId: string) => {
+  const lastUser = await tx.message.findFirst({
+    where: { conversationId, tenantId: ctx.tenantId, role: "user" },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: MESSAGE_SELECT,
+  });
+  if (!lastUser) return refuse("CONFLICT", "nothingToAnswer", "This conversation has no question to answer");
+  const answers = await tx.message.findMany({
+    where: { conversationId, tenantId: ctx.tenantId, role: "assistant", createdAt: { gte: lastUser.createdAt } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { id: true, status: true },
+  });
+  if (input.action === "retry") {
+    const target = await tx.message.findFirst({
+      where: { id: input.messageId, conversationId, tenantId: ctx.tenantId, role: "assistant" },
+      select: { id: true, status: true },
+    });
+    if (!target) return refuse("NOT_FOUND", "notFound", "Message not found");
+    if (answers[0]?.id !== target.id || (target.status !== "failed" && target.status !== "stopped")) {
+      refuse("CONFLICT", "messageNotRetryable", "Only the last answer, when it failed or was stopped, can be retried");
+    }
+  }
+  // The old answer (or answers) to the last question are replaced by the new one.
+  if (answers.length > 0) await tx.message.deleteMany({ where: { id: { in: answers.map((a) => a.id) } } });
+  return lastUser;
+};
+
+/** ONE transaction: the conversation (if new), the question, and the assistant's "streaming" placeholder, committed before the model is called. */
+export const prepareTurn = async (ctx: ChatTurnCtx, input: ParsedTurnInput, persona: ResolvedPersona): Promise<Prepared> =>
+  db.$transaction(async (tx) => {
+    const now = new Date();
+    let conversation: { id: string; title: string; personaKey: string };
+    let userMessage: ChatMessageDto;
+    let placeholderAt: Date;
+
+    if (input.action === "send") {
+      if (input.conversationId) {
+        conversation = await lockConversation(tx, ctx, input.conversationId);
+        await ensureNoLiveTurn(tx, ctx, conversation.id, now);
+      } else {
+        conversation = await tx.conversation.create({
+          data: { tenantId: ctx.tenantId, userId: ctx.userId, personaKey: persona.key, title: titleFromContent(input.content), lastMessageAt: now },
+          select: { id: true, title: true, personaKey: true },
+        });
+      }
+      // Explicit timestamps: the placeholder sorts after the question even within one millisecond.
+      const row = await tx.message.create({
+        data: { conversationId: conversation.id, tenantId: ctx.tenantId, role: "user", content: input.content, status: "complete", createdAt: now },
+        select: MESSAGE_SELECT,
+      });
+      userMessage = toMessageDto(row);
+      placeholderAt = plusMs(now, 1);
+    } else {
+      conversation = await lockConversation(tx, ctx, input.conversationId);
+      await ensureNoLiveTurn(tx, ctx, conversation.id, now);
+      const lastUser = await replaceLastAnswer(tx, ctx, input, conversation.id);
+      userMessage = toMessageDto(lastUser);
+      placeholderAt = later(now, plusMs(lastUser.createdAt, 1));
+    }
+
+    const placeholder = await tx.message.create({
+      data: { conversationId: conversation.id, tenantId: ctx.tenantId, ...placeholderData(persona), createdAt: placeholderAt },
+      select: { id: true },
+    });
+    await tx.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: placeholderAt } });
+
+    const rows = await tx.message.findMany({
+      where: { conversationId: conversation.id, tenantId: ctx.tenantId, id: { not: placeholder.id } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { role: true, status: true, content: true },
+    });
+    return { conversation, userMessage, assistantMessageId: placeholder.id, history: buildHistory(rows) };
+  });
