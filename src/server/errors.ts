@@ -1,5 +1,6 @@
-// One error type for the domain, mapped to tRPC/HTTP in exactly one place
-// (the errorFormatter in server/api/trpc.ts uses toTrpcCode/httpStatusOf).
+// One error type for the domain, mapped once per transport: to tRPC in
+// server/api/trpc.ts (appErrorMiddleware + errorFormatter), to route-handler
+// Responses in server/http/kit/error-response.ts (used by the route kit).
 // `reason` is a stable machine key the UI translates (messages: errors.<reason>);
 // `message` is English for logs and API clients.
 
