@@ -9,7 +9,7 @@ export const TASK_THROTTLE = { key: "event.data.tenantId", limit: 20, period: "1
 
 /**
  * One revision of a task, as four steps (each its own Inngest step and its own
- * TaskStep row; see services/tasks/run.ts):
+ * TaskStep row; see services/tasks/run.ts and run-step.ts):
  *   plan      the persona's short numbered plan;
  *   research  the tenant's knowledge passages for the task and plan;
  *   draft     the Markdown deliverable citing the passages as [n];
@@ -20,8 +20,8 @@ export const TASK_THROTTLE = { key: "event.data.tenantId", limit: 20, period: "1
  * An event whose revision is not the task's, or whose task was cancelled,
  * accepted or failed since, does nothing ("stale"). A step failure is retried
  * (2 retries) unless retrying cannot help (bad credential, disabled persona:
- * isPermanent in services/assist/failures.ts, a NonRetriableError); onFailure then marks the task failed with the reason,
- * keeping the completed steps.
+ * isPermanent in services/assist/failures.ts, a NonRetriableError); onFailure
+ * then marks the task failed with the reason, keeping the completed steps.
  *
  * Fair share: one run at a time per tenant (listed first: the local executor's
  * fair share works on the first key) and 4 overall, plus a per-tenant throttle
