@@ -68,7 +68,28 @@ const equal = (a: unknown, b: unknown): boolean => {
   return typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b);
 };
 
-/** Evaluates `expr` with the given variables (e.g. `{ event, async }`). */
+const compare = (op: string, left: unknown, right: unknown): boolean => {
+  switch (op) {
+    case "==":
+      return equal(left, right);
+    case "!=":
+      return !equal(left, right);
+    case "<":
+      return (left as number) < (right as number);
+    case "<=":
+      return (left as number) <= (right as number);
+    case ">":
+      return (left as number) > (right as number);
+    default:
+      return (left as number) >= (right as number);
+  }
+};
+
+/**
+ * Evaluates `expr` with the given variables (e.g. `{ event, async }`). A
+ * recursive-descent parser (or → and → comparison → primary) that evaluates
+ * as it parses; the rules stay nested because they share one token cursor.
+ */
 export const evaluate = (expr: string, vars: Vars): unknown => {
   const toks = tokenize(expr);
   let p = 0;
@@ -115,21 +136,7 @@ export const evaluate = (expr: string, vars: Vars): unknown => {
     const tok = peek();
     if (tok?.t === "op" && ["==", "!=", "<", "<=", ">", ">="].includes(tok.v)) {
       p++;
-      const right = primary();
-      switch (tok.v) {
-        case "==":
-          return equal(left, right);
-        case "!=":
-          return !equal(left, right);
-        case "<":
-          return (left as number) < (right as number);
-        case "<=":
-          return (left as number) <= (right as number);
-        case ">":
-          return (left as number) > (right as number);
-        default:
-          return (left as number) >= (right as number);
-      }
+      return compare(tok.v, left, primary());
     }
     return left;
   };
