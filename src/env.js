@@ -3,8 +3,9 @@
 // both import this file before serving anything). Every variable is listed in
 // the README's configuration table.
 //
-// The rule: application code reads configuration only from here (`env.X`, or
-// `executorEnv()` for the local Inngest executor). The only raw `process.env`
+// The rule: application code reads configuration only from here (`env.X`; the local Inngest
+// executor, a separate process without the app's secrets, uses `executorEnv()`
+// from src/env-executor.js). The only raw `process.env`
 // reads left are markers set by the platform, not by an operator: NEXT_RUNTIME,
 // NEXT_PHASE, NODE_ENV inlined into client bundles and npm_package_version.
 // scripts/*.mjs run before anything is installed or built and set variables
@@ -36,36 +37,6 @@ const inngestServer = {
   INNGEST_BASE_URL: z.url().optional(),
 };
 
-// The local Inngest executor (inngest/local/main.ts) is its own process that needs none of the
-// app's secrets, so it validates only its own variables, here with the rest.
-const ZExecutorEnv = z.object({
-  DATABASE_URL: postgresUrl,
-  // Serve endpoint(s) to sync, comma-separated.
-  INNGEST_APP_URL: z
-    .string()
-    .default("http://127.0.0.1:3000/api/inngest")
-    .transform((v) => v.split(",").map((u) => u.trim()).filter(Boolean))
-    .pipe(z.array(z.url()).min(1)),
-  INNGEST_LOCAL_PORT: z.coerce.number().int().min(0).max(65_535).default(8288),
-  INNGEST_LOCAL_LEASE_MS: z.coerce.number().int().positive().optional(),
-  INNGEST_LOCAL_BACKOFF_MS: z.coerce.number().int().positive().optional(),
-  INNGEST_LOCAL_EVENT_KEY: z.string().min(1).optional(),
-  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
-});
-
-/**
- * The local executor's validated environment; exits the process with a message naming each
- * bad variable (it runs as a CLI, not inside Next).
- * @param {Record<string, string | undefined>} [source]
- */
-export const executorEnv = (source = process.env) => {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
-  const parsed = ZExecutorEnv.safeParse(cleaned);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
-  console.error(`inngest/local: invalid environment:\n${lines.join("\n")}`);
-  process.exit(2);
-};
 
 export const env = createEnv({
   server: {

@@ -8,18 +8,16 @@
  * INNGEST_LOCAL_BACKOFF_MS (base of an exponential backoff instead of Inngest's table).
  * The app reaches it with INNGEST_DEV=http://127.0.0.1:<port>.
  */
+import { executorEnv } from "../../src/env-executor.js";
 import { createExecutorDb } from "./db";
 import { createLocalExecutor, type ExecutorLogger } from "./executor";
 import { createExecutorServer } from "./http";
 
-const env = process.env;
-if (!env.DATABASE_URL) {
-  console.error("inngest/local: DATABASE_URL is required");
-  process.exit(2);
-}
-const port = Number(env.INNGEST_LOCAL_PORT ?? 8288);
-const appUrls = (env.INNGEST_APP_URL ?? "http://127.0.0.1:3000/api/inngest").split(",").filter(Boolean);
-const backoffBase = env.INNGEST_LOCAL_BACKOFF_MS ? Number(env.INNGEST_LOCAL_BACKOFF_MS) : undefined;
+// Validated (src/env-executor.js): a bad or missing variable exits 2 naming it.
+const env = executorEnv();
+const port = env.INNGEST_LOCAL_PORT;
+const appUrls = env.INNGEST_APP_URL;
+const backoffBase = env.INNGEST_LOCAL_BACKOFF_MS;
 
 const logger: ExecutorLogger = {
   info: (msg, extra) => console.log(JSON.stringify({ level: "info", component: "inngest-local", msg, ...extra })),
@@ -30,12 +28,12 @@ const logger: ExecutorLogger = {
 const db = createExecutorDb(env.DATABASE_URL);
 const executor = createLocalExecutor({
   db,
-  signingKey: env.INNGEST_SIGNING_KEY || undefined,
-  leaseMs: env.INNGEST_LOCAL_LEASE_MS ? Number(env.INNGEST_LOCAL_LEASE_MS) : undefined,
+  signingKey: env.INNGEST_SIGNING_KEY,
+  leaseMs: env.INNGEST_LOCAL_LEASE_MS,
   backoff: backoffBase ? (n) => backoffBase * 2 ** (n - 1) : undefined,
   logger,
 });
-const server = createExecutorServer(executor, { db, eventKey: env.INNGEST_LOCAL_EVENT_KEY || undefined });
+const server = createExecutorServer(executor, { db, eventKey: env.INNGEST_LOCAL_EVENT_KEY });
 await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 await executor.start();
 // The app may start after the executor: keep trying to sync until it answers.
