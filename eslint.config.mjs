@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import eslintComments from "@eslint-community/eslint-plugin-eslint-comments/configs";
 
 // Layering rules from docs/ARCHITECTURE.md, enforced here so a wrong import
 // fails `npm test`: UI → tRPC → services → db/infra, never backwards.
@@ -32,6 +33,32 @@ const layerZones = [
   })),
 ];
 
+// Server layering beyond the leaf rules below: chat is a product flow, not a
+// library. Meetings, tasks and every other service share persona work through
+// services/assist; none of them imports services/chat (so chat can change
+// without breaking them, and no cycle can form through it).
+const services = readdirSync(new URL("./src/server/services", import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== "chat")
+  .map((d) => d.name);
+const serverZones = [
+  ...services.map((name) => ({
+    target: `./src/server/services/${name}`,
+    from: "./src/server/services/chat",
+    message: "Only chat imports services/chat: share persona work through services/assist.",
+  })),
+  { target: "./inngest", from: "./src/server/services/chat", message: "Jobs share persona work through services/assist, not chat." },
+];
+
+// Size limits for the server and the jobs (docs/CODE_STYLE.md): a file over
+// 350 lines or a function over 80 has stopped saying one thing. Counted without
+// blank lines and comments. A function that must be longer carries its reason
+// at its top: `// eslint-disable-next-line max-lines-per-function -- <why>`;
+// eslint-comments/require-description refuses a disable without one.
+const sizeLimits = {
+  "max-lines": ["error", { max: 350, skipBlankLines: true, skipComments: true }],
+  "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -55,6 +82,25 @@ export default defineConfig([
     files: ["src/features/**", "src/components/**", "src/lib/**"],
     rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
   },
+  {
+    files: ["src/server/**", "inngest/**"],
+    rules: {
+      "import/no-restricted-paths": ["error", { basePath: import.meta.dirname, zones: serverZones }],
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ["src/server/**/*.{ts,tsx,js,mjs}", "inngest/**/*.{ts,tsx,js,mjs}"],
+    rules: sizeLimits,
+  },
+  {
+    // Tests: a file stays under the limit (split by behaviour), but a
+    // describe() block is a list of cases, not a function that does one thing.
+    files: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: { "max-lines-per-function": "off" },
+  },
+  eslintComments.recommended,
+  { rules: { "@eslint-community/eslint-comments/require-description": ["error", { ignore: [] }] } },
   restrict(["src/server/api/**"], [
     { group: ["~/server/db/*", "~/server/db/**", "@prisma/*"], message: "Routers never touch Prisma: call a service." },
   ]),

@@ -90,8 +90,7 @@ export function useChatTurns({ tenantSlug, locale, personaKey, personaName, init
   // Opened while an answer is still being written (another tab, or we navigated away and back).
   useEffect(() => {
     if (initial?.messages.some((m) => m.status === "streaming")) syncFromServer();
-    // only for the data the page was opened with
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only for the data the page was opened with, not on every change
   }, []);
 
   const run = useCallback(
