@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MESSAGE_ROLES, MESSAGE_STATUSES, ZCitations } from "~/server/services/chat/dto";
 import { ZConversationTitle, ZListConversationsInput } from "~/server/services/chat/conversations";
+import type { ChatMessage } from "~/lib/chat-message";
 
 export { ZListConversationsInput };
 
@@ -29,6 +30,8 @@ export const ZConversationListItem = z.object({
 });
 export const ZListConversationsOutput = z.object({ items: z.array(ZConversationListItem), nextCursor: z.string().nullable() });
 
+// The tRPC output of the one shared message type (lib/chat-message.ts): a field
+// added there and not here, or typed differently, fails to compile.
 export const ZChatMessage = z.object({
   id: z.string(),
   role: z.enum(MESSAGE_ROLES),
@@ -44,7 +47,7 @@ export const ZChatMessage = z.object({
   createdAt: z.date(),
   /** The passages an answer may cite as [n]; [] when it was not grounded. */
   citations: ZCitations,
-});
+}) satisfies z.ZodType<ChatMessage, ChatMessage>;
 
 export const ZGetConversationOutput = z.object({
   conversation: z.object({
