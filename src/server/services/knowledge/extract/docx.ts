@@ -99,6 +99,171 @@ function readCoreTitle(zip: ZipReader): string | null {
 }
 
 type Para = { text: string; styleLevel: number | null; outlineLevel: number | null };
+type Table = { rows: string[][]; row: string[] | null; cell: string[] | null; page: number };
+
+/** Tags whose content is skipped: deleted text, field instructions, or a duplicate mc:Fallback. */
+const isSkippedTag = (name: string, ln: string) => ln === "delText" || ln === "instrText" || name === "mc:Fallback";
+
+/**
+ * Streaming reader for word/document.xml: fed htmlparser2 events, it adds
+ * paragraph and table blocks to the DocumentBuilder and tracks pages and headings.
+ */
+class DocxBodyReader {
+  // Blocks are collected with a provisional page number; if the document
+  // turns out to have no page markers at all, pages are reported as null.
+  page = 1;
+  sawPageMarker = false;
+  firstTitle: string | null = null;
+  private textSinceBreak = false;
+  private heading: string | null = null;
+  // Paragraph stack: text boxes nest paragraphs inside a paragraph's runs.
+  private readonly paras: Para[] = [];
+  // Table stack: rows of cells; a nested table's text flattens into its outer cell.
+  private readonly tables: Table[] = [];
+  private inText = false; // inside <w:t>
+  private skipDepth = 0; // inside deleted text, field instructions, or a duplicate mc:Fallback
+  private readonly doc: DocumentBuilder;
+  private readonly headingStyles: Map<string, number>;
+
+  constructor(doc: DocumentBuilder, headingStyles: Map<string, number>) {
+    this.doc = doc;
+    this.headingStyles = headingStyles;
+  }
+
+  openTag(name: string, attrs: Record<string, string>): void {
+    const ln = localName(name);
+    // mc:Fallback is skipped because mc:Choice already holds the same content.
+    if (isSkippedTag(name, ln)) this.skipDepth++;
+    else if (!this.skipDepth) this.openBodyTag(ln, attrs);
+  }
+
+  private openBodyTag(ln: string, attrs: Record<string, string>): void {
+    const cur = this.paras.at(-1);
+    switch (ln) {
+      case "p":
+        this.paras.push({ text: "", styleLevel: null, outlineLevel: null });
+        return;
+      case "pStyle": {
+        const id = attr(attrs, "val") ?? "";
+        if (cur) cur.styleLevel = this.headingStyles.get(id) ?? headingFromStyleName(id.replace(/(\D)(\d)$/, "$1 $2"))?.level ?? null;
+        return;
+      }
+      case "outlineLvl": {
+        const lvl = Number(attr(attrs, "val"));
+        if (cur && lvl >= 0 && lvl <= 5) cur.outlineLevel = lvl + 1;
+        return;
+      }
+      case "pageBreakBefore": {
+        const v = attr(attrs, "val");
+        if (v !== "0" && v !== "false") this.pageBreak();
+        return;
+      }
+      case "t":
+        this.inText = true;
+        return;
+      case "tab":
+        if (cur && !attrs["w:val"]) cur.text += " ";
+        return;
+      case "br":
+      case "cr":
+        if (attr(attrs, "type") === "page") this.pageBreak();
+        else if (cur) cur.text += "\n";
+        return;
+      case "lastRenderedPageBreak":
+        this.pageBreak();
+        return;
+      case "noBreakHyphen":
+        if (cur) cur.text += "-";
+        return;
+      default:
+        this.openTableTag(ln);
+    }
+  }
+
+  private openTableTag(ln: string): void {
+    const t = this.tables.at(-1);
+    if (ln === "tbl") this.tables.push({ rows: [], row: null, cell: null, page: this.page });
+    else if (ln === "tr" && t) t.row = [];
+    else if (ln === "tc" && t) t.cell = [];
+  }
+
+  text(text: string): void {
+    if (this.skipDepth || !this.inText) return;
+    const cur = this.paras.at(-1);
+    if (!cur) return;
+    cur.text += text;
+    if (text.trim()) this.textSinceBreak = true;
+  }
+
+  closeTag(name: string): void {
+    const ln = localName(name);
+    if (this.skipDepth) {
+      if (isSkippedTag(name, ln)) this.skipDepth--;
+      return;
+    }
+    const t = this.tables.at(-1);
+    switch (ln) {
+      case "t":
+        this.inText = false;
+        return;
+      case "p": {
+        const p = this.paras.pop();
+        if (p) this.closeParagraph(p);
+        return;
+      }
+      case "tc":
+        if (t?.cell && t.row) t.row.push(t.cell.join(" "));
+        if (t) t.cell = null;
+        return;
+      case "tr":
+        if (t?.row && t.row.some((c) => c.trim())) t.rows.push(t.row);
+        if (t) t.row = null;
+        return;
+      case "tbl":
+        this.closeTable();
+        return;
+    }
+  }
+
+  private pageBreak(): void {
+    this.sawPageMarker = true;
+    if (!this.textSinceBreak) return;
+    // A paragraph split by a break: its text so far belongs to the earlier page.
+    const cur = this.paras.at(-1);
+    if (cur && cur.text.trim() && this.tables.length === 0) {
+      this.doc.add(cur.text, this.page, this.heading);
+      cur.text = "";
+    }
+    this.page++;
+    this.textSinceBreak = false;
+  }
+
+  private closeParagraph(p: Para): void {
+    const text = p.text.replace(/[ \t]+/g, " ").trim();
+    if (!text) return;
+    const table = this.tables.at(-1);
+    if (table?.cell) {
+      table.cell.push(text);
+      return;
+    }
+    const level = p.outlineLevel ?? p.styleLevel;
+    if (level !== null) {
+      this.heading = collapseSpaces(text);
+      if (level === 0 && !this.firstTitle) this.firstTitle = this.heading;
+    }
+    this.doc.add(text, this.page, this.heading);
+  }
+
+  private closeTable(): void {
+    const t = this.tables.pop();
+    if (!t) return;
+    const text = t.rows.map((r) => r.join(" | ")).join("\n");
+    const outer = this.tables.at(-1);
+    // A nested table is part of its outer cell's text.
+    if (outer?.cell) outer.cell.push(text.replace(/\n/g, " "));
+    else this.doc.add(text, t.page, this.heading);
+  }
+}
 
 export function extractDocx(bytes: Uint8Array, limits: ExtractLimits): ExtractedDocument {
   const zip = ZipReader.open(bytes, limits);
@@ -113,168 +278,12 @@ export function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Extracted
     if (err instanceof KnowledgeError && err.reason !== "malformedFile") throw err;
   }
 
-  // Blocks are collected with a provisional page number; if the document
-  // turns out to have no page markers at all, pages are reported as null.
-  let page = 1;
-  let sawPageMarker = false;
-  let textSinceBreak = false;
-  let heading: string | null = null;
-  let firstTitle: string | null = null;
-
-  // Paragraph stack: text boxes nest paragraphs inside a paragraph's runs.
-  const paras: Para[] = [];
-  // Table stack: rows of cells; a nested table's text flattens into its outer cell.
-  const tables: { rows: string[][]; row: string[] | null; cell: string[] | null; page: number }[] = [];
-  let inText = false; // inside <w:t>
-  let skipDepth = 0; // inside deleted text, field instructions, or a duplicate mc:Fallback
-
-  const emit = (text: string, p: number, h: string | null) => doc.add(text, p, h);
-
-  const pageBreak = () => {
-    sawPageMarker = true;
-    if (!textSinceBreak) return;
-    // A paragraph split by a break: its text so far belongs to the earlier page.
-    const cur = paras.at(-1);
-    if (cur && cur.text.trim() && tables.length === 0) {
-      emit(cur.text, page, heading);
-      cur.text = "";
-    }
-    page++;
-    textSinceBreak = false;
-  };
-
-  const closeParagraph = (p: Para) => {
-    const text = p.text.replace(/[ \t]+/g, " ").trim();
-    if (!text) return;
-    const table = tables.at(-1);
-    if (table?.cell) {
-      table.cell.push(text);
-      return;
-    }
-    const level = p.outlineLevel ?? p.styleLevel;
-    if (level !== null) {
-      heading = collapseSpaces(text);
-      if (level === 0 && !firstTitle) firstTitle = heading;
-      emit(text, page, heading);
-    } else {
-      emit(text, page, heading);
-    }
-  };
-
+  const reader = new DocxBodyReader(doc, headingStyles);
   const parser = new Parser(
     {
-      onopentag(name, attrs) {
-        const ln = localName(name);
-        if (skipDepth) {
-          if (ln === "delText" || ln === "instrText" || name === "mc:Fallback") skipDepth++;
-          return;
-        }
-        switch (ln) {
-          case "delText":
-          case "instrText":
-            skipDepth++;
-            return;
-          case "p":
-            paras.push({ text: "", styleLevel: null, outlineLevel: null });
-            return;
-          case "pStyle": {
-            const cur = paras.at(-1);
-            const id = attr(attrs, "val") ?? "";
-            if (cur) cur.styleLevel = headingStyles.get(id) ?? headingFromStyleName(id.replace(/(\D)(\d)$/, "$1 $2"))?.level ?? null;
-            return;
-          }
-          case "outlineLvl": {
-            const cur = paras.at(-1);
-            const lvl = Number(attr(attrs, "val"));
-            if (cur && lvl >= 0 && lvl <= 5) cur.outlineLevel = lvl + 1;
-            return;
-          }
-          case "pageBreakBefore": {
-            const v = attr(attrs, "val");
-            if (v !== "0" && v !== "false") pageBreak();
-            return;
-          }
-          case "t":
-            inText = true;
-            return;
-          case "tab":
-            if (paras.at(-1) && !attrs["w:val"]) paras.at(-1)!.text += " ";
-            return;
-          case "br":
-          case "cr": {
-            const type = attr(attrs, "type");
-            if (type === "page") pageBreak();
-            else if (paras.at(-1)) paras.at(-1)!.text += "\n";
-            return;
-          }
-          case "lastRenderedPageBreak":
-            pageBreak();
-            return;
-          case "noBreakHyphen":
-            if (paras.at(-1)) paras.at(-1)!.text += "-";
-            return;
-          case "tbl":
-            tables.push({ rows: [], row: null, cell: null, page });
-            return;
-          case "tr": {
-            const t = tables.at(-1);
-            if (t) t.row = [];
-            return;
-          }
-          case "tc": {
-            const t = tables.at(-1);
-            if (t) t.cell = [];
-            return;
-          }
-        }
-        if (name === "mc:Fallback") skipDepth++; // mc:Choice already holds the same content
-      },
-      ontext(text) {
-        if (skipDepth || !inText) return;
-        const cur = paras.at(-1);
-        if (!cur) return;
-        cur.text += text;
-        if (text.trim()) textSinceBreak = true;
-      },
-      onclosetag(name) {
-        const ln = localName(name);
-        if (skipDepth) {
-          if (ln === "delText" || ln === "instrText" || name === "mc:Fallback") skipDepth--;
-          return;
-        }
-        switch (ln) {
-          case "t":
-            inText = false;
-            return;
-          case "p": {
-            const p = paras.pop();
-            if (p) closeParagraph(p);
-            return;
-          }
-          case "tc": {
-            const t = tables.at(-1);
-            if (t?.cell && t.row) t.row.push(t.cell.join(" "));
-            if (t) t.cell = null;
-            return;
-          }
-          case "tr": {
-            const t = tables.at(-1);
-            if (t?.row && t.row.some((c) => c.trim())) t.rows.push(t.row);
-            if (t) t.row = null;
-            return;
-          }
-          case "tbl": {
-            const t = tables.pop();
-            if (!t) return;
-            const text = t.rows.map((r) => r.join(" | ")).join("\n");
-            const outer = tables.at(-1);
-            // A nested table is part of its outer cell's text.
-            if (outer?.cell) outer.cell.push(text.replace(/\n/g, " "));
-            else emit(text, t.page, heading);
-            return;
-          }
-        }
-      },
+      onopentag: (name, attrs) => reader.openTag(name, attrs),
+      ontext: (text) => reader.text(text),
+      onclosetag: (name) => reader.closeTag(name),
     },
     { xmlMode: true, decodeEntities: true },
   );
@@ -289,7 +298,7 @@ export function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Extracted
     throw new KnowledgeError("malformedFile", "word/document.xml could not be parsed", { cause: err });
   }
 
-  doc.title ??= firstTitle;
-  if (!sawPageMarker) for (const b of doc.blocks) b.page = null;
-  return doc.build(sawPageMarker ? page : null);
+  doc.title ??= reader.firstTitle;
+  if (!reader.sawPageMarker) for (const b of doc.blocks) b.page = null;
+  return doc.build(reader.sawPageMarker ? reader.page : null);
 }
