@@ -11,10 +11,12 @@ import { bin, run } from "./lib/prisma.mjs";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const STEPS = {
-  // ESLint (style and the import layering), then knip: every package the code,
-  // tests and scripts import is declared, and every declared one is used.
+  // ESLint (style and the import layering); dependency-cruiser: the same layering
+  // and no cycle over the whole graph, type-only imports included; knip: every
+  // package the code, tests and scripts import is declared, and every declared one is used.
   lint: async () => {
     await run(bin("eslint"), ["--max-warnings=0", "."]);
+    await run(bin("depcruise"), ["--validate", "--output-type", "err", "src", "inngest"]);
     await run(bin("knip"), ["--dependencies", "--no-progress"]);
   },
   typecheck: () => run(bin("tsc"), ["--noEmit", "-p", "."]),
