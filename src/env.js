@@ -112,6 +112,11 @@ export const env = createEnv({
     RATE_LIMIT_UPLOADS_PER_MINUTE: positiveInt(120),
     // Telemetry: the service name on spans, logs and metrics (the worker sets its own).
     OTEL_SERVICE_NAME: z.string().min(1).default("ocsuite-web"),
+    // The OTLP/HTTP collector (the standard variable; signals append /v1/<signal>).
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    // Spans are pushed over OTLP/HTTP (JSON) when this or the base endpoint is set (this one wins;
+    // the base one gets /v1/traces appended). Unset: spans exist for log correlation, not exported.
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
     ...inngestServer,
     // The worker fleet's HTTP server (scripts/worker.ts). 0.0.0.0: a worker is a fleet member
     // reached by Inngest over the network; set 127.0.0.1 for a single machine.

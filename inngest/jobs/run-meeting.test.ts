@@ -181,7 +181,7 @@ describe("meeting/run.requested on the offline model", () => {
     const jobSpans = spans.getFinishedSpans().filter((s) => s.name === `inngest.job ${FN}` && s.attributes["inngest.run.id"] === run.id);
     expect(jobSpans.length).toBeGreaterThanOrEqual(4); // start, 2 turns, close, finish (each its own request)
     expect(new Set(jobSpans.map((s) => s.spanContext().traceId))).toEqual(new Set([traceId]));
-    const modelCalls = spans.getFinishedSpans().filter((s) => s.name.startsWith("chat ") && s.attributes["ocsuite.tenant_id"] === w.tenant.id);
+    const modelCalls = spans.getFinishedSpans().filter((s) => s.name.startsWith("chat ") && s.attributes["ocsuite.tenant.id"] === w.tenant.id);
     expect(modelCalls.map((s) => s.attributes["ocsuite.persona"])).toEqual(["cfo", "coo"]);
     expect(new Set(modelCalls.map((s) => s.spanContext().traceId))).toEqual(new Set([traceId]));
   });

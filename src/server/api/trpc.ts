@@ -4,7 +4,7 @@
  * checked; routers stay thin and call one service each.
  */
 import "server-only";
-import { SpanStatusCode } from "@opentelemetry/api";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
@@ -139,6 +139,9 @@ export const tenantProcedure = (minRole: TRole) =>
       if (err instanceof AppError) throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[err.code], message: err.message, cause: err });
       throw err;
     });
+    // The procedure's span (telemetryMiddleware's, active here) names the workspace; spans and logs
+    // carry the tenant id, metric labels never do (unbounded).
+    trace.getActiveSpan()?.setAttribute("ocsuite.tenant.id", tenant.tenantId);
     return next({ ctx: { tenant } });
   });
 

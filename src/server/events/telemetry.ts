@@ -18,7 +18,7 @@
  * final failure (which is exactly when an Inngest server or inngest/local writes one),
  * because the executor is a separate process that must not import src/server/infra.
  */
-import { SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
 import { Middleware } from "inngest";
 import { contextFromTraceparent } from "./trace-context";
 import { metrics as prom, otelJobInstruments as getInstruments } from "~/server/infra/metrics";
@@ -30,6 +30,11 @@ type Ctx = { runId: string; attempt: number; event: { name: string; ts?: number;
 const baseAttributes = (fnId: string, ctx: Ctx): Attributes => {
   const tenant = ctx.event.data?.tenantId;
   return {
+    // Messaging semconv: one "process" operation of the inngest "destination" (the function).
+    "messaging.system": "inngest",
+    "messaging.operation.name": "process",
+    "messaging.operation.type": "process",
+    "messaging.destination.name": fnId,
     "inngest.function.id": fnId,
     "inngest.run.id": ctx.runId,
     "inngest.attempt": ctx.attempt,
@@ -70,7 +75,7 @@ export class JobTelemetryMiddleware extends Middleware.BaseMiddleware {
     let promStatus = "error";
     // Parent: the trace of the request that sent the event, when it carried one.
     const parent = contextFromTraceparent(c.event.data?.traceparent);
-    return tracer.startActiveSpan(`inngest.job ${fnId}`, { attributes: baseAttributes(fnId, c), startTime: started }, parent, async (span) => {
+    return tracer.startActiveSpan(`inngest.job ${fnId}`, { kind: SpanKind.CONSUMER, attributes: baseAttributes(fnId, c), startTime: started }, parent, async (span) => {
       if (typeof c.event.ts === "number") span.setAttribute("inngest.event.ts", c.event.ts);
       try {
         const res = await next();

@@ -252,7 +252,7 @@ const startSpan = (input: StreamChatInput, provider: LlmProvider, modelId: strin
       "gen_ai.system": genAiSystem(provider),
       "gen_ai.provider.name": genAiSystem(provider),
       "gen_ai.request.model": modelId,
-      "ocsuite.tenant_id": input.tenantId,
+      "ocsuite.tenant.id": input.tenantId,
       "ocsuite.persona": input.personaKey,
       ...(input.temperature !== undefined ? { "gen_ai.request.temperature": input.temperature } : {}),
       ...(input.conversationId ? { "gen_ai.conversation.id": input.conversationId } : {}),
