@@ -11,6 +11,7 @@ import { providerRouter } from "./routers/provider/router";
 import { supportRouter } from "./routers/support/router";
 import { taskRouter } from "./routers/task/router";
 import { tenantRouter } from "./routers/tenant/router";
+import { usageRouter } from "./routers/usage/router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The only file that lists routers. Every procedure here must have an entry in the authorisation matrix. */
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   support: supportRouter,
   audit: auditRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/se
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/dead-letters/dead-letters";
 import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/job-diagnostics/diagnostics";
 import { listJobRuns } from "~/server/services/job-runs/job-runs";
+import { opsRouter } from "../ops/router";
 import {
   ZAdminTenantInput,
   ZAdminTenantOutput,
@@ -88,4 +89,6 @@ export const adminRouter = createTRPCRouter({
   diagnostics: platformAdminProcedure.input(ZDiagnosticsInput).output(ZDiagnosticsOutput).query(({ input }) => listFailingDiagnostics(input)),
   runDiagnostic: platformAdminProcedure.input(ZRunDiagnosticInput).output(ZRunDiagnosticOutput).mutation(({ input }) => runDiagnostic(input)),
   fixDiagnostic: platformAdminProcedure.input(ZFixDiagnosticInput).output(ZFixDiagnosticOutput).mutation(({ input }) => fixDiagnostic(input)),
+  // reliability: SLOs, queues, top tenants (/admin/ops)
+  ops: opsRouter,
 });
