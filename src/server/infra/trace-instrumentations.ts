@@ -1,4 +1,4 @@
-import type { Context } from "@opentelemetry/api";
+import { SpanKind, type Context } from "@opentelemetry/api";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
@@ -68,5 +68,34 @@ export class PrismaSemconvSpanProcessor implements SpanProcessor {
   }
 }
 
-/** The span processors every process adds next to its exporter's (see PrismaSemconvSpanProcessor). */
-export const traceSpanProcessors = (): SpanProcessor[] => [new PrismaSemconvSpanProcessor()];
+/**
+ * Next's own HTTP server span (`BaseServer.handleRequest`, the parent of every
+ * procedure and route-kit span) uses the old HTTP attribute names
+ * (http.method, http.status_code); this adds the current ones
+ * (http.request.method, http.response.status_code) when the span ends.
+ * The status is only known then, after the last moment a processor may set
+ * attributes through the API, so the ended span's attribute record is
+ * amended before any exporter serialises it — as @vercel/otel's own
+ * processor does for its operation.name (which is why this one is listed
+ * before "auto" in src/instrumentation.ts).
+ */
+export class NextServerSpanSemconvProcessor implements SpanProcessor {
+  onStart(_span: Span, _parent: Context): void {}
+  onEnd(span: ReadableSpan): void {
+    const a = span.attributes;
+    if (span.kind !== SpanKind.SERVER || a["next.span_type"] !== "BaseServer.handleRequest") return;
+    Object.assign(a, {
+      ...(a["http.request.method"] === undefined && typeof a["http.method"] === "string" ? { "http.request.method": a["http.method"] } : {}),
+      ...(a["http.response.status_code"] === undefined && typeof a["http.status_code"] === "number" ? { "http.response.status_code": a["http.status_code"] } : {}),
+    });
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The span processors every process lists before its exporter's (see the two classes above). */
+export const traceSpanProcessors = (): SpanProcessor[] => [new PrismaSemconvSpanProcessor(), new NextServerSpanSemconvProcessor()];

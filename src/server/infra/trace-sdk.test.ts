@@ -4,9 +4,10 @@
  * attributes added to Prisma's spans. The end-to-end export through a real
  * OTLP receiver is tests/tracing-e2e.test.ts.
  */
+import { SpanKind } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
-import { PrismaSemconvSpanProcessor } from "./trace-instrumentations";
+import { NextServerSpanSemconvProcessor, PrismaSemconvSpanProcessor } from "./trace-instrumentations";
 import { serviceNameFor, tracesUrlFrom } from "./trace-sdk";
 
 describe("tracesUrlFrom", () => {
@@ -41,5 +42,19 @@ describe("PrismaSemconvSpanProcessor", () => {
       ["prisma:client:db_query", "COMMIT", undefined],
       ["trpc task.create", undefined, undefined],
     ]);
+  });
+});
+
+describe("NextServerSpanSemconvProcessor", () => {
+  it("gives Next's request span the current HTTP attribute names, and leaves other spans alone", () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new NextServerSpanSemconvProcessor(), new SimpleSpanProcessor(exporter)] }).getTracer("next.js");
+    const next = tracer.startSpan("POST /api/trpc/[trpc]", { kind: SpanKind.SERVER, attributes: { "next.span_type": "BaseServer.handleRequest", "http.method": "POST", "http.target": "/api/trpc/task.create" } });
+    next.setAttributes({ "http.status_code": 200, "http.route": "/api/trpc/[trpc]" });
+    next.end();
+    tracer.startSpan("GET /x", { kind: SpanKind.SERVER, attributes: { "http.method": "GET", "http.status_code": 404 } }).end();
+    const [nextSpan, other] = exporter.getFinishedSpans();
+    expect(nextSpan?.attributes).toMatchObject({ "http.request.method": "POST", "http.response.status_code": 200, "http.route": "/api/trpc/[trpc]" });
+    expect(other?.attributes["http.request.method"]).toBeUndefined();
   });
 });
