@@ -308,6 +308,11 @@ const MATRIX: Record<string, Entry> = {
   // the tenant's audit trail: owners and admins
   "audit.list": { input: (fx) => ({ ...slugOf(fx), action: "support_session." }), expect: tenantRole("ADMIN") },
   "audit.verify": { input: slugOf, expect: tenantRole("ADMIN") },
+  // reliability: /admin/ops for platform admins (admin.ops.*), a workspace's usage page for its owners and admins
+  "admin.ops.slos": { input: () => undefined, expect: platformOnly },
+  "admin.ops.live": { input: () => undefined, expect: platformOnly },
+  "admin.ops.topTenants": { input: () => undefined, expect: platformOnly },
+  "usage.get": { input: slugOf, expect: tenantRole("ADMIN") },
 };
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
@@ -387,8 +392,8 @@ describe("authorisation matrix", () => {
     const fx = await makeFixture();
     const entry = MATRIX[procedure]!;
     const api = callerFor(fx.users[caller]);
-    const [router, name] = procedure.split(".") as [string, string];
-    const fn = (api as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[router]![name]!;
+    // Paths may nest ("admin.ops.slos"): walk the caller one segment at a time.
+    const fn = procedure.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], api) as (input: unknown) => Promise<unknown>;
 
     const before = await stateDigest(fx);
     const result = await fn(entry.input(fx)).then(
