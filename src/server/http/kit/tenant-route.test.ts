@@ -167,7 +167,7 @@ describe("tenantRoute: telemetry", () => {
       "http.request.method": "POST",
       "http.response.status_code": 200,
       "enduser.id": f.member.id,
-      "ocsuite.tenant_id": f.tenant.id,
+      "ocsuite.tenant.id": f.tenant.id,
     });
     expect(server[1]!.attributes).toMatchObject({ "http.response.status_code": 403, "error.type": "roleTooLow" });
     expect(server[1]!.status.code).toBe(0); // a refusal is not a server error

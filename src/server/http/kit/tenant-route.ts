@@ -71,6 +71,6 @@ const tenantOf = async (req: Request, user: RouteUser, rawSlug: string, minRole:
 export const tenantRoute = <P extends { tenantSlug: string }>(minRole: TRole, handler: (ctx: TenantRouteCtx<P>) => Promise<Response>, opts: RouteOptions): RouteHandler<P> =>
   signedInRoute<P>(async (ctx) => {
     const tenant = await tenantOf(ctx.req, ctx.user, ctx.params.tenantSlug, minRole);
-    ctx.span.setAttribute("ocsuite.tenant_id", tenant.tenantId);
+    ctx.span.setAttribute("ocsuite.tenant.id", tenant.tenantId);
     return handler({ ...ctx, tenant });
   }, opts);

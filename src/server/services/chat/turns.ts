@@ -87,7 +87,7 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
 
   const span = tracer.startSpan("chat.turn", {
     attributes: {
-      "ocsuite.tenant_id": ctx.tenantId,
+      "ocsuite.tenant.id": ctx.tenantId,
       "enduser.id": ctx.userId,
       "ocsuite.persona": persona.key,
       "ocsuite.chat.action": input.action,
