@@ -17,7 +17,7 @@ const config = {
   poweredByHeader: false,
   // Packages that must stay real Node modules on the server (native bits,
   // dynamic requires, or their own worker files).
-  serverExternalPackages: ["pino", "@electric-sql/pglite", "@electric-sql/pglite-socket", "prom-client", "ioredis", "nodemailer", "undici"],
+  serverExternalPackages: ["pino", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ioredis", "nodemailer", "undici"],
   typedRoutes: false,
   // `npm test` type-checks the whole repo as its own step (tsc --noEmit);
   // doing it again inside every build only costs time.

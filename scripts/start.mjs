@@ -104,6 +104,13 @@ if (!process.env.OCSUITE_MASTER_KEYS) {
   process.env.OCSUITE_MASTER_KEYS = readFileSync(keyFile, "utf8").trim();
   if (!embedded) log("OCSUITE_MASTER_KEYS is not set: using a generated one from .data/master-keys (set it in production)");
 }
+// The bearer token /api/metrics wants (src/server/infra/metrics-auth.ts): without
+// one a production server refuses every scrape. Generated once, reused on the next start.
+const metricsTokenFile = process.env.METRICS_TOKEN ? null : path.join(dataDir, "metrics-token");
+if (metricsTokenFile) {
+  if (!existsSync(metricsTokenFile)) writeFileSync(metricsTokenFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  process.env.METRICS_TOKEN = readFileSync(metricsTokenFile, "utf8").trim();
+}
 if (!process.env.SMTP_URL && process.env.DEV_MAILBOX === undefined) process.env.DEV_MAILBOX = "1";
 process.env.APP_URL ??= `http://localhost:${port}`;
 // The embedded default is a single-user install whose usual model server is Ollama
@@ -258,6 +265,15 @@ async function waitForHealth(url) {
   throw new Error(`the server did not become healthy at ${url} within 120 s`);
 }
 
+/** How to scrape /api/metrics from this machine, naming where the token is rather than printing it. */
+function metricsScrapeCommand() {
+  const endpoint = `http://127.0.0.1:${port}/api/metrics`;
+  if (!metricsTokenFile) return `curl -H "Authorization: Bearer $METRICS_TOKEN" ${endpoint}`;
+  const rel = path.relative(process.cwd(), metricsTokenFile);
+  const shown = rel && !rel.startsWith("..") ? rel : metricsTokenFile;
+  return `curl -H "Authorization: Bearer $(cat ${shown})" ${endpoint}`;
+}
+
 function printBanner() {
   const url = process.env.APP_URL;
   const lines = [
@@ -265,6 +281,7 @@ function printBanner() {
     `OC Suite is running at ${url}  (ready in ${elapsed()})`,
     embedded ? `Database: embedded Postgres in ${path.relative(ROOT, dataDir) || dataDir}/pg` : "Database: DATABASE_URL",
     `Health: ${url}/api/health`,
+    `Metrics (Prometheus): ${metricsScrapeCommand()}`,
     ...(process.env.OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS === "true" ? ["Provider URLs: private and localhost addresses allowed (OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=true)"] : []),
     useLocalExecutor ? `Background jobs: local Inngest executor at ${process.env.INNGEST_DEV}` : `Background jobs: Inngest (${process.env.INNGEST_BASE_URL ?? process.env.INNGEST_DEV ?? "Cloud"})`,
     process.env.DEV_MAILBOX === "1" ? `Dev mailbox (magic links, invitations): ${url}/en/dev/mailbox` : "",

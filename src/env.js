@@ -117,6 +117,11 @@ export const env = createEnv({
     // Spans are pushed over OTLP/HTTP (JSON) when this or the base endpoint is set (this one wins;
     // the base one gets /v1/traces appended). Unset: spans exist for log correlation, not exported.
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+    // Metrics are pushed over OTLP/HTTP (JSON) when this or the base endpoint is set (this one wins;
+    // the base one gets /v1/metrics appended); /api/metrics serves them either way.
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: z.url().optional(),
+    // Milliseconds between OTLP metric pushes (the OTel default, 60 s); serverless hosts want less.
+    OTEL_METRIC_EXPORT_INTERVAL: positiveInt(60_000),
     ...inngestServer,
     // The worker fleet's HTTP server (scripts/worker.ts). 0.0.0.0: a worker is a fleet member
     // reached by Inngest over the network; set 127.0.0.1 for a single machine.

@@ -10,9 +10,9 @@ import { createSession, createTenantWithMembers, tenantCtxOf, uid, type FactoryU
 import { POST } from "~/app/api/t/[tenantSlug]/chat/route";
 import { db } from "~/server/db/client";
 import { CHAT_MAX_BODY_BYTES, chatRateLimit, CHAT_ROUTE } from "~/server/http/chat-route";
-import { metrics } from "~/server/infra/metrics";
 import { createCredential } from "~/server/services/providers/credentials";
 import { startMockOpenAI, type MockOpenAI } from "./support/mock-openai-server";
+import { sampleValue, scrapeSamples } from "./support/prometheus-text";
 
 const APP = "http://localhost:3000";
 const REPLY = "Cut the tail of the roadmap and ship the core first.";
@@ -104,8 +104,10 @@ describe("POST /api/t/[tenantSlug]/chat: the stream", () => {
     const sent = mock.requests.find((r) => r.path === "/v1/chat/completions")!.body as { messages: { content: string }[] };
     expect(sent.messages[0]!.content).toContain('Answer in the language of locale "es"');
 
-    const hist = (await metrics.rpcDuration.get()).values.find((v) => v.labels.procedure === CHAT_ROUTE && v.labels.status === "OK" && String(v.metricName).endsWith("_count"));
-    expect(hist?.value).toBeGreaterThanOrEqual(1);
+    const samples = await scrapeSamples();
+    expect(sampleValue(samples, "http_server_request_duration_count", { http_route: CHAT_ROUTE, http_request_method: "POST", http_response_status_code: "200" }, ["error_type"])).toBeGreaterThanOrEqual(1);
+    // Time to first token, measured from the request at the route.
+    expect(sampleValue(samples, "ocsuite_chat_time_to_first_token_count", { ocsuite_chat_action: "send" })).toBeGreaterThanOrEqual(1);
   });
 
   it("answers on the offline model when the workspace has no provider", async () => {

@@ -13,8 +13,8 @@ import { runOf, startApp, startExecutor } from "../inngest/local/testing/harness
 import { createTenant, createUser, uid, type FactoryUser } from "../prisma/factories";
 import { db } from "~/server/db/client";
 import { inngest } from "~/server/events/client";
-import { metrics } from "~/server/infra/metrics";
 import { verifyAuditChain } from "~/server/services/audit/audit";
+import { metricValue } from "./support/prometheus-text";
 import { callerFor } from "./support/trpc";
 
 let app: Awaited<ReturnType<typeof startApp>>;
@@ -61,7 +61,7 @@ const seedDeadLetter = (opts: { tenantId?: string | null; functionId?: string; p
   });
 };
 
-const deadLettersMetric = async (fn: string) => (await metrics.deadLetters.get()).values.find((v) => v.labels.function === fn)?.value ?? 0;
+const deadLettersMetric = (fn: string) => metricValue("ocsuite_job_dead_letters_total", { messaging_destination_name: fn });
 
 describe("diagnostic job → dead letter → fix → replay", () => {
   it("dead-letters a failing diagnostic and replays it successfully under a new event id once fixed", async () => {

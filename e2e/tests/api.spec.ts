@@ -20,8 +20,8 @@ test.describe("HTTP surface", () => {
     const res = await request.get("/api/metrics", { headers: { authorization: `Bearer ${E2E_METRICS_TOKEN}` } });
     expect(res.status()).toBe(200);
     const text = await res.text();
-    expect(text).toContain("# TYPE http_server_request_duration_seconds histogram");
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{[^}]*procedure="tenant.list"/);
+    expect(text).toContain("# TYPE http_server_request_duration histogram");
+    expect(text).toMatch(/http_server_request_duration_count\{[^}]*rpc_method="tenant.list"/);
   });
 
   test("anonymous calls to protected procedures are 401", async ({ request }) => {

@@ -15,11 +15,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenantWithMembers, tenantCtxOf, uid } from "../../prisma/factories";
 import { startMockOpenAI, type MockOpenAI } from "../../tests/support/mock-openai-server";
+import { metricValue } from "../../tests/support/prometheus-text";
 import { runOf, startApp, startExecutor } from "../local/testing/harness";
 import { runMeeting } from "./run-meeting";
 import { db } from "~/server/db/client";
 import { inngest } from "~/server/events/client";
-import { metrics } from "~/server/infra/metrics";
 import { writeChunks } from "~/server/services/knowledge/ingest";
 import { cancelMeeting, createMeeting, getMeeting, resumeMeeting, type CreateMeetingInput } from "~/server/services/meetings/meetings";
 import { createCredential } from "~/server/services/providers/credentials";
@@ -121,7 +121,7 @@ describe("meeting/run.requested on the offline model", () => {
     const text = "Premium tier pricing should stay below 40 euros per seat to keep churn low.";
     await writeChunks({ tenantId: w.tenant.id, documentId: doc.id, indexVersion: 1 }, { pageCount: 1, charCount: text.length }, [{ ordinal: 0, text, page: 3, heading: null, charStart: 0, charEnd: text.length }]);
 
-    const before = (await metrics.registry.getSingleMetric("ocsuite_meeting_turns_total")?.get())?.values.find((v) => v.labels.outcome === "complete")?.value ?? 0;
+    const before = await metricValue("ocsuite_meeting_turns_total", { ocsuite_outcome: "complete" });
     const { id } = await createMeeting(w.ctx, FOUR);
     expect(await meetingStatus(id)).toBe("queued");
     const run = await latestRun(id, 1);
@@ -162,7 +162,7 @@ describe("meeting/run.requested on the offline model", () => {
       expect(days).toBeLessThanOrEqual(14);
       expect(a.description).toMatch(/I would/);
     }
-    const after = (await metrics.registry.getSingleMetric("ocsuite_meeting_turns_total")?.get())?.values.find((v) => v.labels.outcome === "complete")?.value ?? 0;
+    const after = await metricValue("ocsuite_meeting_turns_total", { ocsuite_outcome: "complete" });
     expect(after - before).toBe(12);
   });
 

@@ -6,6 +6,7 @@
 import "server-only";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { env } from "~/env";
@@ -96,11 +97,19 @@ const telemetryMiddleware = t.middleware(async ({ path, type, next, ctx }) => {
     const result = await next();
     const status = result.ok ? "OK" : result.error.code;
     const seconds = (performance.now() - start) / 1000;
-    metrics.rpcDuration.observe({ procedure: path, type, status }, seconds);
+    // One route for every procedure (a template per procedure would be a label per path); the procedure is rpc.method.
+    const httpStatus = result.ok ? 200 : getHTTPStatusCodeFromError(result.error);
+    metrics.httpServerDuration.record(seconds, {
+      "http.request.method": type === "mutation" ? "POST" : "GET",
+      "http.route": "/api/trpc",
+      "http.response.status_code": httpStatus,
+      "rpc.system": "trpc",
+      "rpc.method": path,
+      ...(httpStatus >= 500 ? { "error.type": status } : {}),
+    });
     if (ctx.user) span.setAttribute("enduser.id", ctx.user.id);
     span.setAttribute("rpc.trpc.status", status);
     if (!result.ok) {
-      metrics.rpcErrors.inc({ procedure: path, status });
       if (result.error.code === "INTERNAL_SERVER_ERROR") {
         span.recordException(result.error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.message });

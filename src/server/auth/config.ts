@@ -42,7 +42,7 @@ const providers: Provider[] = [
       const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, disabledAt: true } });
       const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
       if (!user || !ok || user.disabledAt) {
-        metrics.signIns.inc({ method: "password", result: "failure" });
+        metrics.signIns.add(1, { "ocsuite.auth.method": "password", "ocsuite.result": "failure" });
         await recordAudit({
           actorId: user?.id ?? null,
           actorType: "USER",
@@ -147,7 +147,7 @@ export const authConfig = {
   events: {
     signIn: async ({ user, account }) => {
       const method = account?.provider === "credentials" ? "password" : account?.provider === "email" ? "magic_link" : (account?.provider ?? "unknown");
-      metrics.signIns.inc({ method, result: "success" });
+      metrics.signIns.add(1, { "ocsuite.auth.method": method, "ocsuite.result": "success" });
       await recordAudit({
         actorId: user.id ?? null,
         actorType: "USER",

@@ -1,37 +1,23 @@
 /**
  * JobTelemetryMiddleware: a real SDK function with the middleware, driven by
- * the local executor over HTTP; spans and metrics land in in-memory OTel
- * exporters/readers.
+ * the local executor over HTTP; spans land in an in-memory exporter, metrics
+ * are read from this process's Prometheus scrape (what /api/metrics serves).
  */
-import { context, metrics, propagation, trace } from "@opentelemetry/api";
+import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Inngest } from "inngest";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "~/server/db/client";
-import { metrics as prom } from "~/server/infra/metrics";
+import { scrapePrometheus } from "~/server/infra/metrics-exporter";
 import { runOf, startApp, startExecutor } from "../../../inngest/local/testing/harness";
+import { parsePrometheusText, sampleValue, type Sample } from "../../../tests/support/prometheus-text";
 import { JobTelemetryMiddleware } from "./telemetry";
 import { currentTraceparent } from "./trace-context";
 
-class TestReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush() {
-    return Promise.resolve();
-  }
-  protected override onShutdown() {
-    return Promise.resolve();
-  }
-}
-
 const spans = new InMemorySpanExporter();
-const reader = new TestReader();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
-metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 // As in the app (@vercel/otel registers both): W3C propagation and async context.
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -60,9 +46,13 @@ const doomed = client.createFunction({ id: "doomed", retries: 1, triggers: [{ ev
   });
 });
 
-/** The value of one prom-client series (labels matched exactly on the given keys). */
-const promValue = async (metric: { get: () => Promise<{ values: { labels: Record<string, unknown>; value: number; metricName?: string }[] }> }, labels: Record<string, string>, metricName?: string) =>
-  (await metric.get()).values.find((v) => (!metricName || v.metricName === metricName) && Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
+const scrape = async () => {
+  const text = await scrapePrometheus();
+  return { text, samples: parsePrometheusText(text).samples };
+};
+/** The job series (ocsuite.job.*, messaging.*) of one function. */
+const jobSeries = (samples: Sample[], fn: string) =>
+  samples.filter((s) => (s.name.startsWith("ocsuite_job_") || s.name.startsWith("messaging_")) && s.labels.messaging_destination_name === fn);
 
 let app: Awaited<ReturnType<typeof startApp>>;
 let exec: Awaited<ReturnType<typeof startExecutor>>;
@@ -76,8 +66,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const points = (rm: ResourceMetrics, name: string) =>
-  rm.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name)?.dataPoints ?? [];
 
 it("records a span per job request and queue-wait, duration, retry, failure and run metrics", async () => {
   const { ids } = await client.send({ name: "t/observed", data: { tenantId: "tenant-otel" } });
@@ -90,46 +78,50 @@ it("records a span per job request and queue-wait, duration, retry, failure and 
   expect(jobSpans.some((s) => (s.attributes["inngest.attempt"] as number) > 0)).toBe(true);
   expect(jobSpans.some((s) => s.attributes["inngest.status"] === "completed")).toBe(true);
 
-  const { resourceMetrics } = await reader.collect();
-  const wait = points(resourceMetrics, "ocsuite.job.queue_wait");
+  const { samples } = await scrape();
+  const f = { messaging_destination_name: "telemetry-observed" };
+  const wait = samples.filter((s) => s.name === "ocsuite_job_queue_wait_count" && s.labels.messaging_destination_name === f.messaging_destination_name);
   expect(wait).toHaveLength(1);
-  expect(wait[0]!.attributes).toMatchObject({ "inngest.function.id": "telemetry-observed", "ocsuite.tenant.id": "tenant-otel" });
-  expect((wait[0]!.value as { count: number }).count).toBe(1);
-  expect(points(resourceMetrics, "ocsuite.job.duration").length).toBeGreaterThan(0);
-  expect(points(resourceMetrics, "ocsuite.job.retries")[0]!.value).toBeGreaterThanOrEqual(1);
-  const fail = points(resourceMetrics, "ocsuite.job.failures");
-  expect(fail.some((p) => p.attributes["error.type"] === "TypeError" && p.attributes.final === false)).toBe(true);
-  expect(points(resourceMetrics, "ocsuite.job.runs").find((p) => p.attributes.status === "completed")?.value).toBe(1);
+  // The function, never the tenant: a tenant id is an unbounded label (it is on the span).
+  expect(wait[0]!.labels).toEqual(f);
+  expect(wait[0]!.value).toBe(1);
+  expect(jobSeries(samples, f.messaging_destination_name).some((s) => Object.values(s.labels).includes("tenant-otel"))).toBe(false);
+  // One messaging.process.duration sample per request, as one span per request.
+  expect(sampleValue(samples, "messaging_process_duration_count", { ...f, messaging_system: "inngest", messaging_operation_name: "process" })).toBe(jobSpans.length);
+  expect(sampleValue(samples, "ocsuite_job_retries_total", f)).toBeGreaterThanOrEqual(1);
+  expect(sampleValue(samples, "ocsuite_job_failures_total", { ...f, error_type: "TypeError", ocsuite_final: "false" })).toBe(1);
+  expect(sampleValue(samples, "ocsuite_job_runs_total", { ...f, ocsuite_outcome: "completed" })).toBe(1);
 });
 
-it("feeds the Prometheus registry served at /api/metrics", async () => {
+it("serves them as the Prometheus text of /api/metrics, under the catalogue's names", async () => {
   // (the first test's run already happened; these are cumulative process-wide values)
   const f = "telemetry-observed";
-  expect(await promValue(prom.jobQueueWait, { function: f, tenant: "tenant-otel" }, "ocsuite_job_queue_wait_seconds_count")).toBe(1);
-  expect(await promValue(prom.jobRuns, { function: f, status: "completed" })).toBe(1);
-  expect(await promValue(prom.jobRetries, { function: f })).toBeGreaterThanOrEqual(1);
-  expect(await promValue(prom.jobFailures, { function: f, error_type: "TypeError", final: "false" })).toBe(1);
-  expect(await promValue(prom.jobDuration, { function: f, status: "completed" }, "ocsuite_job_duration_seconds_count")).toBe(1);
-  expect(await promValue(prom.jobDuration, { function: f, status: "step" }, "ocsuite_job_duration_seconds_count")).toBeGreaterThanOrEqual(1);
-  expect(await promValue(prom.deadLetters, { function: f })).toBeUndefined();
-
-  const text = await prom.registry.getSingleMetricAsString("ocsuite_job_runs_total");
-  expect(text).toContain(`ocsuite_job_runs_total{function="${f}",status="completed",service="ocsuite-web"} 1`);
+  const { text, samples } = await scrape();
+  expect(text).toContain(`ocsuite_job_runs_total{messaging_destination_name="${f}",ocsuite_outcome="completed"} 1`);
+  expect(text).toContain(`ocsuite_job_queue_wait_count{messaging_destination_name="${f}"} 1`);
+  expect(text).toContain("# TYPE messaging_process_duration histogram");
+  // The service is named once, on target_info, not on every series.
+  expect(text).toMatch(/^target_info\{[^}]*service_name="ocsuite-web"/m);
+  expect(samples.some((s) => s.name === "ocsuite_job_dead_letters_total" && s.labels.messaging_destination_name === f)).toBe(false);
 });
 
-it("counts a run that exhausts its retries as failed and dead-lettered, with an empty tenant label", async () => {
+it("counts a run that exhausts its retries as failed and dead-lettered (an event without a tenant: the same labels)", async () => {
   const { ids } = await client.send({ name: "t/doomed", data: {} });
   const run = await exec.executor.waitForRun((await runOf(db, ids[0]!, "telemetry-doomed")).id);
   expect(run.status).toBe("FAILED");
   expect(await db.inngestDeadLetter.findUnique({ where: { runId: run.id } })).toMatchObject({ functionId: "telemetry-doomed", errorName: "RangeError" });
 
   const f = "telemetry-doomed";
-  expect(await promValue(prom.deadLetters, { function: f })).toBe(1);
-  expect(await promValue(prom.jobRuns, { function: f, status: "failed" })).toBe(1);
-  expect(await promValue(prom.jobFailures, { function: f, error_type: "RangeError", final: "true" })).toBeGreaterThanOrEqual(1);
-  expect(await promValue(prom.jobQueueWait, { function: f, tenant: "" }, "ocsuite_job_queue_wait_seconds_count")).toBe(1);
-  expect(await promValue(prom.jobRetries, { function: f })).toBeGreaterThanOrEqual(1);
-  expect(await prom.registry.getSingleMetricAsString("ocsuite_dead_letters_total")).toContain(`ocsuite_dead_letters_total{function="${f}",service="ocsuite-web"} 1`);
+  const { text, samples } = await scrape();
+  const fn = { messaging_destination_name: f };
+  expect(sampleValue(samples, "ocsuite_job_dead_letters_total", fn)).toBe(1);
+  expect(sampleValue(samples, "ocsuite_job_runs_total", { ...fn, ocsuite_outcome: "failed" })).toBe(1);
+  expect(sampleValue(samples, "ocsuite_job_failures_total", { ...fn, error_type: "RangeError", ocsuite_final: "true" })).toBeGreaterThanOrEqual(1);
+  expect(sampleValue(samples, "ocsuite_job_queue_wait_count", fn)).toBe(1);
+  expect(sampleValue(samples, "ocsuite_job_retries_total", fn)).toBeGreaterThanOrEqual(1);
+  // A failed request carries its error class on messaging.process.duration.
+  expect(sampleValue(samples, "messaging_process_duration_count", { ...fn, error_type: "RangeError" })).toBeGreaterThanOrEqual(1);
+  expect(text).toContain(`ocsuite_job_dead_letters_total{messaging_destination_name="${f}"} 1`);
 });
 
 it("continues the trace of the request that sent the event", async () => {

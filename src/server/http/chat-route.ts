@@ -63,9 +63,10 @@ const ndjsonOf = (events: AsyncIterator<ChatTurnEvent>, stop: AbortController) =
 
 /** One chat turn for a member of the workspace (see tenantRoute). */
 export const handleChatTurn = async ({ req, user, tenant, measureUntil }: TenantRouteCtx<{ tenantSlug: string }>): Promise<Response> => {
+  const receivedAt = performance.now();
   const limited = await hitRateLimit({ ...chatRateLimit(), key: user.id });
   if (!limited.allowed) {
-    metrics.chatTurnsRefused.inc({ reason: "rateLimited" });
+    metrics.chatTurnsRefused.add(1, { "error.type": "rateLimited" });
     throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many chat messages; wait a moment", { retryAfterSeconds: limited.retryAfterSeconds });
   }
   // Not validated here: startChatTurn parses it (ZChatTurnInput) before
@@ -78,7 +79,7 @@ export const handleChatTurn = async ({ req, user, tenant, measureUntil }: Tenant
   if (req.signal.aborted) onAbort();
   else req.signal.addEventListener("abort", onAbort, { once: true });
 
-  const turn = await startChatTurn({ tenantId: tenant.tenantId, userId: user.id, meta: tenant.meta }, input, { signal: stop.signal, locale: cookieLocale(req) }).catch((err: unknown) => {
+  const turn = await startChatTurn({ tenantId: tenant.tenantId, userId: user.id, meta: tenant.meta }, input, { signal: stop.signal, locale: cookieLocale(req), receivedAt }).catch((err: unknown) => {
     req.signal.removeEventListener("abort", onAbort);
     throw err;
   });

@@ -52,7 +52,8 @@ export const METRICS = [
     kind: "histogram",
     unit: "s",
     description: "Duration of HTTP server requests: tRPC procedures (rpc.method = procedure) and route handlers.",
-    // http.route: the route template ("/api/trpc/{procedure}" for tRPC, "/api/t/[tenantSlug]/chat", …).
+    // http.route: the route template ("/api/t/[tenantSlug]/chat", …); every tRPC procedure is
+    // http.route = "/api/trpc" with rpc.system = "trpc" and rpc.method = the procedure path.
     attributes: ["http.request.method", "http.route", "http.response.status_code", "rpc.system", "rpc.method", "error.type"],
     buckets: HTTP_DURATION_BUCKETS,
   },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { uid } from "../../../prisma/factories";
 import { db } from "~/server/db/client";
 import { env } from "~/env";
-import { metrics } from "./metrics";
+import { metricValue } from "../../../tests/support/prometheus-text";
 import { hitRateLimit, resetRateLimit } from "./rate-limit";
 import { getRedis } from "./redis";
 
@@ -19,12 +19,12 @@ describe("rate limiter, Postgres path (no REDIS_URL)", () => {
     expect(hits.map((h) => h.allowed)).toEqual([true, true, true]);
     expect(hits.map((h) => h.remaining)).toEqual([2, 1, 0]);
 
-    const refusedBefore = (await metrics.rateLimited.get()).values.find((v) => v.labels.limit === "test")?.value ?? 0;
+    const refusedBefore = await metricValue("ocsuite_rate_limited_total", { ocsuite_limit: "test" });
     const fourth = await hitRateLimit(rule);
     expect(fourth.allowed).toBe(false);
     expect(fourth.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(fourth.retryAfterSeconds).toBeLessThanOrEqual(60);
-    expect((await metrics.rateLimited.get()).values.find((v) => v.labels.limit === "test")?.value).toBe(refusedBefore + 1);
+    expect(await metricValue("ocsuite_rate_limited_total", { ocsuite_limit: "test" })).toBe(refusedBefore + 1);
 
     const bucket = await db.rateLimitBucket.findUniqueOrThrow({ where: { key: `rl:test:${rule.key}` } });
     expect(bucket.count).toBe(4);

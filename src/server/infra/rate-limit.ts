@@ -37,7 +37,7 @@ export const hitRateLimit = async (rule: RateLimitRule): Promise<RateLimitResult
   try {
     const { count, resetInMs } = getRedis() ? await hitRedis(key, rule.windowSeconds) : await hitPostgres(key, rule.windowSeconds);
     const allowed = count <= rule.limit;
-    if (!allowed) metrics.rateLimited.inc({ limit: rule.name });
+    if (!allowed) metrics.rateLimited.add(1, { "ocsuite.limit": rule.name });
     return { allowed, remaining: Math.max(0, rule.limit - count), retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)) };
   } catch (err) {
     // Fail open: a broken limiter must not lock every user out. It is logged

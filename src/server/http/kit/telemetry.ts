@@ -19,8 +19,8 @@ export type RouteTelemetry = {
 /**
  * Runs a route handler in a server span named `METHOD route` (OTel HTTP
  * semconv: http.request.method, http.route, http.response.status_code) and
- * records http_server_request_duration_seconds with the AppError code as its
- * status label. A thrown AppError becomes its JSON error Response; anything
+ * records http.server.request.duration (the same attributes, error.type on a
+ * 5xx). A thrown AppError becomes its JSON error Response; anything
  * else is logged and answered as a bare 500.
  */
 export const instrumentedRoute = async (req: Request, route: string, fn: (t: RouteTelemetry) => Promise<Response>): Promise<Response> => {
@@ -45,8 +45,14 @@ export const instrumentedRoute = async (req: Request, route: string, fn: (t: Rou
     response = appError ? appErrorResponse(appError) : internalErrorResponse();
   }
   const end = (label: string) => {
-    metrics.rpcDuration.observe({ procedure: route, type: "route", status: label }, (performance.now() - started) / 1000);
-    if (label !== "OK") metrics.rpcErrors.inc({ procedure: route, status: label });
+    // error.type on a 5xx, and on a streamed answer that broke after its 200 went out.
+    const failed = response.status >= 500 || label === "INTERNAL_SERVER_ERROR";
+    metrics.httpServerDuration.record((performance.now() - started) / 1000, {
+      "http.request.method": method,
+      "http.route": route,
+      "http.response.status_code": response.status,
+      ...(failed ? { "error.type": label === "OK" ? String(response.status) : label } : {}),
+    });
     span.setAttribute("http.response.status_code", response.status);
     if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: label });
     span.end();

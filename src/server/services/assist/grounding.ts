@@ -1,5 +1,6 @@
 import "server-only";
 import { logger } from "~/server/infra/logger";
+import { metrics } from "~/server/infra/metrics";
 import { retrievePassages, type RetrievedPassage, type RetrieveOptions } from "../knowledge/retrieval";
 import type { ContextPassage } from "../personas/templates";
 import { clip } from "./clip";
@@ -42,7 +43,7 @@ export type RetrieveWithTimeoutOptions = {
   tenantId: string;
   query: string;
   limit: number;
-  /** What the passages are for (chat, meeting, task): only for the log line. */
+  /** What the passages are for (chat, meeting, task: a fixed word per caller): the log line and ocsuite.retrieval.failures' ocsuite.purpose. */
   purpose: string;
   timeoutMs?: number;
   maxChars?: number;
@@ -63,11 +64,13 @@ export const retrieveWithTimeout = async (opts: RetrieveWithTimeoutOptions): Pro
     const found = await Promise.race([retrievePassages({ tenantId: opts.tenantId }, opts.query, { ...opts.retrieval, limit: opts.limit }), timeout]);
     if (found === "timeout") {
       logger.warn({ ...log, timeoutMs }, "retrieval timed out; working without documents");
+      metrics.retrievalFailures.add(1, { "ocsuite.purpose": opts.purpose, "error.type": "timeout" });
       return { passages: [], failure: "timeout" };
     }
     return { passages: numberPassages(found, opts.maxChars), failure: null };
   } catch (err) {
     logger.warn({ ...log, err }, "retrieval failed; working without documents");
+    metrics.retrievalFailures.add(1, { "ocsuite.purpose": opts.purpose, "error.type": "error" });
     return { passages: [], failure: "error" };
   } finally {
     clearTimeout(timer);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createTenant, createUser } from "../../../../prisma/factories";
+import { metricValue } from "../../../../tests/support/prometheus-text";
 import { db } from "~/server/db/client";
-import { metrics } from "~/server/infra/metrics";
 import { appendAuditEvent, PLATFORM_CHAIN, recordAudit, verifyAuditChain } from "./audit";
 import { GENESIS_HASH } from "./hash";
 
-const failuresFor = async (action: string) => (await metrics.auditWriteFailures.get()).values.find((v) => v.labels.action === action)?.value ?? 0;
+const failuresFor = (action: string) => metricValue("ocsuite_audit_write_failures_total", { ocsuite_audit_action: action });
 
 describe("audit chain", () => {
   it("chains events per tenant: seq 1..n and prevHash links", async () => {

@@ -63,7 +63,7 @@ export const recordAudit = async (input: AuditInput): Promise<void> => {
   try {
     await appendAuditEvent(input);
   } catch (err) {
-    metrics.auditWriteFailures.inc({ action: input.action });
+    metrics.auditWriteFailures.add(1, { "ocsuite.audit.action": input.action });
     logger.error({ err, action: input.action, tenantId: input.tenantId }, "audit write failed");
   }
 };

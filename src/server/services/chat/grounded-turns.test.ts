@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { describe, expect, it } from "vitest";
-import { createTenantWithMembers, uid } from "../../../../prisma/factories";
 import { db, type Db } from "~/server/db/client";
 import { PrismaClient } from "~/server/db/generated/client";
 import { pgConfigFromUrl } from "~/server/db/pg-config";
-import { metrics } from "~/server/infra/metrics";
+import { metricValue } from "../../../../tests/support/prometheus-text";
+import { createTenantWithMembers, uid } from "../../../../prisma/factories";
 import type { ChatTurnEvent } from "./turn-input";
 import { ctxOf, providerTenant, run, sentMessages, withMockOpenAI } from "./turn-test-kit";
 
@@ -51,8 +51,7 @@ const addDocument = async (tenantId: string, title: string, chunks: { text: stri
 
 const HOTEL_PASSAGE = "Hotel stays on business trips are reimbursed up to 150 euros per night, breakfast included.";
 const retrievalFailureCount = async () => {
-  const metric = metrics.registry.getSingleMetric("ocsuite_chat_retrieval_failures_total");
-  return ((await metric?.get())?.values ?? []).find((v) => v.labels.reason === "error")?.value ?? 0;
+  return metricValue("ocsuite_retrieval_failures_total", { ocsuite_purpose: "chat", error_type: "error" });
 };
 
 describe("grounded answers", () => {

@@ -27,6 +27,8 @@ export type RunArgs = {
   span: Span;
   signal?: AbortSignal;
   gateway?: GatewayTuning;
+  /** When the request arrived (performance.now()), for the time-to-first-token metric. */
+  receivedAt: number;
   emit: (e: ChatTurnEvent) => void;
 };
 
@@ -144,7 +146,11 @@ const streamAnswer = async (args: RunArgs, state: TurnState, finalise: Finalise)
   );
   try {
     for await (const delta of stream.textStream) {
-      if (state.firstTokenMs === null) state.firstTokenMs = Math.round(performance.now() - state.started);
+      if (state.firstTokenMs === null) {
+        state.firstTokenMs = Math.round(performance.now() - state.started);
+        // What the user waits (the chat latency SLO): request received to the first text.
+        metrics.chatTimeToFirstToken.record((performance.now() - args.receivedAt) / 1000, { "ocsuite.chat.action": args.action });
+      }
       state.text += delta;
       emit({ type: "delta", text: delta });
     }
@@ -198,7 +204,7 @@ const failUnexpectedly = async (args: RunArgs, state: TurnState, finalise: Final
 const reportTurn = (args: RunArgs, outcome: ChatTurnOutcome, started: number) => {
   const { status, reason } = outcome;
   const { span } = args;
-  metrics.chatTurns.inc({ action: args.action, outcome: status, reason: reason ?? "" });
+  metrics.chatTurns.add(1, { "ocsuite.chat.action": args.action, "ocsuite.outcome": status, ...(reason ? { "error.type": reason } : {}) });
   span.setAttribute("ocsuite.chat.outcome", status);
   if (reason) span.setAttribute("error.type", reason);
   if (status === "failed") span.setStatus({ code: SpanStatusCode.ERROR, message: reason ?? "failed" });

@@ -76,10 +76,12 @@ export type ChatTurnOptions = {
   gateway?: GatewayTuning;
   /** Retrieval tuning (tests point `db` at another database, or at none to make search fail). */
   retrieval?: RetrievalTuning;
+  /** When the request arrived (performance.now()): ocsuite.chat.time_to_first_token counts from here; defaults to the call. */
+  receivedAt?: number;
 };
 
 /** Refuses the turn (nothing written) and counts why. */
 export const refuse = (code: "CONFLICT" | "NOT_FOUND", reason: string, message: string): never => {
-  metrics.chatTurnsRefused.inc({ reason });
+  metrics.chatTurnsRefused.add(1, { "error.type": reason });
   throw new AppError(code, reason, message);
 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createTenantWithMembers } from "../../../../prisma/factories";
 import { wordChunks } from "../../../../tests/support/mock-openai-server";
+import { metricValue } from "../../../../tests/support/prometheus-text";
 import { db } from "~/server/db/client";
-import { metrics } from "~/server/infra/metrics";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
 import { buildHistory } from "./prepare-turn";
 import { MAX_HISTORY_MESSAGES, STREAMING_STALE_MS, type ChatTurn, type ChatTurnEvent } from "./turn-input";
@@ -64,9 +64,9 @@ describe("send on the offline model", () => {
 
   it("counts finished turns by outcome", async () => {
     const f = await createTenantWithMembers();
-    const before = (await metrics.chatTurns.get()).values.find((v) => v.labels.action === "send" && v.labels.outcome === "complete")?.value ?? 0;
+    const before = await metricValue("ocsuite_chat_turns_total", { ocsuite_chat_action: "send", ocsuite_outcome: "complete" }, ["error_type"]);
     await run(ctxOf(f), { action: "send", personaKey: "coo", content: "What slows our delivery?" });
-    const after = (await metrics.chatTurns.get()).values.find((v) => v.labels.action === "send" && v.labels.outcome === "complete")?.value ?? 0;
+    const after = await metricValue("ocsuite_chat_turns_total", { ocsuite_chat_action: "send", ocsuite_outcome: "complete" }, ["error_type"]);
     expect(after).toBe(before + 1);
   });
 

@@ -36,10 +36,9 @@ import { GROUNDING_PASSAGES, ZChatTurnInput, type ChatTurn, type ChatTurnCtx, ty
 
 export { ZChatTurnInput, type ChatTurn, type ChatTurnCtx, type ChatTurnEvent, type ChatTurnInput, type ChatTurnOptions } from "./turn-input";
 
-/** The question's passages as the answer's citations; a failed or slow search is counted and answered without. */
+/** The question's passages as the answer's citations; a failed or slow search is answered without (and counted by retrieveWithTimeout). */
 const groundingFor = async (ctx: ChatTurnCtx, question: string, opts: ChatTurnOptions["retrieval"]): Promise<Citation[]> => {
   const grounding = await retrieveWithTimeout({ tenantId: ctx.tenantId, query: question, limit: GROUNDING_PASSAGES, purpose: "chat", maxChars: MAX_CITATION_TEXT_CHARS, retrieval: opts });
-  if (grounding.failure) metrics.chatRetrievalFailures.inc({ reason: grounding.failure });
   return grounding.passages;
 };
 
@@ -49,7 +48,7 @@ const personaFor = async (ctx: ChatTurnCtx, input: z.output<typeof ZChatTurnInpu
   try {
     return await resolvePersona({ tenantId: ctx.tenantId, userId: ctx.userId, meta: ctx.meta, personaKey, locale });
   } catch (err) {
-    if (err instanceof AppError) metrics.chatTurnsRefused.inc({ reason: err.reason });
+    if (err instanceof AppError) metrics.chatTurnsRefused.add(1, { "error.type": err.reason });
     throw err;
   }
 };
@@ -61,6 +60,7 @@ const personaFor = async (ctx: ChatTurnCtx, input: z.output<typeof ZChatTurnInpu
  * personaModelMissing | credentialUnusable, BAD_REQUEST invalidInput.
  */
 export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: ChatTurnOptions = {}): Promise<ChatTurn> => {
+  const receivedAt = opts.receivedAt ?? performance.now();
   const parsed = ZChatTurnInput.safeParse(raw);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "invalidInput", z.prettifyError(parsed.error));
   const input = parsed.data;
@@ -98,6 +98,6 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
     },
   });
 
-  const finished = runTurn({ ctx, action: input.action, persona, prepared, citations, span, signal: opts.signal, gateway: opts.gateway, emit: queue.push }).finally(() => queue.end());
+  const finished = runTurn({ ctx, action: input.action, persona, prepared, citations, span, signal: opts.signal, gateway: opts.gateway, receivedAt, emit: queue.push }).finally(() => queue.end());
   return { start, events: queue.iterable, finished };
 };

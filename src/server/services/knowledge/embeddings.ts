@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { embedMany } from "ai";
 import { env } from "~/env";
 import { metrics } from "~/server/infra/metrics";
+import { normaliseModel } from "~/server/infra/model-family";
 import { guardedFetch, type FetchLike } from "~/server/infra/outbound-fetch";
 import { tracer } from "~/server/infra/tracing";
 
@@ -210,7 +211,7 @@ export const embedTexts = async (embedder: Embedder, texts: string[], opts: { pu
         span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
         throw err;
       } finally {
-        metrics.embeddingDuration.observe({ provider: embedder.provider, model: embedder.model, status }, (performance.now() - started) / 1000);
+        metrics.embeddingDuration.record((performance.now() - started) / 1000, { "gen_ai.provider.name": embedder.provider, "gen_ai.request.model": normaliseModel(embedder.model), "ocsuite.outcome": status });
         span.end();
       }
     },

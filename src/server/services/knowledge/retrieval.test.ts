@@ -6,8 +6,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTenant } from "../../../../prisma/factories";
 import { seedDocument, utf8 } from "../../../../tests/fixtures/knowledge/seed";
+import { metricValue } from "../../../../tests/support/prometheus-text";
 import { db } from "~/server/db/client";
-import { metrics } from "~/server/infra/metrics";
 import { createFsStorage } from "~/server/infra/storage";
 import { createTestEmbedder } from "./embeddings";
 import { ingestDocumentNow } from "./ingest";
@@ -38,13 +38,7 @@ const ingest = async (tenantId: string, title: string, content: string) => {
   return doc.id;
 };
 
-const retrievalCount = async (mode: string) => {
-  if (!metrics.registry.getSingleMetric("ocsuite_retrieval_duration_seconds")) return 0;
-  const line = (await metrics.registry.getSingleMetricAsString("ocsuite_retrieval_duration_seconds"))
-    .split("\n")
-    .find((l) => l.startsWith("ocsuite_retrieval_duration_seconds_count") && l.includes(`mode="${mode}"`));
-  return Number(line?.split(" ").at(-1) ?? 0);
-};
+const retrievalCount = (mode: string) => metricValue("ocsuite_retrieval_duration_count", { ocsuite_retrieval_mode: mode });
 
 beforeAll(async () => {
   tenantA = (await createTenant()).id;

@@ -144,7 +144,7 @@ export const retrievePassages = async (ctx: { tenantId: string }, query: string,
     const [fts, vec] = await Promise.all([ftsSearch({ tenantId: ctx.tenantId, tsquery, documentIds: opts.documentIds }, sql), vectorHits()]);
     const passages = fuseByReciprocalRank([fts, vec], limit);
     span.setAttributes({ "knowledge.fts_hits": fts.length, "knowledge.vector_hits": vec.length, "knowledge.result_count": passages.length });
-    metrics.retrievalDuration.observe({ mode }, (performance.now() - started) / 1000);
+    metrics.retrievalDuration.record((performance.now() - started) / 1000, { "ocsuite.retrieval.mode": mode });
     return passages;
   });
 };

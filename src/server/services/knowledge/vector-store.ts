@@ -65,7 +65,7 @@ export const ensureVectorStore = async (sql: SqlClient = defaultDb): Promise<Vec
     pending.then(
       (status) => {
         lastStatus = status;
-        metrics.vectorSearchAvailable.set(status.available ? 1 : 0);
+        metrics.vectorSearchAvailable.record(status.available ? 1 : 0);
         if (!status.available && !loggedUnavailable) {
           loggedUnavailable = true;
           logger.info({ reason: status.reason }, "vector search is off: retrieval uses full-text search only");

@@ -4,10 +4,10 @@ import { streamText, type ModelMessage } from "ai";
 import { asyncQueue } from "~/lib/async-queue";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
-import { metrics } from "~/server/infra/metrics";
 import { tracer } from "~/server/infra/tracing";
 import { compileSystemPrompt, formatContextBlock, getBuiltInPersona, type ContextPassage, type PersonaKey, type PersonaTemplate, type TenantProfile } from "../personas/templates";
 import { classify, isRetryable, LlmError } from "./gateway-errors";
+import { recordGenAiCall } from "./gateway-metrics";
 import { genAiSystem, resolveModel, type LlmProvider, type ModelChoice, type ResolvedModel } from "./gateway-models";
 import { OFFLINE_MODEL_ID } from "./offline-model";
 
@@ -20,7 +20,8 @@ import { OFFLINE_MODEL_ID } from "./offline-model";
 //  - fails with an LlmError carrying a stable `reason` the UI translates
 //    (gateway-errors.ts);
 //  - is recorded once in LlmCall (never the key, never the content), traced as
-//    an OTel span with GenAI attributes and counted in prom-client metrics.
+//    an OTel span with GenAI attributes and counted in the GenAI client metrics
+//    (gateway-metrics.ts).
 
 export { isLlmError, LLM_ERROR_REASONS, LlmError, type LlmErrorReason } from "./gateway-errors";
 export type { LlmProvider, ModelChoice } from "./gateway-models";
@@ -201,10 +202,7 @@ const recordCall = async (s: CallState, status: "ok" | "error" | "cancelled", er
   const { input, modelId, usage, span } = s;
   const durationMs = Math.round(performance.now() - s.started);
   const ttft = timeToFirstToken(s);
-  metrics.llmCallDuration.observe({ tenant: input.tenantId, model: modelId, outcome: status }, durationMs / 1000);
-  if (ttft !== null) metrics.llmTimeToFirstToken.observe({ model: modelId }, ttft / 1000);
-  if (usage.inputTokens !== null) metrics.llmTokens.inc({ tenant: input.tenantId, model: modelId, outcome: status, direction: "input" }, usage.inputTokens);
-  if (usage.outputTokens !== null) metrics.llmTokens.inc({ tenant: input.tenantId, model: modelId, outcome: status, direction: "output" }, usage.outputTokens);
+  recordGenAiCall({ provider: genAiSystem(s.provider), model: modelId, durationMs, timeToFirstChunkMs: ttft, ...usage, errorType: error?.reason ?? null });
 
   if (usage.inputTokens !== null) span.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
   if (usage.outputTokens !== null) span.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);

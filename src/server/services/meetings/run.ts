@@ -91,7 +91,7 @@ export const runMeetingTurn = async (t: RunTarget, ref: TurnRef, opts: RunOption
   const m = await currentMeeting(t);
   if (!m) return none("stale");
   if (await turnStored(m, ref)) {
-    metrics.meetingTurns.inc({ outcome: "skipped" });
+    metrics.meetingTurns.add(1, { "ocsuite.outcome": "skipped" });
     return none("skipped");
   }
   try {
@@ -110,16 +110,16 @@ export const runMeetingTurn = async (t: RunTarget, ref: TurnRef, opts: RunOption
       gateway: opts.gateway,
     });
     if (!(await storeTurn(m, ref, answer))) {
-      metrics.meetingTurns.inc({ outcome: "skipped" });
+      metrics.meetingTurns.add(1, { "ocsuite.outcome": "skipped" });
       return none("skipped");
     }
     const wallMs = Math.round(performance.now() - started);
-    metrics.meetingTurns.inc({ outcome: "complete" });
-    metrics.meetingTurnDuration.observe({ outcome: "complete" }, wallMs / 1000);
+    metrics.meetingTurns.add(1, { "ocsuite.outcome": "complete" });
+    metrics.meetingTurnDuration.record(wallMs / 1000, { "ocsuite.outcome": "complete" });
     return { status: "stored", wallMs, modelMs: answer.result.durationMs, ...answer.tokens };
   } catch (err) {
-    metrics.meetingTurns.inc({ outcome: "failed" });
-    metrics.meetingTurnDuration.observe({ outcome: "failed" }, (performance.now() - started) / 1000);
+    metrics.meetingTurns.add(1, { "ocsuite.outcome": "failed" });
+    metrics.meetingTurnDuration.record((performance.now() - started) / 1000, { "ocsuite.outcome": "failed" });
     throw err;
   }
 };

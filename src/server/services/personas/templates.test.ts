@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { metrics } from "~/server/infra/metrics";
+import { sampleValue, scrapeSamples } from "../../../../tests/support/prometheus-text";
 import {
   BUILT_IN_PERSONAS,
   compileSystemPrompt,
@@ -10,8 +10,8 @@ import {
 } from "./templates";
 
 const counts = async () => {
-  const m = await metrics.personaPromptCache.get();
-  const v = (r: string) => m.values.find((x) => x.labels.result === r)?.value ?? 0;
+  const samples = await scrapeSamples();
+  const v = (r: string) => sampleValue(samples, "ocsuite_persona_prompt_cache_total", { ocsuite_result: r });
   return { hit: v("hit"), miss: v("miss") };
 };
 const acme = { name: "Acme Robotics", industry: "Manufacturing", description: "We build warehouse robots." };

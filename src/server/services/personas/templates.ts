@@ -196,10 +196,10 @@ export function compileSystemPrompt({ persona, tenantProfile }: { persona: Perso
     // Refresh recency: Map iteration order is insertion order.
     cache.delete(key);
     cache.set(key, hit);
-    metrics.personaPromptCache.inc({ result: "hit" });
+    metrics.personaPromptCache.add(1, { "ocsuite.result": "hit" });
     return hit;
   }
-  metrics.personaPromptCache.inc({ result: "miss" });
+  metrics.personaPromptCache.add(1, { "ocsuite.result": "miss" });
   const prompt = buildPrompt(persona, tenantProfile);
   cache.set(key, prompt);
   while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from "../../../../prisma/factories";
+import { sampleValue, scrapeSamples } from "../../../../tests/support/prometheus-text";
 import { callerFor } from "../../../../tests/support/trpc";
 import { db } from "~/server/db/client";
-import { metrics } from "~/server/infra/metrics";
 import { BUILT_IN_PERSONAS, compileSystemPrompt, getBuiltInPersona, invalidatePersonaPrompt, PERSONA_KEYS, personaPromptCacheKey } from "./templates";
 import { OFFLINE_MODEL_ID } from "../llm/offline-model";
 import { createCredential, type CreateCredentialInput } from "../providers/credentials";
@@ -11,8 +11,8 @@ import { resolvePersonaForChat } from "./resolve";
 import { listTenantPersonas, resetTenantPersona, updateTenantPersona } from "./tenant-personas";
 
 const cacheCounts = async () => {
-  const m = await metrics.personaPromptCache.get();
-  const v = (r: string) => m.values.find((x) => x.labels.result === r)?.value ?? 0;
+  const samples = await scrapeSamples();
+  const v = (r: string) => sampleValue(samples, "ocsuite_persona_prompt_cache_total", { ocsuite_result: r });
   return { hit: v("hit"), miss: v("miss") };
 };
 

@@ -27,7 +27,7 @@ export const createTask = async (ctx: TenantCtx, raw: CreateTaskInput): Promise<
     data: { tenantId: ctx.tenantId, createdById: ctx.userId, personaKey, title: input.title, description: input.description, dueDate },
     select: { id: true, revision: true },
   });
-  metrics.tasksCreated.inc({ source: "manual" });
+  metrics.tasksCreated.add(1, { "ocsuite.source": "manual" });
   logger.info({ tenantId: ctx.tenantId, taskId: task.id, personaKey, userId: ctx.userId }, "task created");
   await requestRunOrFail(ctx.tenantId, task.id, task.revision);
   return { id: task.id };
@@ -83,7 +83,7 @@ export const createTaskFromActionItem = async (ctx: TenantCtx, raw: { actionItem
   });
   if (!outcome.created) return { id: outcome.id, created: false };
   const task = outcome;
-  metrics.tasksCreated.inc({ source: "action_item" });
+  metrics.tasksCreated.add(1, { "ocsuite.source": "action_item" });
   logger.info({ tenantId: ctx.tenantId, taskId: task.id, actionItemId: item.id, personaKey, userId: ctx.userId }, "task created from action item");
   await requestRunOrFail(ctx.tenantId, task.id, task.revision);
   return { id: task.id, created: true };

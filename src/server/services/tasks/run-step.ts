@@ -127,7 +127,7 @@ const openStepRow = async (task: CurrentTask, revision: number, name: TaskStepNa
   return async (status, data = {}) => {
     const finishedAt = new Date();
     const durationMs = Math.round(performance.now() - t0);
-    metrics.taskSteps.observe({ step: name, outcome: status }, durationMs / 1000);
+    metrics.taskStepDuration.record(durationMs / 1000, { "ocsuite.task.step": name, "ocsuite.outcome": status });
     await db.taskStep.updateMany({ where: { id: row.id, status: "running" }, data: { status, finishedAt, durationMs, ...data } });
   };
 };

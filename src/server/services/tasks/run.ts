@@ -72,7 +72,7 @@ export const runReviewStep = (target: TaskRunTarget, draft: string, passages: Ta
         data: { deliverable, status: "needs_review", errorReason: null },
       });
       if (res.count !== 1) return false;
-      metrics.taskRuns.inc({ outcome: "needs_review", reason: "" });
+      metrics.taskRuns.add(1, { "ocsuite.outcome": "needs_review" });
       logger.info({ tenantId: task.tenantId, taskId: task.id, revision: target.revision, chars: deliverable.length }, "task ready for review");
       return true;
     };
@@ -96,7 +96,7 @@ export const markTaskFailed = async (target: TaskRunTarget, reason: string): Pro
     data: { status: "failed", finishedAt: now, output: errorReason },
   });
   if (res.count === 1) {
-    metrics.taskRuns.inc({ outcome: "failed", reason: errorReason });
+    metrics.taskRuns.add(1, { "ocsuite.outcome": "failed", "error.type": errorReason });
     logger.warn({ ...target, reason: errorReason }, "task failed");
   }
   return { updated: res.count === 1 };
@@ -104,6 +104,6 @@ export const markTaskFailed = async (target: TaskRunTarget, reason: string): Pro
 
 /** Counts a run that found its task had moved on (cancelled, another revision, …). */
 export const countStaleRun = (target: TaskRunTarget, step: TaskStepName) => {
-  metrics.taskRuns.inc({ outcome: "stale", reason: "" });
+  metrics.taskRuns.add(1, { "ocsuite.outcome": "stale" });
   logger.info({ ...target, step }, "task run stopped: the task moved on");
 };

@@ -155,7 +155,7 @@ export const sendBackTask = async (ctx: TenantCtx, raw: { id: string; feedback: 
     data: { status: "queued", revision: task.revision + 1, feedback: input.feedback, queuedAt: new Date(), startedAt: null, finishedAt: null, errorReason: null },
   });
   if (res.count !== 1) throw notInReview(task.status);
-  metrics.tasksCreated.inc({ source: "revision" });
+  metrics.tasksCreated.add(1, { "ocsuite.source": "revision" });
   logger.info({ tenantId: ctx.tenantId, taskId: task.id, revision: task.revision + 1, userId: ctx.userId }, "task sent back for a revision");
   await requestRunOrFail(ctx.tenantId, task.id, task.revision + 1);
   return toTaskDto(await findTask(ctx, task.id));
