@@ -11,7 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { z } from "zod";
 import { listenLocal, readBodyBytes } from "./mock-http";
 
-export type AttrValue = string | number | boolean | null | AttrValue[];
+type AttrValue = string | number | boolean | null | AttrValue[];
 
 export type ReceivedSpan = {
   service: string;
