@@ -7,12 +7,14 @@ import { cn } from "~/lib/cn";
 /** The admin area's sections, as a nav landmark with aria-current (shown to platform admins by the admin layout). */
 export const AdminNav = () => {
   const t = useTranslations("admin");
+  const tr = useTranslations("reliability.nav");
   const pathname = usePathname();
   const items = [
     // The overview lists workspaces; a workspace's detail page belongs to it.
     { href: "/admin", label: t("navOverview"), also: "/admin/tenants/" },
     { href: "/admin/users", label: t("navUsers"), also: "/admin/users/" },
     { href: "/admin/usage", label: t("navUsage") },
+    { href: "/admin/ops", label: tr("ops") },
     { href: "/admin/audit", label: t("navAudit") },
     { href: "/admin/jobs", label: t("navJobs"), also: "/admin/jobs/" },
     { href: "/admin/support", label: t("navSupport"), also: "/admin/support/" },

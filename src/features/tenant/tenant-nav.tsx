@@ -4,13 +4,14 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers tabs of a workspace, as a nav landmark with aria-current. */
+/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers (/ Usage / Audit for admins) tabs of a workspace, as a nav landmark with aria-current. */
 export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: string; showAudit?: boolean }) => {
   const t = useTranslations("tenant");
   const tk = useTranslations("knowledge");
   const tm = useTranslations("meetings");
   const tt = useTranslations("tasks");
   const ta = useTranslations("audit");
+  const tr = useTranslations("reliability.nav");
   const pathname = usePathname();
   const base = `/t/${tenantSlug}`;
   const items = [
@@ -23,8 +24,8 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
     { href: `${base}/settings`, label: t("settings") },
     { href: `${base}/settings/providers`, label: t("providers") },
     { href: `${base}/settings/personas`, label: t("personas") },
-    // The audit trail is for owners and admins (the layout decides; the page and API check again).
-    ...(showAudit ? [{ href: `${base}/audit`, label: ta("nav") }] : []),
+    // Usage and the audit trail are for owners and admins (the layout decides; the pages and API check again).
+    ...(showAudit ? [{ href: `${base}/usage`, label: tr("usage") }, { href: `${base}/audit`, label: ta("nav") }] : []),
   ];
   return (
     <nav aria-label={t("nav")} className="mb-8 border-b border-border">
