@@ -12,6 +12,7 @@ import { sloScenarioTests } from "./slo-scenarios";
 import { sloAlertRules, sloRecordingRules } from "./slo-rules";
 import type { TOpsSpec } from "./slo-spec";
 import { symptomAlertRules } from "./symptom-rules";
+import { symptomScenarioTests } from "./symptom-scenarios";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const OPS_DIR = path.join(REPO_ROOT, "ops");
@@ -49,6 +50,7 @@ export const generateOps = (spec: TOpsSpec, profile: TProfile): Record<string, s
   if (profile.name === "production") {
     for (const [file, json] of Object.entries(dashboards(spec))) out[`grafana/dashboards/${file}`] = `${JSON.stringify(json, null, 2)}\n`;
     for (const [file, yaml] of Object.entries(sloScenarioTests(spec))) out[`prometheus/tests/${file}`] = yaml;
+    out["prometheus/tests/symptom-alerts.test.yml"] = symptomScenarioTests();
   }
   return out;
 };
