@@ -22,6 +22,8 @@ const freePort = () =>
   });
 
 let worker: ChildProcess;
+let workerUrl: string;
+const METRICS_TOKEN = `worker-metrics-${Date.now()}`;
 let exec: Awaited<ReturnType<typeof startExecutor>>;
 
 beforeAll(async () => {
@@ -29,7 +31,7 @@ beforeAll(async () => {
   exec = await startExecutor({ db, port: execPort });
   worker = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     cwd: ROOT,
-    env: { ...process.env, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", INNGEST_DEV: exec.url },
+    env: { ...process.env, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", INNGEST_DEV: exec.url, METRICS_TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -41,7 +43,8 @@ beforeAll(async () => {
     worker.stderr!.on("data", (d) => (out += String(d)));
     worker.on("exit", (code) => reject(new Error(`worker exited (${code}):\n${out}`)));
   });
-  await exec.executor.sync(`http://127.0.0.1:${workerPort}/api/inngest`);
+  workerUrl = `http://127.0.0.1:${workerPort}`;
+  await exec.executor.sync(`${workerUrl}/api/inngest`);
 }, 60_000);
 
 afterAll(async () => {
@@ -61,6 +64,19 @@ describe("worker (scripts/worker.ts) driven by the local executor", () => {
     const [eventId] = await exec.executor.send({ name: "system/ping.requested", data: { pingId, tenantId: "t-worker" } });
     const run = await exec.executor.waitForRun((await runOf(db, eventId!, "ocsuite-system-heartbeat")).id);
     expect(run).toMatchObject({ status: "COMPLETED", output: { pingId, beats: 1 }, tenantId: "t-worker" });
+  });
+
+  it("serves its job metrics at GET /metrics behind METRICS_TOKEN (Prometheus text)", async () => {
+    expect((await fetch(`${workerUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${workerUrl}/metrics`, { headers: { authorization: "Bearer wrong-token-0000000000" } })).status).toBe(401);
+    const res = await fetch(`${workerUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const text = await res.text();
+    // The heartbeat run above was served (and measured) by the worker process.
+    expect(text).toMatch(/^ocsuite_job_runs_total\{messaging_destination_name="ocsuite-system-heartbeat",ocsuite_outcome="completed"\} [1-9]/m);
+    expect(text).toMatch(/^messaging_process_duration_count\{[^}]*messaging_destination_name="ocsuite-system-heartbeat"/m);
+    expect(text).toMatch(/^target_info\{[^}]*service_name="ocsuite-worker"/m);
   });
 
   it("replays a dead letter: its original event is sent again and runs", async () => {
