@@ -4,7 +4,7 @@ import { DEMO_TENANT, demo, expectAccessible, perFileClientIp, signInWithApi } f
 test.use(perFileClientIp());
 
 const publicPages = ["/en", "/es", "/en/sign-in", "/es/sign-in", "/en/sign-up", "/en/sign-in/check-email", "/en/dev/mailbox", "/en/legal/terms", "/en/legal/privacy"];
-const memberPages = ["/en/workspaces", `/en/t/${DEMO_TENANT.slug}`, `/en/t/${DEMO_TENANT.slug}/members`, `/en/t/${DEMO_TENANT.slug}/settings`, `/en/t/${DEMO_TENANT.slug}/settings/providers`, `/en/t/${DEMO_TENANT.slug}/settings/personas`, `/en/t/${DEMO_TENANT.slug}/knowledge`, `/es/t/${DEMO_TENANT.slug}/knowledge`, `/en/t/${DEMO_TENANT.slug}/chat`, `/es/t/${DEMO_TENANT.slug}/chat`, `/en/t/${DEMO_TENANT.slug}/meetings`, `/en/t/${DEMO_TENANT.slug}/meetings/new`, `/es/t/${DEMO_TENANT.slug}/meetings/new`, `/en/t/${DEMO_TENANT.slug}/tasks`, `/en/t/${DEMO_TENANT.slug}/tasks/new`, `/es/t/${DEMO_TENANT.slug}/tasks`, "/en/account", `/es/t/${DEMO_TENANT.slug}/members`, `/en/t/${DEMO_TENANT.slug}/audit`, `/es/t/${DEMO_TENANT.slug}/audit`];
+const memberPages = ["/en/workspaces", `/en/t/${DEMO_TENANT.slug}`, `/en/t/${DEMO_TENANT.slug}/members`, `/en/t/${DEMO_TENANT.slug}/settings`, `/en/t/${DEMO_TENANT.slug}/settings/providers`, `/en/t/${DEMO_TENANT.slug}/settings/personas`, `/en/t/${DEMO_TENANT.slug}/knowledge`, `/es/t/${DEMO_TENANT.slug}/knowledge`, `/en/t/${DEMO_TENANT.slug}/chat`, `/es/t/${DEMO_TENANT.slug}/chat`, `/en/t/${DEMO_TENANT.slug}/meetings`, `/en/t/${DEMO_TENANT.slug}/meetings/new`, `/es/t/${DEMO_TENANT.slug}/meetings/new`, `/en/t/${DEMO_TENANT.slug}/tasks`, `/en/t/${DEMO_TENANT.slug}/tasks/new`, `/es/t/${DEMO_TENANT.slug}/tasks`, "/en/account", `/es/t/${DEMO_TENANT.slug}/members`, `/en/t/${DEMO_TENANT.slug}/audit`, `/es/t/${DEMO_TENANT.slug}/audit`, `/en/t/${DEMO_TENANT.slug}/usage`, `/es/t/${DEMO_TENANT.slug}/usage`];
 
 for (const path of publicPages) {
   test(`public page ${path} has no serious accessibility violations`, async ({ page }) => {
@@ -26,7 +26,7 @@ for (const path of memberPages) {
 }
 
 // The admin panel, as the demo platform admin (workspace and user detail pages: e2e/tests/admin.spec.ts).
-const adminPages = ["/en/admin", "/en/admin/users", "/en/admin/usage", "/es/admin/usage", "/en/admin/audit", "/es/admin/audit"];
+const adminPages = ["/en/admin", "/en/admin/users", "/en/admin/usage", "/es/admin/usage", "/en/admin/audit", "/es/admin/audit", "/en/admin/ops", "/es/admin/ops"];
 
 for (const path of adminPages) {
   test(`admin page ${path} has no serious accessibility violations`, async ({ page }) => {

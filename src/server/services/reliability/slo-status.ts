@@ -47,7 +47,7 @@ export const getSloStatus = async (opts: { now?: Date; tenantId?: string } = {})
   const [chat, jobs, proc] = await Promise.all([
     chatSloCounts(scope, range, thresholdMs(spec.slos, "chat-ttft", 2.5)),
     jobSloCounts(scope, range, thresholdMs(spec.slos, "queue-wait", 30)),
-    opts.tenantId ? Promise.resolve(null) : processSloCounts(),
+    opts.tenantId ? Promise.resolve(null) : processSloCounts(thresholdMs(spec.slos, "api-latency", 1) / 1000),
   ]);
   const dbCounts: Record<(typeof DB_SLOS)[number], TCounts> = {
     "chat-ttft": chat.ttft,
