@@ -22,11 +22,13 @@ import { inngest } from "../src/server/events/client";
 import { observeJobQueueDepth } from "../src/server/infra/job-queue-depth";
 import { METRICS_UNAUTHORIZED_HEADERS, metricsScrapeAllowed } from "../src/server/infra/metrics-auth";
 import { PROMETHEUS_CONTENT_TYPE, registerMeterProvider, scrapePrometheus, shutdownMetrics } from "../src/server/infra/metrics-exporter";
+import { startTracing } from "../src/server/infra/trace-sdk";
 
 const port = env.WORKER_PORT;
 const host = env.WORKER_HOST;
 const handler = serve({ client: inngest, functions, servePath: "/api/inngest" });
-// Before anything records: the MeterProvider takes this process's name when created.
+// Before anything records or starts a span: both providers take this process's name when created.
+const tracing = startTracing({ serviceName: "ocsuite-worker" });
 registerMeterProvider({ serviceName: "ocsuite-worker" });
 // This process serves jobs, so it also reports how much work waits for them.
 observeJobQueueDepth();
@@ -67,6 +69,6 @@ server.listen(port, host, () => {
 });
 
 // The last OTLP push (when configured) before the process goes.
-const shutdown = () => server.close(() => void shutdownMetrics().finally(() => process.exit(0)));
+const shutdown = () => server.close(() => void Promise.allSettled([shutdownMetrics(), tracing.shutdown()]).finally(() => process.exit(0)));
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);

@@ -25,8 +25,10 @@ export const register = async () => {
   }
   const { env } = await import("./env.js");
   const { traceInstrumentations, traceSpanProcessors } = await import("./server/infra/trace-instrumentations");
-  // "fetch" and "auto" are @vercel/otel's defaults, kept when adding ours.
-  registerOTel({ serviceName: env.OTEL_SERVICE_NAME, instrumentations: ["fetch", ...traceInstrumentations()], spanProcessors: ["auto", ...traceSpanProcessors()] });
+  // "fetch" and "auto" are @vercel/otel's defaults, kept when adding ours. Our
+  // processors run first: they add semconv attributes on end, and "auto"'s batch
+  // could otherwise export a span before they did.
+  registerOTel({ serviceName: env.OTEL_SERVICE_NAME, instrumentations: ["fetch", ...traceInstrumentations()], spanProcessors: [...traceSpanProcessors(), "auto"] });
   const { registerMeterProvider } = await import("./server/infra/metrics-exporter");
   registerMeterProvider();
 };
