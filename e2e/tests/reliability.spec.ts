@@ -66,7 +66,8 @@ test("an owner sees the workspace's usage charts with their table alternative", 
 
   const tokens = page.getByRole("figure", { name: "Tokens per day by persona" });
   await expect(tokens.getByRole("img")).toBeVisible();
-  await expect(tokens.getByText("Chief Financial Officer")).toBeVisible();
+  await expect(tokens.getByText(/the most by Chief Financial Officer/)).toBeVisible();
+  await expect(tokens.getByRole("list", { name: "Legend" }).getByText("Chief Financial Officer")).toBeVisible();
   await page.getByRole("button", { name: "By model" }).click();
   await expect(page.getByRole("figure", { name: "Tokens per day by model" })).toBeVisible();
   await expect(page.getByRole("button", { name: "By model" })).toHaveAttribute("aria-pressed", "true");

@@ -113,7 +113,7 @@ export const BarChart = ({ title, summary, series, points, mode = "stacked", for
           <p id={`${id}-desc`} className="text-sm text-muted-fg">
             {summary}
           </p>
-          {series.length > 1 ? (
+          {series.length > 0 ? (
             <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label={t("legend")}>
               {series.map((s, i) => (
                 <li key={s.key} className="inline-flex items-center gap-1.5">

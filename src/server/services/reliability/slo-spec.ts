@@ -37,21 +37,19 @@ export const parseSloSpec = (text: string): TSloSpec => {
   };
 };
 
+let cached: { text: string; spec: TSloSpec } | undefined;
+
 /**
- * The file is read relative to the working directory, which is the checkout
- * for `npm start`, `next start` and the tests (the file is not bundled: an
- * edit plus `npm run ops:generate` must not need a rebuild to show here).
+ * The parsed spec, re-read per call (it is small; an edit plus `npm run
+ * ops:generate` shows here without a rebuild) and re-parsed when its text
+ * changes. Read relative to the working directory — the checkout for
+ * `npm start`, `next start` and the tests; the path is written out in the
+ * call so the bundler traces exactly this file.
  */
-export const SLO_SPEC_PATH = path.join(process.cwd(), "ops", "slo", "slos.yaml");
-
-let cached: { mtimeKey: string; spec: TSloSpec } | undefined;
-
-/** The parsed spec, re-read when the file's text changes (it is small: reading it per call is cheaper than a watcher). */
-export const loadSloSpec = async (file = SLO_SPEC_PATH): Promise<TSloSpec> => {
-  const text = await readFile(file, "utf8");
-  const key = `${file}\n${text}`;
-  if (cached?.mtimeKey === key) return cached.spec;
+export const loadSloSpec = async (): Promise<TSloSpec> => {
+  const text = await readFile(path.join(process.cwd(), "ops", "slo", "slos.yaml"), "utf8");
+  if (cached?.text === text) return cached.spec;
   const spec = parseSloSpec(text);
-  cached = { mtimeKey: key, spec };
+  cached = { text, spec };
   return spec;
 };
