@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: everything CI checks, in order, stopping at the first failure:
 // lint → typecheck → unit + integration (vitest, real Postgres) → production
-// build → end-to-end (Playwright in Debian's chromium).
+// build → alert drill (real Prometheus + Alertmanager) → end-to-end (Playwright
+// in Debian's chromium).
 // Pick steps with e.g. `npm test -- unit e2e`. Postgres for the tests:
 // TEST_DATABASE_URL when set (a fresh database is created per run on that
 // server), else embedded PGlite.
@@ -22,6 +23,10 @@ const STEPS = {
   typecheck: () => run(bin("tsc"), ["--noEmit", "-p", "."]),
   unit: () => run(bin("vitest"), ["run"]),
   build: () => run(process.execPath, ["scripts/build.mjs"]),
+  // The alert drill (scripts/drill/alert-drill.ts, ~2 min): real Prometheus and
+  // Alertmanager scrape the built app and worker; two provider faults must page
+  // and resolve. Needs the build above and Debian's prometheus packages.
+  drill: () => run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/drill/alert-drill.ts"]),
   e2e: () => run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"]),
 };
 
