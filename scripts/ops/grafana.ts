@@ -6,7 +6,7 @@
  * Grafana (provisioned or imported) whatever its datasource is called.
  */
 
-export const SCHEMA_VERSION = 39;
+const SCHEMA_VERSION = 39;
 
 const PROM = { type: "prometheus", uid: "${DS_PROMETHEUS}" } as const;
 const PG = { type: "grafana-postgresql-datasource", uid: "${DS_POSTGRES}" } as const;

@@ -14,7 +14,7 @@ import type { ModelFamily } from "../../src/server/infra/model-family";
 
 export type TPrice = { input: number; output: number };
 
-export const LLM_PRICES_PER_1K: Record<ModelFamily, TPrice> = {
+const LLM_PRICES_PER_1K: Record<ModelFamily, TPrice> = {
   offline: { input: 0, output: 0 },
   "gpt-4o-mini": { input: 0.00015, output: 0.0006 },
   "gpt-4o": { input: 0.0025, output: 0.01 },

@@ -19,7 +19,7 @@ export const OPS_DIR = path.join(REPO_ROOT, "ops");
 export const SPEC_PATH = path.join(OPS_DIR, "slo", "slos.yaml");
 
 /** Rule files, relative to the ops directory (the drill reads <out>/prometheus/rules/*.yml). */
-export const RULE_FILES = ["prometheus/rules/slo-recording.yml", "prometheus/rules/slo-alerts.yml", "prometheus/rules/symptom-alerts.yml"] as const;
+const RULE_FILES = ["prometheus/rules/slo-recording.yml", "prometheus/rules/slo-alerts.yml", "prometheus/rules/symptom-alerts.yml"] as const;
 
 const header = (profile: TProfile, what: string) =>
   [

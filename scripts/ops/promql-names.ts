@@ -70,7 +70,7 @@ const AGGREGATORS = new Set(["sum", "min", "max", "avg", "group", "stddev", "std
 /** Functions whose string arguments are label names: out of this tokenizer's depth. */
 const LABEL_STRING_FUNCTIONS = new Set(["label_replace", "label_join", "count_values", "sort_by_label", "sort_by_label_desc"]);
 
-export type TSelector = { metric: string; labels: string[] };
+type TSelector = { metric: string; labels: string[] };
 export type TPromqlNames = { selectors: TSelector[]; groupingLabels: string[] };
 
 /** Reads `{a="x", b=~"y"}` from tokens[start] ("{"): the label names, and the index after "}". */

@@ -38,7 +38,7 @@ export type TSlo = z.infer<typeof ZSlo>;
 export type TBurnAlert = z.infer<typeof ZBurnAlert>;
 export type TOpsSpec = z.infer<typeof ZSpec>;
 
-export const parseOpsSpec = (text: string): TOpsSpec => {
+const parseOpsSpec = (text: string): TOpsSpec => {
   const spec = ZSpec.parse(parse(text));
   const names = spec.slos.map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -55,7 +55,7 @@ export const alertWindows = (spec: TOpsSpec): string[] => {
 };
 
 /** "chat-ttft" → "ChatTtft": the SLO's part of its alert's name. */
-export const pascal = (name: string) =>
+const pascal = (name: string) =>
   name
     .split("-")
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))

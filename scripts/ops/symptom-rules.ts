@@ -28,7 +28,6 @@ type TSymptom = Omit<TAlertRule, "annotations" | "for"> & { for: string; summary
 /** Provider-side failures only: a tenant's revoked key (providerAuthFailed), a blocked base URL or a user's cancel are the tenant's to fix, shown in the product. */
 const NOT_PROVIDER_FAULTS = "providerAuthFailed|providerAddressBlocked|cancelled";
 
-// eslint-disable-next-line max-lines-per-function -- a declarative table: one entry per alert, each with its reason
 const symptoms = (p: TProfile): TSymptom[] => {
   const w = (d: string) => scaled(p, d);
   const fn = "messaging_destination_name";

@@ -21,7 +21,6 @@ type TScenario = { name: string; series: Record<string, string>; checks: TCheck[
 
 const fn = (name: string, severity: TLabels["severity"]): TLabels => ({ severity, messaging_destination_name: name });
 
-// eslint-disable-next-line max-lines-per-function -- a declarative table of scenarios, one per alert behaviour
 const scenarios = (): TScenario[] => [
   {
     name: "DeadLettersGrowing: the first dead letter ever tickets at once, clears after an hour, a second one reopens it",

@@ -15,7 +15,7 @@ export const RULES_DIR = path.join(OPS_DIR, "prometheus", "rules");
 export const PROMTOOL_TESTS_DIR = path.join(OPS_DIR, "prometheus", "tests");
 export const DASHBOARDS_DIR = path.join(OPS_DIR, "grafana", "dashboards");
 
-export type TRule = { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+type TRule = { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 export type TGroup = { name: string; rules: TRule[] };
 
 export const listFiles = (dir: string, ext: string) =>
