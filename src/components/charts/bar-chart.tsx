@@ -6,7 +6,7 @@ import { useId, useState, type ReactNode } from "react";
 import { Button } from "~/components/ui/button";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 
-export type ChartSeries = { key: string; label: string };
+type ChartSeries = { key: string; label: string };
 /** One category on the x axis (a day, usually): its label, an optional machine-readable date, a value per series (null = no data). */
 export type ChartPoint = { key: string; label: string; dateTime?: string; values: Record<string, number | null> };
 

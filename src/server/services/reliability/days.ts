@@ -4,7 +4,7 @@
 export const DAY_MS = 86_400_000;
 
 /** "YYYY-MM-DD" of a Date, in UTC. */
-export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The last `count` UTC days, today included: their labels and the [start, end) instants they span. */
 export const lastDays = (count: number, now: Date) => {

@@ -1,7 +1,7 @@
 // Pure SLO arithmetic, shared by the database and the in-process figures.
 
 /** Budget left below this fraction is "at risk": still within objective, but a bad day away from breaching it. */
-export const AT_RISK_BUDGET = 0.25;
+const AT_RISK_BUDGET = 0.25;
 
 export type TSloState = "ok" | "atRisk" | "breached" | "noData";
 

@@ -25,7 +25,7 @@ export type TSloSpec = { window: string; windowMs: number; slos: TSloDefinition[
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
 
 /** "28d" → milliseconds. */
-export const durationMs = (d: string) => Number(d.slice(0, -1)) * UNIT_MS[d.slice(-1) as keyof typeof UNIT_MS];
+const durationMs = (d: string) => Number(d.slice(0, -1)) * UNIT_MS[d.slice(-1) as keyof typeof UNIT_MS];
 
 /** Parses the spec's text; throws (with the zod path) when the file is not what the generator expects either. */
 export const parseSloSpec = (text: string): TSloSpec => {

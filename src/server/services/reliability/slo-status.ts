@@ -9,7 +9,7 @@ import { loadSloSpec, type TSloDefinition } from "./slo-spec";
 // where it records the events, from this process's metrics where only they do.
 
 /** database: every instance's events over the window; process: this instance since it started; unavailable: only Prometheus has it. */
-export type TSloSource = "database" | "process" | "unavailable";
+type TSloSource = "database" | "process" | "unavailable";
 
 export type TSloStatus = TSloDefinition & {
   source: TSloSource;

@@ -11,7 +11,7 @@ import { num, UTC_DAY } from "./days";
 type Range = { start: Date; end: Date };
 
 /** Series beyond this many (personas, models, failure reasons) are summed as OTHER_KEY, so a chart stays readable and results bounded. */
-export const MAX_SERIES = 6;
+const MAX_SERIES = 6;
 export const OTHER_KEY = "__other__";
 
 /** Chat answers per day: turns that ended, failed ones, and time to first token p50/p95. */

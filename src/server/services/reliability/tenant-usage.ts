@@ -11,7 +11,7 @@ import { chatFailuresPerDay, chatPerDay, jobsPerDay, jobsPerFunction, OTHER_KEY,
 // background runs, and tokens by persona and model, plus where the workspace
 // stands against the service's SLOs. Everything is filtered by ctx.tenantId.
 
-export const TENANT_USAGE_DAYS = 30;
+const TENANT_USAGE_DAYS = 30;
 
 type KeyedRow = { day: string; key: string; value: unknown; calls: unknown };
 

@@ -5,7 +5,7 @@ import { DAY_MS, num } from "./days";
 // The heaviest workspaces by LLM tokens, from the LlmCall row the gateway
 // writes for every model call: platform admins only (it names tenants).
 
-export const TOP_TENANTS = 10;
+const TOP_TENANTS = 10;
 
 const topFor = async (since: Date, now: Date) => {
   const rows = await db.$queryRaw<{ tenantId: string; calls: unknown; tokens: unknown }[]>`

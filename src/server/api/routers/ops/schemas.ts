@@ -3,7 +3,7 @@ import { z } from "zod";
 // /admin/ops: SLO status, live queue health, top tenants. Outputs only; the
 // procedures take no input (the window is the SLO spec's, the rest is "now").
 
-export const ZSloState = z.enum(["ok", "atRisk", "breached", "noData", "unavailable"]);
+const ZSloState = z.enum(["ok", "atRisk", "breached", "noData", "unavailable"]);
 export const ZSloStatus = z.object({
   name: z.string(),
   title: z.string(),
