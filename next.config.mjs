@@ -18,6 +18,10 @@ const config = {
   // Packages that must stay real Node modules on the server (native bits,
   // dynamic requires, or their own worker files).
   serverExternalPackages: ["pino", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ioredis", "nodemailer", "undici"],
+  // The product's SLO views read the same spec Prometheus alerts on
+  // (services/reliability/slo-spec.ts reads it at run time): ship it with the
+  // server bundle so a serverless deployment has it too.
+  outputFileTracingIncludes: { "/**": ["./ops/slo/slos.yaml"] },
   typedRoutes: false,
   // `npm test` type-checks the whole repo as its own step (tsc --noEmit);
   // doing it again inside every build only costs time.
