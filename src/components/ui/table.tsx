@@ -1,10 +1,11 @@
 import type { ComponentProps } from "react";
 import { cn } from "~/lib/cn";
+import { ScrollRegion } from "./scroll-region";
 
 export const Table = ({ className, ...props }: ComponentProps<"table">) => (
-  <div className="w-full overflow-x-auto rounded-lg border border-border">
+  <ScrollRegion className="w-full rounded-lg border border-border">
     <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
-  </div>
+  </ScrollRegion>
 );
 export const THead = ({ className, ...props }: ComponentProps<"thead">) => <thead className={cn("bg-surface", className)} {...props} />;
 export const Th = ({ className, ...props }: ComponentProps<"th">) => (
