@@ -7,6 +7,7 @@ export type AuthResult =
   | { ok: true; url: string }
   | { ok: false; kind: "invalid" }
   | { ok: false; kind: "rateLimited"; retryAfterSeconds: number }
+  | { ok: false; kind: "unavailable"; retryAfterSeconds: number }
   | { ok: false; kind: "error"; code?: string };
 
 const retryAfterOf = async (res: Response): Promise<number> => {
@@ -34,6 +35,8 @@ const post = async (path: string, fields: Record<string, string>): Promise<AuthR
     body: new URLSearchParams({ ...fields, csrfToken }),
   });
   if (res.status === 429) return { ok: false, kind: "rateLimited", retryAfterSeconds: await retryAfterOf(res) };
+  // The sign-in limiter fails closed: 503 while it cannot count attempts.
+  if (res.status === 503) return { ok: false, kind: "unavailable", retryAfterSeconds: await retryAfterOf(res) };
   const body = (await res.json().catch(() => null)) as { url?: string } | null;
   const url = body?.url ?? "";
   if (!res.ok || !url) return { ok: false, kind: "error" };

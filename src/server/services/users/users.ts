@@ -10,7 +10,11 @@ import type { RequestMeta, UserCtx } from "../context";
 
 /** Creates an email + password account. The client signs in right after. */
 export const signUp = async (input: { email: string; name: string; password: string; locale: string }, meta: RequestMeta) => {
-  const limit = await hitRateLimit({ name: "signup-ip", key: meta.ip ?? "unknown", limit: env.RATE_LIMIT_SIGNIN_IP, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS });
+  // Fails closed (see rate-limit.ts): with the limiter down, sign-ups wait rather than go unlimited.
+  const limit = await hitRateLimit({ name: "signup-ip", key: meta.ip ?? "unknown", limit: env.RATE_LIMIT_SIGNIN_IP, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, failClosed: true });
+  if (limit.unavailable) {
+    throw new AppError("SERVICE_UNAVAILABLE", "rateLimiterUnavailable", "Sign-up is paused while the rate limiter is unavailable", { retryAfterSeconds: limit.retryAfterSeconds });
+  }
   if (!limit.allowed) throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many sign-ups from this address", { retryAfterSeconds: limit.retryAfterSeconds });
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);
