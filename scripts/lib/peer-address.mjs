@@ -8,7 +8,7 @@
 // trusts it only when this module has marked the process.
 import http from "node:http";
 
-export const PEER_HEADER = "x-ocsuite-peer";
+const PEER_HEADER = "x-ocsuite-peer";
 /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis))[Symbol.for("ocsuite.peerAddressHeader")] = true;
 
 const emit = http.Server.prototype.emit;
