@@ -12,6 +12,7 @@ export const useAuthErrorMessage = () => {
       if (result.kind === "rateLimited") return t("tooManyAttempts", { seconds: result.retryAfterSeconds });
       if (result.kind === "unavailable") return t("rateLimiterUnavailable", { seconds: result.retryAfterSeconds });
       if (result.kind === "invalid") return t("invalidCredentials");
+      if (result.kind === "unverified") return t("emailUnverified");
       // Any error on the credentials callback means the pair was refused.
       if (opts.credentials && result.code) return t("invalidCredentials");
       if (result.code && t.has(result.code)) return t(result.code as "default");
