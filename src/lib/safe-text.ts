@@ -9,7 +9,7 @@ import { z } from "zod";
  */
 const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export const isSafeText = (s: string): boolean => !UNSAFE_TEXT.test(s);
+const isSafeText = (s: string): boolean => !UNSAFE_TEXT.test(s);
 
 export const UNSAFE_TEXT_MESSAGE = "Text must not contain NUL characters or unpaired surrogates";
 
@@ -31,9 +31,6 @@ export const findUnsafeText = (value: unknown, path: (string | number)[] = [], d
   }
   return null;
 };
-
-/** A string Postgres can store; use instead of z.string() for free text in schemas. */
-export const ZSafeText = z.string().refine(isSafeText, UNSAFE_TEXT_MESSAGE);
 
 /**
  * Any input, checked deeply: the shared guard the tRPC procedures and the JSON

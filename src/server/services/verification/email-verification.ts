@@ -14,7 +14,7 @@ import type { RequestMeta } from "../context";
  * read gives no usable link), single use and expiring.
  */
 
-export const EMAIL_VERIFICATION_TTL_HOURS = 24;
+const EMAIL_VERIFICATION_TTL_HOURS = 24;
 const IDENTIFIER_PREFIX = "verify-email:";
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
