@@ -7,7 +7,8 @@
 // With DATABASE_URL (and REDIS_URL, SMTP_URL, …) set, the same command uses
 // those services instead. Ctrl-C stops the server and closes the database.
 //
-// Options: --port N (or PORT), --dev (next dev instead of a build), --no-seed.
+// Options: --port N (or PORT), --host ADDR (or HOST; default 127.0.0.1, this
+// machine only), --dev (next dev instead of a build), --no-seed.
 import "./lib/use-node-lts.mjs";
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
@@ -15,7 +16,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import net from "node:net";
 import pg from "pg";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { buildIsCurrent } from "./lib/build-stamp.mjs";
+import { exposurePolicy } from "./lib/host-policy.mjs";
+import { localJobsEnv } from "./lib/jobs-env.mjs";
 import { bin, ROOT, run, runPrisma } from "./lib/prisma.mjs";
 import { DEMO_PASSWORD, DEMO_TENANT, DEMO_USERS } from "../prisma/demo-data.mjs";
 
@@ -111,19 +115,33 @@ if (metricsTokenFile) {
   if (!existsSync(metricsTokenFile)) writeFileSync(metricsTokenFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
   process.env.METRICS_TOKEN = readFileSync(metricsTokenFile, "utf8").trim();
 }
-if (!process.env.SMTP_URL && process.env.DEV_MAILBOX === undefined) process.env.DEV_MAILBOX = "1";
-process.env.APP_URL ??= `http://localhost:${port}`;
-// The embedded default is a single-user install whose usual model server is Ollama
-// on localhost: let provider URLs reach private addresses (http only to this
-// machine). With DATABASE_URL set (a deployment) the hosted default stays: https
-// to public addresses only (src/server/infra/outbound-fetch.ts).
-if (embedded) process.env.OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS ??= "true";
+// Where to listen, and what that allows (scripts/lib/host-policy.mjs). Loopback by
+// default: the dev mailbox (magic links, when no SMTP_URL) and, for the embedded
+// default, provider URLs reaching private addresses (a local Ollama) are only safe
+// while nobody else can reach the port. On another address both stay off, and we
+// say why. With DATABASE_URL set (a deployment) provider URLs keep the hosted
+// default: https to public addresses only (src/server/infra/outbound-fetch.ts).
+const exposure = exposurePolicy({ env: process.env, hostOption: option("host"), embedded });
+const host = exposure.host;
+Object.assign(process.env, exposure.env);
+for (const note of exposure.notes) log(note);
+// The address this script and the executor use to reach the server.
+const localHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+process.env.APP_URL ??= exposure.loopback ? `http://localhost:${port}` : `http://${localHost}:${port}`;
 
 // Background jobs: with no Inngest server configured, run the local executor
-// (inngest/local, ADR 0007) and point the app's Inngest client at it.
+// (inngest/local, ADR 0007) and point the app's Inngest client at it, signed
+// both ways (scripts/lib/jobs-env.mjs): /api/inngest refuses unsigned requests.
 const useLocalExecutor = !process.env.INNGEST_SIGNING_KEY && !process.env.INNGEST_DEV && !process.env.INNGEST_BASE_URL && process.env.OCSUITE_LOCAL_EXECUTOR !== "0";
 const executorPort = useLocalExecutor ? await freePort(Number(process.env.INNGEST_LOCAL_PORT ?? 8288)) : 0;
-if (useLocalExecutor) process.env.INNGEST_DEV = `http://127.0.0.1:${executorPort}`;
+const executorUrl = `http://127.0.0.1:${executorPort}`;
+const jobsEnv = useLocalExecutor ? localJobsEnv({ dataDir, executorUrl }) : null;
+if (jobsEnv) {
+  for (const [k, v] of Object.entries(jobsEnv.app)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
 
 // Fail fast, naming the variable, before anything else runs.
 try {
@@ -173,7 +191,12 @@ try {
   }
 
   // --- 5. Serve ----------------------------------------------------------------
-  server = spawn(bin("next"), [dev ? "dev" : "start", "-p", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  // The peer-address preload records each request's socket address before Next
+  // sees it (Next's Web Request has no socket): the client IP and the dev
+  // mailbox's loopback check rely on it (src/server/auth/request-meta.ts).
+  const preload = `--import=${pathToFileURL(path.join(ROOT, "scripts/lib/peer-address.mjs")).href}`;
+  const serverEnv = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" ") };
+  server = spawn(bin("next"), [dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: serverEnv });
   server.stdout.on("data", (d) => process.stdout.write(d));
   server.on("exit", (code) => {
     if (!stopping) {
@@ -181,7 +204,7 @@ try {
       shutdown(code ?? 1);
     }
   });
-  await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+  await waitForHealth(`http://${localHost}:${port}/api/health`);
   if (useLocalExecutor) await startExecutor();
   printBanner();
 } catch (err) {
@@ -205,7 +228,8 @@ async function startExecutor() {
     stdio: ["ignore", "pipe", "inherit"],
     env: {
       ...process.env,
-      INNGEST_APP_URL: `http://127.0.0.1:${port}/api/inngest`,
+      ...jobsEnv?.executor,
+      INNGEST_APP_URL: `http://${localHost}:${port}/api/inngest`,
       INNGEST_LOCAL_PORT: String(executorPort),
       // Seconds rather than Inngest's minutes between retries: a local run fails fast.
       INNGEST_LOCAL_BACKOFF_MS: process.env.INNGEST_LOCAL_BACKOFF_MS ?? "1000",
@@ -229,7 +253,7 @@ async function startExecutor() {
       if (process.env.LOG_LEVEL === "debug") process.stdout.write(d);
     });
   });
-  log(`local Inngest executor ready at ${process.env.INNGEST_DEV} (${elapsed()})`);
+  log(`local Inngest executor ready at ${executorUrl} (${elapsed()})`);
 }
 
 /**
@@ -267,7 +291,7 @@ async function waitForHealth(url) {
 
 /** How to scrape /api/metrics from this machine, naming where the token is rather than printing it. */
 function metricsScrapeCommand() {
-  const endpoint = `http://127.0.0.1:${port}/api/metrics`;
+  const endpoint = `http://${localHost}:${port}/api/metrics`;
   if (!metricsTokenFile) return `curl -H "Authorization: Bearer $METRICS_TOKEN" ${endpoint}`;
   const rel = path.relative(process.cwd(), metricsTokenFile);
   const shown = rel && !rel.startsWith("..") ? rel : metricsTokenFile;
@@ -283,8 +307,9 @@ function printBanner() {
     `Health: ${url}/api/health`,
     `Metrics (Prometheus): ${metricsScrapeCommand()}`,
     ...(process.env.OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS === "true" ? ["Provider URLs: private and localhost addresses allowed (OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=true)"] : []),
-    useLocalExecutor ? `Background jobs: local Inngest executor at ${process.env.INNGEST_DEV}` : `Background jobs: Inngest (${process.env.INNGEST_BASE_URL ?? process.env.INNGEST_DEV ?? "Cloud"})`,
-    process.env.DEV_MAILBOX === "1" ? `Dev mailbox (magic links, invitations): ${url}/en/dev/mailbox` : "",
+    useLocalExecutor ? `Background jobs: local Inngest executor at ${executorUrl} (signed; key in .data/inngest-signing-key)` : `Background jobs: Inngest (${process.env.INNGEST_BASE_URL ?? process.env.INNGEST_DEV ?? "Cloud"})`,
+    exposure.loopback ? `Listening on ${host} (this machine only; --host or HOST to change)` : `Listening on ${host}: reachable from other machines`,
+    process.env.DEV_MAILBOX === "1" ? `Dev mailbox (magic links, invitations; from this machine only): ${url}/en/dev/mailbox` : "",
     "",
     `Demo workspace "${DEMO_TENANT.name}" — every demo user's password is: ${DEMO_PASSWORD}`,
     ...DEMO_USERS.map((u) => `  ${u.email.padEnd(28)} ${u.role ?? "platform admin (not a member)"}`),

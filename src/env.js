@@ -74,6 +74,9 @@ export const env = createEnv({
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RATE_LIMIT_SIGNIN_ACCOUNT: positiveInt(5),
     RATE_LIMIT_SIGNIN_IP: positiveInt(30),
+    // Proxies in front of the app that append to X-Forwarded-For (src/server/auth/request-meta.ts).
+    // 0 (the default): X-Forwarded-For is ignored and the socket address is the client IP.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     // Chat turns (send, regenerate, retry) per user per minute.
     RATE_LIMIT_CHAT_PER_MINUTE: positiveInt(30),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(900),
@@ -110,6 +113,9 @@ export const env = createEnv({
     KNOWLEDGE_TENANT_QUOTA_BYTES: positiveInt(1_073_741_824),
     // Document uploads per user per minute (each file is one request).
     RATE_LIMIT_UPLOADS_PER_MINUTE: positiveInt(120),
+    // Workspaces a user may create per hour: each one is rows, a slug and an audit chain,
+    // so a script with one account must not mint them without end.
+    RATE_LIMIT_TENANT_CREATE_PER_HOUR: positiveInt(10),
     // Telemetry: the service name on spans, logs and metrics (the worker sets its own).
     OTEL_SERVICE_NAME: z.string().min(1).default("ocsuite-web"),
     // The OTLP/HTTP collector (the standard variable; signals append /v1/<signal>).

@@ -55,6 +55,12 @@ describe("malformed input → BAD_REQUEST, nothing written", () => {
     ["account.setLocale: unknown locale", "account.setLocale", () => ({ locale: "klingon" })],
     ["admin.users: take out of range", "admin.users", () => ({ take: 10_000 })],
     ["admin.tenants: oversized query", "admin.tenants", () => ({ query: huge })],
+    // Text Postgres cannot store: refused at the boundary (src/lib/safe-text.ts), not a 500 from the insert.
+    ["tenant.create: NUL byte in name", "tenant.create", () => ({ name: "Acme\u0000Corp" })],
+    ["tenant.create: lone surrogate in name", "tenant.create", () => ({ name: "Acme\ud800Corp" })],
+    ["tenant.rename: NUL byte in name", "tenant.rename", (slug) => ({ tenantSlug: slug, name: "Re\u0000named" })],
+    ["account.signUp: NUL byte in name", "account.signUp", () => ({ email: "nul@example.test", name: "A\u0000B", password: "a-long-enough-password" })],
+    ["admin.tenants: lone surrogate in query", "admin.tenants", () => ({ query: "\udc00" })],
   ];
 
   it.each(cases)("%s", async (_name, path, input) => {

@@ -230,6 +230,9 @@ describe("POST /api/t/[tenantSlug]/chat: refusals are JSON errors, and write not
       { action: "send", personaKey: "cfo", content: "x".repeat(20_001) },
       { action: "retry", conversationId: "c1" },
       { action: "explode" },
+      // Text Postgres cannot store (NUL, a lone surrogate): refused here, not a 500 from the insert.
+      { action: "send", personaKey: "cfo", content: "hello\u0000world" },
+      '{"action":"send","personaKey":"cfo","content":"half \\ud83d of an emoji"}',
     ];
     for (const body of cases) {
       const res = await post(body, { cookie: f.cookie, slug: f.slug });

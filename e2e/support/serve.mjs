@@ -26,6 +26,10 @@ const env = {
   RATE_LIMIT_SIGNIN_IP: String(E2E_SIGNIN_IP_LIMIT),
   RATE_LIMIT_SIGNIN_ACCOUNT: String(E2E_SIGNIN_ACCOUNT_LIMIT),
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // The suite plays the one proxy in front of the app: tests pick their client IP with
+  // X-Forwarded-For (perFileClientIp, the per-IP sign-in limit); security-client-ip.spec.ts
+  // shows a spoofed entry to the left of it changes nothing.
+  TRUSTED_PROXY_HOPS: "1",
   // The e2e providers are local mock servers (127.0.0.1); production keeps the default (false).
   OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true",
 };

@@ -1,4 +1,6 @@
 import { expect, test } from "@playwright/test";
+import { verificationLinkFor } from "../support/accounts";
+import { APP_PORT } from "../support/env.mjs";
 import { DEMO_PASSWORD, demo, expectAccessible, perFileClientIp, signInWithForm, uniqueEmail } from "../support/fixtures";
 
 test.use(perFileClientIp());
@@ -11,6 +13,16 @@ test("sign up, create a workspace, sign out, sign back in", async ({ page }) => 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByRole("button", { name: "Create account" }).click();
+  // Unverified until the mailed link is opened: the form says so, and the password does not work yet.
+  await expect(page.getByRole("status")).toContainText(`We sent a link to ${email}`);
+  await expectAccessible(page);
+  await signInWithForm(page, email, "correct-horse-battery");
+  await expect(page.getByRole("alert").filter({ hasText: /confirm your email address first/i })).toBeVisible();
+
+  await page.goto(await verificationLinkFor(page.request, email));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Email address confirmed");
+  await expectAccessible(page);
+  await signInWithForm(page, email, "correct-horse-battery");
   await expect(page).toHaveURL(/\/en\/workspaces/);
   await expectAccessible(page);
 
@@ -22,7 +34,7 @@ test("sign up, create a workspace, sign out, sign back in", async ({ page }) => 
 
   await page.getByRole("button", { name: /account menu|user menu|fiona|@example\.com/i }).first().click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/:3100\/en\/?$/); // the landing page, signed out
+  await expect(page).toHaveURL(new RegExp(`:${APP_PORT}/en/?$`)); // the landing page, signed out
   await page.goto("/en/workspaces");
   await expect(page).toHaveURL(/\/en\/sign-in/);
 
@@ -75,7 +87,7 @@ test("SSO: signs in through a real OpenID Connect provider", async ({ page }) =>
   await page.locator('button[type="submit"]').click();
   await page.locator('button[type="submit"]', { hasText: /continue/i }).click();
   // Back in the app, signed in as the provider's user (account created on first SSO sign-in).
-  await expect(page).toHaveURL(/localhost:3100\/en\/workspaces/);
+  await expect(page).toHaveURL(new RegExp(`localhost:${APP_PORT}/en/workspaces`));
   await page.goto("/en/account");
   await expect(page.locator("#main-content").getByText(email)).toBeVisible();
 });

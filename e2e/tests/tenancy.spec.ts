@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createWorkspace, signUpAndSignIn, TEST_PASSWORD } from "../support/accounts";
+import { createWorkspace, signUpAndSignIn, TEST_PASSWORD, verificationLinkFor } from "../support/accounts";
 import { expectAccessible, perFileClientIp, signInWithApi, trpc, uniqueEmail } from "../support/fixtures";
 
 test.use(perFileClientIp());
@@ -22,6 +22,7 @@ test("invite a member by email, they accept, the owner changes their role", asyn
   const inviteePage = await other.newPage();
   const signUp = await trpc.mutation(inviteePage.request, "account.signUp", { email: invitee, name: "Ivan Invitee", password: TEST_PASSWORD, locale: "en" });
   expect(signUp.status()).toBe(200);
+  await inviteePage.request.get(await verificationLinkFor(inviteePage.request, invitee));
   // Not signed in yet: the invitation page explains and offers sign-in.
   await inviteePage.goto(new URL(link).pathname);
   await expect(inviteePage.getByText(/sign in or create an account/i)).toBeVisible();

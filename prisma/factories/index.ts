@@ -21,11 +21,20 @@ const passwordHashFor = (password: string) =>
 
 export type FactoryUser = { id: string; email: string; name: string | null; isPlatformAdmin: boolean };
 
-export const createUser = async (opts: { email?: string; name?: string; password?: string | null; isPlatformAdmin?: boolean } = {}): Promise<FactoryUser> => {
+/** A verified account unless `emailVerified: false` (an unverified password sign-up holds no session). */
+export const createUser = async (
+  opts: { email?: string; name?: string; password?: string | null; isPlatformAdmin?: boolean; emailVerified?: boolean } = {},
+): Promise<FactoryUser> => {
   const email = (opts.email ?? `user-${uid()}@example.test`).toLowerCase();
   const passwordHash = opts.password === null ? null : await passwordHashFor(opts.password ?? DEFAULT_PASSWORD);
   return db.user.create({
-    data: { email, name: opts.name ?? email.split("@")[0]!, passwordHash, isPlatformAdmin: opts.isPlatformAdmin ?? false },
+    data: {
+      email,
+      name: opts.name ?? email.split("@")[0]!,
+      passwordHash,
+      isPlatformAdmin: opts.isPlatformAdmin ?? false,
+      emailVerified: opts.emailVerified === false ? null : new Date(),
+    },
     select: { id: true, email: true, name: true, isPlatformAdmin: true },
   });
 };

@@ -42,6 +42,9 @@ export const TEST_ENV: Record<string, string> = {
   // Tests talk to local mock providers on 127.0.0.1; the strict (hosted) policy is
   // exercised explicitly with createGuardedFetch({ allowPrivateAddresses: false }).
   OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true",
+  // In-process test servers stand in for one proxy: tests pick a client IP with
+  // X-Forwarded-For (tests/security-client-ip.test.ts covers the default of 0).
+  TRUSTED_PROXY_HOPS: "1",
   // Uploaded originals go to a per-run temporary folder, never into the checkout's .data/.
   STORAGE_FS_ROOT: path.join(os.tmpdir(), `ocsuite-test-storage-${process.pid}`),
 };

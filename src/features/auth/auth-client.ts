@@ -6,7 +6,9 @@ import { getCsrfToken } from "~/lib/csrf-token";
 export type AuthResult =
   | { ok: true; url: string }
   | { ok: false; kind: "invalid" }
+  | { ok: false; kind: "unverified" }
   | { ok: false; kind: "rateLimited"; retryAfterSeconds: number }
+  | { ok: false; kind: "unavailable"; retryAfterSeconds: number }
   | { ok: false; kind: "error"; code?: string };
 
 const retryAfterOf = async (res: Response): Promise<number> => {
@@ -17,11 +19,12 @@ const retryAfterOf = async (res: Response): Promise<number> => {
   return Number.isFinite(fromHeader) && fromHeader > 0 ? Math.ceil(fromHeader) : 60;
 };
 
-const errorCodeOf = (url: string): string | null => {
+const errorCodeOf = (url: string): { error: string | null; code: string | null } => {
   try {
-    return new URL(url, window.location.origin).searchParams.get("error");
+    const params = new URL(url, window.location.origin).searchParams;
+    return { error: params.get("error"), code: params.get("code") };
   } catch {
-    return null;
+    return { error: null, code: null };
   }
 };
 
@@ -34,12 +37,16 @@ const post = async (path: string, fields: Record<string, string>): Promise<AuthR
     body: new URLSearchParams({ ...fields, csrfToken }),
   });
   if (res.status === 429) return { ok: false, kind: "rateLimited", retryAfterSeconds: await retryAfterOf(res) };
+  // The sign-in limiter fails closed: 503 while it cannot count attempts.
+  if (res.status === 503) return { ok: false, kind: "unavailable", retryAfterSeconds: await retryAfterOf(res) };
   const body = (await res.json().catch(() => null)) as { url?: string } | null;
   const url = body?.url ?? "";
   if (!res.ok || !url) return { ok: false, kind: "error" };
-  const code = errorCodeOf(url);
-  if (code === "CredentialsSignin") return { ok: false, kind: "invalid" };
-  if (code) return { ok: false, kind: "error", code };
+  const { error, code } = errorCodeOf(url);
+  // The right password for an address not yet confirmed (server/auth/config.ts EmailUnverified).
+  if (error === "CredentialsSignin" && code === "email_unverified") return { ok: false, kind: "unverified" };
+  if (error === "CredentialsSignin") return { ok: false, kind: "invalid" };
+  if (error) return { ok: false, kind: "error", code: error };
   return { ok: true, url };
 };
 

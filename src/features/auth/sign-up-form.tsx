@@ -11,11 +11,15 @@ import { Label } from "~/components/ui/label";
 import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { isLocale } from "~/lib/locales";
 import { useTRPC } from "~/trpc/react";
-import { signInWithPassword } from "./auth-client";
 
 export const PASSWORD_MIN_LENGTH = 10;
 
-export const SignUpForm = ({ callbackUrl }: { callbackUrl: string }) => {
+/**
+ * Creates an unverified account: the password works only after the link mailed
+ * to the address is opened (account pre-hijacking), so the form ends on
+ * "check your email" instead of signing in.
+ */
+export const SignUpForm = () => {
   const t = useTranslations("auth.signUp");
   const tc = useTranslations("common");
   const locale = useLocale();
@@ -24,6 +28,7 @@ export const SignUpForm = ({ callbackUrl }: { callbackUrl: string }) => {
   const signUp = useMutation(trpc.account.signUp.mutationOptions());
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<string | null>(null);
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -33,20 +38,22 @@ export const SignUpForm = ({ callbackUrl }: { callbackUrl: string }) => {
     setPending(true);
     setError(null);
     try {
-      await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : "en" });
+      const created = await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : "en" });
+      setSentTo(created.email);
     } catch (err) {
       setError(errorMessage(err));
-      setPending(false);
-      return;
     }
-    const result = await signInWithPassword({ email, password, callbackUrl }).catch(() => null);
-    if (result?.ok) {
-      window.location.assign(callbackUrl);
-      return;
-    }
-    setError(t("createdSignInFailed"));
     setPending(false);
   };
+
+  if (sentTo) {
+    return (
+      <div role="status" className="flex flex-col gap-2">
+        <h2 className="text-xl font-semibold">{t("checkEmailTitle")}</h2>
+        <p className="text-muted-fg">{t("checkEmailBody", { email: sentTo })}</p>
+      </div>
+    );
+  }
 
   return (
     <form className="flex flex-col gap-4" onSubmit={(e) => void onSubmit(e)}>

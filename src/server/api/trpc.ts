@@ -11,6 +11,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { env } from "~/env";
 import type { TRole } from "~/lib/roles";
+import { ZSafeInput } from "~/lib/safe-text";
 import { ZTenantSlug } from "~/lib/slug";
 import { auth } from "~/server/auth";
 import { requestMetaFrom } from "~/server/auth/request-meta";
@@ -18,6 +19,7 @@ import { AppError, isAppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
 import { tracer } from "~/server/infra/tracing";
+import { isCrossSite, isUnsafeMethod } from "~/server/http/kit/origin";
 import { recordAudit } from "~/server/services/audit/audit";
 import type { RequestMeta, UserCtx } from "~/server/services/context";
 import { resolveTenantContext } from "~/server/services/tenancy/tenant-context";
@@ -32,8 +34,22 @@ export type TRPCContext = { user: SessionUser | null; meta: RequestMeta; appUrl:
 /** The inner context: no Request needed, so tests and the authorisation matrix build it directly. */
 export const createInnerTRPCContext = (opts: TRPCContext): TRPCContext => opts;
 
-export const createTRPCContext = async (opts: { headers: Headers }): Promise<TRPCContext> => {
-  const session = await auth();
+type SessionOf = (ctx: { req: Request; res: { headers: Headers } }) => Promise<{ user?: SessionUser } | null>;
+
+/**
+ * `req` is the HTTP request (the route handler); without it (React Server
+ * Components) the session comes from Next's request scope. With it, Auth.js
+ * reads that request's cookies (the `{ req, res }` form, the same jwt callback),
+ * which needs no Next scope, so tests can drive the route over real HTTP.
+ */
+export const createTRPCContext = async (opts: { headers: Headers; req?: Request }): Promise<TRPCContext> => {
+  if (opts.req && isUnsafeMethod(opts.req.method) && isCrossSite(opts.req)) {
+    // CSRF: the session is a cookie, so a cross-site page could make the browser call a mutation.
+    // The same rule as the route kit's (server/http/kit/origin.ts).
+    const cause = new AppError("FORBIDDEN", "crossOrigin", "Cross-site requests are not allowed");
+    throw new TRPCError({ code: "FORBIDDEN", message: cause.message, cause });
+  }
+  const session = opts.req ? await (auth as unknown as SessionOf)({ req: opts.req, res: { headers: new Headers() } }) : await auth();
   const host = opts.headers.get("x-forwarded-host") ?? opts.headers.get("host") ?? "localhost:3000";
   const proto = opts.headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
   return createInnerTRPCContext({
@@ -123,7 +139,19 @@ const telemetryMiddleware = t.middleware(async ({ path, type, next, ctx }) => {
 
 // 3. PROCEDURES --------------------------------------------------------------
 
-const baseProcedure = t.procedure.use(telemetryMiddleware).use(appErrorMiddleware);
+/**
+ * Every string anywhere in the input must be storable text (no NUL, no lone
+ * surrogate; src/lib/safe-text.ts), checked on the raw input before any
+ * procedure's own schema, so a forgotten field cannot turn into a 500 from
+ * Postgres. Refused as BAD_REQUEST with a ZodError, like any invalid input.
+ */
+const safeTextMiddleware = t.middleware(async ({ getRawInput, next }) => {
+  const checked = ZSafeInput.safeParse(await getRawInput());
+  if (!checked.success) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause: checked.error });
+  return next();
+});
+
+const baseProcedure = t.procedure.use(telemetryMiddleware).use(appErrorMiddleware).use(safeTextMiddleware);
 
 /** Anyone, signed in or not. */
 export const publicProcedure = baseProcedure;

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { NextAuthConfig } from "next-auth";
 import type { Adapter } from "next-auth/adapters";
+import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
@@ -14,6 +15,7 @@ import { metrics } from "~/server/infra/metrics";
 import { burnPasswordCheck, verifyPassword } from "~/server/infra/password";
 import { resetRateLimit } from "~/server/infra/rate-limit";
 import { recordAudit } from "~/server/services/audit/audit";
+import { discardUnverifiedPassword } from "~/server/services/verification/email-verification";
 import { currentAuthRequestMeta } from "./request-context";
 import { requestMetaFrom } from "./request-meta";
 
@@ -27,6 +29,11 @@ declare module "next-auth" {
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
 
+/** The right password for an address nobody has verified yet: the form says "confirm your email first". */
+class EmailUnverified extends CredentialsSignin {
+  code = "email_unverified";
+}
+
 const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(200) });
 
 const providers: Provider[] = [
@@ -39,7 +46,7 @@ const providers: Provider[] = [
       if (!parsed.success) return null;
       const { email, password } = parsed.data;
       const meta = requestMetaFrom(request.headers);
-      const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, disabledAt: true } });
+      const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, disabledAt: true, emailVerified: true } });
       const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
       if (!user || !ok || user.disabledAt) {
         metrics.signIns.add(1, { "ocsuite.auth.method": "password", "ocsuite.result": "failure" });
@@ -54,6 +61,22 @@ const providers: Provider[] = [
           meta,
         });
         return null;
+      }
+      // Pre-hijacking: until the address is proved (the sign-up mail's link), a password
+      // set by whoever typed it opens nothing.
+      if (!user.emailVerified) {
+        metrics.signIns.add(1, { "ocsuite.auth.method": "password", "ocsuite.result": "failure" });
+        await recordAudit({
+          actorId: user.id,
+          actorType: "USER",
+          action: "auth.sign_in",
+          result: "FAILURE",
+          targetType: "user",
+          targetId: user.id,
+          metadata: { method: "password", email, reason: "email_unverified" },
+          meta,
+        });
+        throw new EmailUnverified();
       }
       // A success clears the per-account failure window (see the auth route).
       await resetRateLimit("signin-account", email);
@@ -105,7 +128,16 @@ export const authConfig = {
   callbacks: {
     // Every provider: a disabled account (admin.disableUser) gets no session at all.
     // Credentials refuses it in authorize; this covers magic links and SSO.
-    signIn: async ({ user }) => {
+    signIn: async ({ user, account, email }) => {
+      // A magic link being followed (not merely requested) or an SSO sign-in proves the
+      // address: a never-verified password account there loses its password and sessions
+      // first, so whoever pre-registered the address is shut out (services/verification).
+      const proving = account?.provider === "email" ? email?.verificationRequest !== true : account?.provider !== "credentials" && !!account;
+      if (proving && user?.email) {
+        const byEmail = await db.user.findUnique({ where: { email: user.email.toLowerCase() }, select: { disabledAt: true } });
+        if (byEmail?.disabledAt) return false;
+        await discardUnverifiedPassword(user.email, currentAuthRequestMeta() ?? { ip: null, userAgent: null }, account?.provider === "email" ? "magic_link" : account!.provider);
+      }
       if (!user?.id) return true;
       const row = await db.user.findUnique({ where: { id: user.id }, select: { disabledAt: true } });
       return !row?.disabledAt;
@@ -121,9 +153,11 @@ export const authConfig = {
       if (typeof token.sid !== "string") return null;
       const row = await db.session.findUnique({
         where: { sessionToken: token.sid },
-        select: { expires: true, lastSeenAt: true, user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true } } },
+        select: { expires: true, lastSeenAt: true, user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true, emailVerified: true } } },
       });
-      if (!row || row.expires < new Date() || row.user.disabledAt) return null;
+      // An unverified account holds no session at all, so it cannot create workspaces or accept
+      // invitations that would later become the address owner's.
+      if (!row || row.expires < new Date() || row.user.disabledAt || !row.user.emailVerified) return null;
       if (Date.now() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
         await db.session.update({ where: { sessionToken: token.sid }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
       }
@@ -146,6 +180,11 @@ export const authConfig = {
   },
   events: {
     signIn: async ({ user, account }) => {
+      // SSO from the operator's IdP proves the address as a magic link does (Auth.js sets
+      // emailVerified for magic links itself, not for OAuth accounts).
+      if (user.id && account && account.provider !== "credentials") {
+        await db.user.updateMany({ where: { id: user.id, emailVerified: null }, data: { emailVerified: new Date() } });
+      }
       const method = account?.provider === "credentials" ? "password" : account?.provider === "email" ? "magic_link" : (account?.provider ?? "unknown");
       metrics.signIns.add(1, { "ocsuite.auth.method": method, "ocsuite.result": "success" });
       await recordAudit({

@@ -9,8 +9,12 @@
  * - Nothing set: dev mode outside production; in production, cloud mode, so
  *   a deployment that forgot INNGEST_SIGNING_KEY refuses unsigned call
  *   requests instead of running functions for anyone who POSTs to
- *   /api/inngest. scripts/start.mjs sets INNGEST_DEV to the local executor
- *   (inngest/local, ADR 0007) when it runs one.
+ *   /api/inngest.
+ * - npm start's local executor (inngest/local, ADR 0007): cloud mode, not
+ *   INNGEST_DEV (which would also accept unsigned call requests): a generated
+ *   INNGEST_SIGNING_KEY the executor signs with, INNGEST_EVENT_KEY, and
+ *   INNGEST_BASE_URL=<executor origin>, where the SDK then sends events
+ *   (scripts/lib/jobs-env.mjs).
  */
 import { Inngest } from "inngest";
 import { env } from "~/env";

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "~/env";
 import { isLocale } from "~/lib/locales";
+import { findUnsafeText, UNSAFE_TEXT_MESSAGE } from "~/lib/safe-text";
 import { AppError } from "~/server/errors";
 import { readBodyWithLimit } from "~/server/infra/body-limit";
 import { metrics } from "~/server/infra/metrics";
@@ -36,11 +37,15 @@ const cookieLocale = (req: Request): string | null => {
 const jsonBody = async (req: Request): Promise<unknown> => {
   const bytes = await readBodyWithLimit(req, CHAT_MAX_BODY_BYTES);
   if (bytes === null) throw new AppError("PAYLOAD_TOO_LARGE", "payloadTooLarge", `Request body exceeds ${CHAT_MAX_BODY_BYTES} bytes`);
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.from(bytes).toString("utf8"));
+    body = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
     throw new AppError("BAD_REQUEST", "invalidInput", "The body must be JSON");
   }
+  // NUL or a lone surrogate anywhere would reach Postgres and fail there as a 500.
+  if (findUnsafeText(body)) throw new AppError("BAD_REQUEST", "invalidInput", UNSAFE_TEXT_MESSAGE);
+  return body;
 };
 
 const ndjsonOf = (events: AsyncIterator<ChatTurnEvent>, stop: AbortController) => {

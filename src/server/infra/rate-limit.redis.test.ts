@@ -20,8 +20,8 @@ beforeAll(async () => {
   vi.resetModules();
   delete (globalThis as { __ocsuiteRedis?: unknown }).__ocsuiteRedis;
   rl = await import("./rate-limit");
-  // The app's client is created with enableOfflineQueue: false, so a command sent
-  // before the connection is up fails (and the limiter fails open). Wait for it.
+  // The limiter goes to its in-memory insurance while the connection is not ready
+  // (rejectIfRedisNotReady); wait for it so these tests exercise Redis itself.
   const client = (await import("./redis")).getRedis()!;
   if (client.status !== "ready") await new Promise<void>((resolve, reject) => client.once("ready", resolve).once("error", reject));
   probe = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
@@ -86,5 +86,43 @@ describe("rate limiter, Redis path", () => {
     const results = await Promise.all(Array.from({ length: 15 }, () => rl.hitRateLimit(rule)));
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
     expect(await probe.get(`rl:${prefix}:burst`)).toBe("15");
+  });
+});
+
+describe("rate limiter when Redis stops answering", () => {
+  it("CLIENT PAUSE on the real Redis: the in-memory insurance limiter answers within the timeout and still limits", async () => {
+    const rule = { name: prefix, key: "paused", limit: 2, windowSeconds: 60 };
+    // Pauses every client's writes for 3 s (the server keeps running; the pause ends by itself).
+    await probe.call("CLIENT", "PAUSE", "3000", "WRITE");
+    try {
+      const started = performance.now();
+      const hits = [await rl.hitRateLimit(rule), await rl.hitRateLimit(rule), await rl.hitRateLimit(rule)];
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(hits.map((h) => h.allowed)).toEqual([true, true, false]);
+      expect(hits[2]).toMatchObject({ unavailable: false });
+      expect(hits[2]!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await probe.call("CLIENT", "UNPAUSE");
+    }
+  });
+
+  it("a Redis nobody listens on: insurance limits; with the insurance failing too, an auth rule fails closed and others fail open", async () => {
+    const { RateLimiterRedis } = await import("rate-limiter-flexible");
+    // Port 1 on loopback: connection refused, no retries, so every command errors.
+    const dead = new Redis("redis://127.0.0.1:1", { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    dead.on("error", () => undefined);
+    const deadStore = (shape: { keyPrefix: string; points: number; duration: number }) => new RateLimiterRedis({ ...shape, storeClient: dead });
+    try {
+      const insured = rl.createRateLimiter(deadStore);
+      const rule = { name: `${prefix}-dead`, key: "k", limit: 1, windowSeconds: 60, failClosed: true };
+      expect(await insured.hit(rule)).toMatchObject({ allowed: true, unavailable: false });
+      expect(await insured.hit(rule)).toMatchObject({ allowed: false, unavailable: false });
+
+      const bothDown = rl.createRateLimiter(deadStore, { insurance: deadStore });
+      expect(await bothDown.hit({ ...rule, key: "k2" })).toMatchObject({ allowed: false, unavailable: true, retryAfterSeconds: rl.LIMITER_UNAVAILABLE_RETRY_SECONDS });
+      expect(await bothDown.hit({ ...rule, key: "k3", failClosed: false })).toMatchObject({ allowed: true, unavailable: false });
+    } finally {
+      dead.disconnect();
+    }
   });
 });

@@ -1,7 +1,9 @@
 import "server-only";
 import { slugify } from "~/lib/slug";
 import { db } from "~/server/db/client";
+import { env } from "~/env";
 import { AppError } from "~/server/errors";
+import { hitRateLimit } from "~/server/infra/rate-limit";
 import { recordAudit } from "../audit/audit";
 import type { TenantCtx, UserCtx } from "../context";
 
@@ -28,6 +30,12 @@ const uniqueSlug = async (base: string): Promise<string> => {
 
 /** Creates a workspace with the caller as its first OWNER. */
 export const createTenant = async (user: UserCtx, input: { name: string; slug?: string }) => {
+  // Per user, an hourly window (RATE_LIMIT_TENANT_CREATE_PER_HOUR): every workspace is rows, a
+  // reserved slug and an audit chain, and one scripted account must not mint them without end.
+  const limit = await hitRateLimit({ name: "tenant-create", key: user.userId, limit: env.RATE_LIMIT_TENANT_CREATE_PER_HOUR, windowSeconds: 3600 });
+  if (!limit.allowed) {
+    throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many workspaces created; wait before creating another", { retryAfterSeconds: limit.retryAfterSeconds });
+  }
   let slug: string;
   if (input.slug) {
     const taken = await db.tenant.findUnique({ where: { slug: input.slug }, select: { id: true } });

@@ -10,19 +10,23 @@ const meta = () => ({ ip: `10.${Math.floor(Math.random() * 255)}.${Math.floor(Ma
 describe("signUp", () => {
   it("creates a user with a lowercased email and a scrypt hash, and audits it", async () => {
     const email = `New-${uid()}@Example.test`;
-    const res = await signUp({ email, name: "New Person", password: DEFAULT_PASSWORD, locale: "es" }, meta());
+    const res = await signUp({ email, name: "New Person", password: DEFAULT_PASSWORD, locale: "es", appUrl: "http://localhost:3000" }, meta());
     expect(res.email).toBe(email.toLowerCase());
     const row = await db.user.findUniqueOrThrow({ where: { id: res.id } });
     expect(row).toMatchObject({ name: "New Person", locale: "es", isPlatformAdmin: false });
     expect(row.passwordHash).toMatch(/^scrypt\$/);
     expect(await verifyPassword(DEFAULT_PASSWORD, row.passwordHash!)).toBe(true);
     expect(await db.auditEvent.count({ where: { action: "user.signed_up", actorId: res.id, chain: "platform" } })).toBe(1);
+    // Unverified until the mailed link is opened (pre-hijacking; services/verification).
+    expect(row.emailVerified).toBeNull();
+    const mail = await db.devMail.findFirstOrThrow({ where: { to: email.toLowerCase() } });
+    expect(mail.text).toMatch(/http:\/\/localhost:3000\/es\/verify-email\?token=[A-Za-z0-9_-]{43}/);
   });
 
   it("a duplicate email (any case) is CONFLICT emailTaken and creates nothing", async () => {
     const existing = await createUser();
     const before = await db.user.count();
-    await expect(signUp({ email: existing.email.toUpperCase(), name: "Dup", password: DEFAULT_PASSWORD, locale: "en" }, meta())).rejects.toMatchObject({
+    await expect(signUp({ email: existing.email.toUpperCase(), name: "Dup", password: DEFAULT_PASSWORD, locale: "en", appUrl: "http://localhost:3000" }, meta())).rejects.toMatchObject({
       code: "CONFLICT",
       reason: "emailTaken",
     });

@@ -6,17 +6,27 @@ import { hashPassword } from "~/server/infra/password";
 import { hitRateLimit } from "~/server/infra/rate-limit";
 import { env } from "~/env";
 import { recordAudit } from "../audit/audit";
+import { sendEmailVerification } from "../verification/email-verification";
 import type { RequestMeta, UserCtx } from "../context";
 
-/** Creates an email + password account. The client signs in right after. */
-export const signUp = async (input: { email: string; name: string; password: string; locale: string }, meta: RequestMeta) => {
-  const limit = await hitRateLimit({ name: "signup-ip", key: meta.ip ?? "unknown", limit: env.RATE_LIMIT_SIGNIN_IP, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS });
+/**
+ * Creates an email + password account, unverified: the password works only
+ * after the link mailed to the address is opened (services/verification), so
+ * nobody can pre-register someone else's address and wait for them.
+ */
+export const signUp = async (input: { email: string; name: string; password: string; locale: string; appUrl: string }, meta: RequestMeta) => {
+  // Fails closed (see rate-limit.ts): with the limiter down, sign-ups wait rather than go unlimited.
+  const limit = await hitRateLimit({ name: "signup-ip", key: meta.ip ?? "unknown", limit: env.RATE_LIMIT_SIGNIN_IP, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, failClosed: true });
+  if (limit.unavailable) {
+    throw new AppError("SERVICE_UNAVAILABLE", "rateLimiterUnavailable", "Sign-up is paused while the rate limiter is unavailable", { retryAfterSeconds: limit.retryAfterSeconds });
+  }
   if (!limit.allowed) throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many sign-ups from this address", { retryAfterSeconds: limit.retryAfterSeconds });
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await db.user.create({ data: { email, name: input.name, passwordHash, locale: input.locale }, select: { id: true, email: true } });
     await recordAudit({ actorId: user.id, actorType: "USER", action: "user.signed_up", targetType: "user", targetId: user.id, meta });
+    await sendEmailVerification({ email: user.email, appUrl: input.appUrl, locale: input.locale });
     return { id: user.id, email: user.email };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { Card, CardContent } from "~/components/ui/card";
-import { afterSignInUrl } from "~/features/auth/callback-url";
 import { safeRelativePath } from "~/lib/safe-redirect";
 import { SignUpForm } from "~/features/auth/sign-up-form";
 import { Link } from "~/i18n/navigation";
@@ -25,7 +24,7 @@ export default async function SignUpPage({ params, searchParams }: Props) {
       <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
       <Card>
         <CardContent className="pt-6">
-          <SignUpForm callbackUrl={afterSignInUrl(locale, callbackUrl)} />
+          <SignUpForm />
         </CardContent>
       </Card>
       <p className="text-sm text-muted-fg">

@@ -3,7 +3,7 @@ import { getMe, setLocale, signOutEverywhere, signUp } from "~/server/services/u
 import { ZMeOutput, ZSetLocaleInput, ZSetLocaleOutput, ZSignOutEverywhereOutput, ZSignUpInput, ZSignUpOutput } from "./schemas";
 
 export const accountRouter = createTRPCRouter({
-  signUp: publicProcedure.input(ZSignUpInput).output(ZSignUpOutput).mutation(({ ctx, input }) => signUp(input, ctx.meta)),
+  signUp: publicProcedure.input(ZSignUpInput).output(ZSignUpOutput).mutation(({ ctx, input }) => signUp({ ...input, appUrl: ctx.appUrl }, ctx.meta)),
   me: protectedProcedure.output(ZMeOutput).query(({ ctx }) => getMe(ctx.userCtx)),
   setLocale: protectedProcedure.input(ZSetLocaleInput).output(ZSetLocaleOutput).mutation(({ ctx, input }) => setLocale(ctx.userCtx, input.locale) as Promise<{ locale: "en" | "es" }>),
   signOutEverywhere: protectedProcedure.output(ZSignOutEverywhereOutput).mutation(({ ctx }) => signOutEverywhere(ctx.userCtx)),

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { Fragment } from "react";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Card } from "~/components/ui/card";
+import { isLoopbackAddress, peerAddressFrom } from "~/server/auth/request-meta";
 import { devMailboxEnabled, listDevMail } from "~/server/infra/mail";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +38,9 @@ const Linkified = ({ text }: { text: string }) => (
 export default async function DevMailboxPage({ params }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
-  if (!devMailboxEnabled()) notFound();
+  // Every magic link is on this page: only for requests from this machine, judged
+  // by the socket address (a header can be typed by anyone), whatever DEV_MAILBOX says.
+  if (!devMailboxEnabled() || !isLoopbackAddress(peerAddressFrom(await headers()))) notFound();
   const t = await getTranslations("devMailbox");
   const format = await getFormatter();
   const mails = await listDevMail();
