@@ -1,8 +1,11 @@
 /** Every Inngest function the app serves (web at /api/inngest, and the worker fleet). */
 import { ingestDocument } from "./jobs/ingest-document";
 import { replayDeadLetter } from "./jobs/replay-dead-letter";
+import { rotateDataKey } from "./jobs/rotate-data-key";
+import { rotateMasterKey } from "./jobs/rotate-master-key";
 import { runMeeting } from "./jobs/run-meeting";
 import { runTask } from "./jobs/run-task";
+import { scheduledKeyRotation } from "./jobs/scheduled-key-rotation";
 import { heartbeat } from "./system/heartbeat";
 
-export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask];
+export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask, rotateDataKey, rotateMasterKey, scheduledKeyRotation];

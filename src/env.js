@@ -64,6 +64,17 @@ export const env = createEnv({
     // see packages/crypto/README.md). npm start generates one into .data/ when unset.
     OCSUITE_MASTER_KEYS: z.string().regex(/^\d+:[A-Za-z0-9+/=_-]{43,}(,\d+:[A-Za-z0-9+/=_-]{43,})*$/, "must be 'version:base64key' pairs separated by commas").optional(),
     OCSUITE_MASTER_KEY_CURRENT: z.coerce.number().int().positive().optional(),
+    // Key rotation (docs/runbooks/key-rotation.md). How long a process trusts its cached data keys and
+    // active versions; a rotation waits this long before re-encrypting so no process still writes the old version.
+    KEY_CACHE_TTL_SECONDS: positiveInt(60),
+    // Scheduled rotation: a tenant's active data key older than this is rotated by the daily cron.
+    KEY_ROTATION_MAX_AGE_DAYS: positiveInt(90),
+    // After a rotation is verified, the old version stays decrypt-only this long (rollback window), then is retired.
+    KEY_ROTATION_RETIRE_AFTER_HOURS: z.coerce.number().positive().default(168),
+    // A retired version may be destroyed (crypto-shredded) only this long after its retirement.
+    KEY_DESTROY_AFTER_DAYS: positiveInt(30),
+    // Secrets re-encrypted per batch (one checkpoint per batch).
+    KEY_ROTATION_BATCH_SIZE: positiveInt(200),
     // Benchmark only (perf/chat-ttft.mjs): enables the /api/perf/proxy baseline route to this upstream.
     OCSUITE_PERF_PROXY_TARGET: z.url().optional(),
     // SSRF guard for tenant provider base URLs (src/server/infra/outbound-fetch.ts). false (the

@@ -45,6 +45,8 @@ export const TEST_ENV: Record<string, string> = {
   // In-process test servers stand in for one proxy: tests pick a client IP with
   // X-Forwarded-For (tests/security-client-ip.test.ts covers the default of 0).
   TRUSTED_PROXY_HOPS: "1",
+  // Key rotation jobs wait one cache TTL before re-encrypting; one second keeps their tests short.
+  KEY_CACHE_TTL_SECONDS: "1",
   // Uploaded originals go to a per-run temporary folder, never into the checkout's .data/.
   STORAGE_FS_ROOT: path.join(os.tmpdir(), `ocsuite-test-storage-${process.pid}`),
 };

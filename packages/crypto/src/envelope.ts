@@ -5,12 +5,13 @@
  *     └─ wraps → per-tenant data keys (DEKs), versioned, stored wrapped
  *                  └─ encrypt → field ciphertexts "ocs1.<dekVersion>.<payload>"
  *
- * Lifecycle of a tenant data-key version:
- *   active ──rotateTenantKey──▶ decrypt-only ──retireTenantKey──▶ retired
- *                                    ▲──────────restoreTenantKey───────┘
+ * Lifecycle of a tenant data-key version (Vault's min_decryption_version + trim):
+ *   active ──rotateTenantKey──▶ decrypt-only ──retireTenantKey──▶ retired ──destroyTenantKey──▶ destroyed
+ *     ▲                           │    ▲──────────restoreTenantKey───────┘        (irreversible)
+ *     └────activateTenantKey──────┘   (rollback: an older version becomes active again)
  * Exactly one version is used for new encryptions (the highest `active` one);
- * every non-retired version decrypts, so a rotation job can re-encrypt rows
- * in batches while old and new ciphertexts coexist.
+ * every decrypt-only version still decrypts, so a rotation job can re-encrypt
+ * rows in batches while old and new ciphertexts coexist.
  */
 import { createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import { KEY_BYTES } from "./aead";
@@ -73,8 +74,22 @@ export interface TenantCrypto {
    * Reversible with restoreTenantKey; the wrapped key is kept.
    */
   retireTenantKey(tenantId: string, version: number): Promise<void>;
-  /** Emergency undo of a retirement: back to decrypt-only. */
+  /** Emergency undo of a retirement: back to decrypt-only. Refused (KEY_DESTROYED) once destroyed. */
   restoreTenantKey(tenantId: string, version: number): Promise<void>;
+  /**
+   * Rollback of a rotation: makes a decrypt-only version the active one again
+   * and demotes the versions above it to decrypt-only (a crash in between
+   * leaves the newer version winning, i.e. the state before the rollback).
+   * Refused for retired (restore first) and destroyed versions.
+   */
+  activateTenantKey(tenantId: string, version: number): Promise<DataKeyInfo>;
+  /**
+   * Crypto-shredding of one retired version: its wrapped key is erased and
+   * nothing encrypted under it can ever be decrypted again. Irreversible;
+   * refused (KEY_STATE_CONFLICT) unless the version is retired. Waiting
+   * periods before this step are the caller's policy.
+   */
+  destroyTenantKey(tenantId: string, version: number): Promise<void>;
   getActiveVersion(tenantId: string): Promise<number>;
   listTenantKeys(tenantId: string): Promise<DataKeyInfo[]>;
   /** Re-wraps the tenant's data keys under the key ring's current KEK version. */
@@ -126,8 +141,8 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
   };
 
   const unwrapRecord = async (record: DataKeyRecord): Promise<CachedKey> => {
-    // Retired keys are never unwrapped: their KEK version may already be gone.
-    if (record.status === "retired") return { status: record.status, key: null };
+    // Retired keys are never unwrapped (their KEK version may already be gone); destroyed ones have no material.
+    if (record.status === "retired" || record.status === "destroyed") return { status: record.status, key: null };
     const raw = await keyRing.unwrap(
       { kekId: record.kekId, kekVersion: record.kekVersion, wrapped: record.wrappedKey },
       { tenantId: record.tenantId, dataKeyVersion: record.version },
@@ -215,6 +230,9 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
     requireId(field, "field");
     const { keyVersion, sealed } = parseCiphertext(ciphertext);
     const { status, key } = await dataKey(tenantId, keyVersion);
+    if (status === "destroyed") {
+      throw new CryptoError("KEY_DESTROYED", `Tenant ${tenantId}: data key v${keyVersion} was destroyed; field ${field} can no longer be decrypted`);
+    }
     if (status === "retired" || !key) {
       throw new CryptoError("KEY_RETIRED", `Tenant ${tenantId}: data key v${keyVersion} is retired; field ${field} was not re-encrypted before retirement`);
     }
@@ -242,9 +260,37 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
     if (!(await store.insert(record))) {
       throw new CryptoError("KEY_STATE_CONFLICT", `Tenant ${tenantId}: data key v${next} was created concurrently; re-read and retry if still needed`);
     }
-    for (const r of records) if (r.status === "active") await store.updateStatus(tenantId, r.version, "decrypt-only");
+    for (const r of records) if (r.status === "active") await store.updateStatus(tenantId, r.version, "decrypt-only", new Date(now()));
     invalidateCache(tenantId);
     return info(record);
+  };
+
+  const activateTenantKey = async (tenantId: string, version: number): Promise<DataKeyInfo> => {
+    requireId(tenantId, "tenantId");
+    const records = await store.list(tenantId);
+    const record = records.find((r) => r.version === version);
+    if (!record) throw new CryptoError("UNKNOWN_KEY_VERSION", `Tenant ${tenantId} has no data key v${version}`);
+    if (record.status === "destroyed") throw new CryptoError("KEY_DESTROYED", `Tenant ${tenantId}: data key v${version} was destroyed and cannot be activated`);
+    if (record.status === "retired") throw new CryptoError("KEY_STATE_CONFLICT", `Tenant ${tenantId}: data key v${version} is retired; restore it before activating it`);
+    // Activate first, demote second (see rotateTenantKey): until the demotion the
+    // newer active version still wins, so a crash leaves the pre-rollback state.
+    if (record.status !== "active") await store.updateStatus(tenantId, version, "active", new Date(now()));
+    for (const r of records) {
+      if (r.version !== version && r.status === "active") await store.updateStatus(tenantId, r.version, "decrypt-only", new Date(now()));
+    }
+    invalidateCache(tenantId);
+    return info({ ...record, status: "active" });
+  };
+
+  const destroyTenantKey = async (tenantId: string, version: number): Promise<void> => {
+    requireId(tenantId, "tenantId");
+    const record = await store.get(tenantId, version);
+    if (!record) throw new CryptoError("UNKNOWN_KEY_VERSION", `Tenant ${tenantId} has no data key v${version}`);
+    if (record.status === "destroyed") return;
+    if (record.status !== "retired" || !(await store.destroy(tenantId, version))) {
+      throw new CryptoError("KEY_STATE_CONFLICT", `Tenant ${tenantId}: data key v${version} is ${record.status}; only a retired version can be destroyed`);
+    }
+    invalidateCache(tenantId);
   };
 
   const retireTenantKey = async (tenantId: string, version: number): Promise<void> => {
@@ -252,15 +298,16 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
     const records = await store.list(tenantId);
     const record = records.find((r) => r.version === version);
     if (!record) throw new CryptoError("UNKNOWN_KEY_VERSION", `Tenant ${tenantId} has no data key v${version}`);
-    if (record.status === "retired") return;
+    if (record.status === "retired" || record.status === "destroyed") return;
     if (record.status === "active") {
       throw new CryptoError("KEY_STATE_CONFLICT", `Tenant ${tenantId}: data key v${version} is active; rotate and re-encrypt before retiring it`);
     }
     // When did this version stop being used for new writes? When its
     // successor was created. Until the cache TTL has passed since then,
     // another process may still be writing new v<version> ciphertexts.
+    // Its recorded deactivation (rotation or rollback) when the store tracks it, else its successor's creation.
     const successor = records.filter((r) => r.version > version).sort((a, b) => a.version - b.version)[0];
-    const deactivatedAt = successor?.createdAt.getTime() ?? 0;
+    const deactivatedAt = Math.max(record.deactivatedAt?.getTime() ?? 0, successor?.createdAt.getTime() ?? 0);
     const waitMs = deactivatedAt + retireGraceMs - now();
     if (waitMs > 0) {
       throw new CryptoError(
@@ -268,7 +315,7 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
         `Tenant ${tenantId}: data key v${version} was deactivated less than ${retireGraceMs} ms ago; other processes may still encrypt with it. Re-run the re-encryption pass and retry in ${waitMs} ms`,
       );
     }
-    await store.updateStatus(tenantId, version, "retired");
+    await store.updateStatus(tenantId, version, "retired", new Date(now()));
     invalidateCache(tenantId);
   };
 
@@ -276,8 +323,9 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
     requireId(tenantId, "tenantId");
     const record = await store.get(tenantId, version);
     if (!record) throw new CryptoError("UNKNOWN_KEY_VERSION", `Tenant ${tenantId} has no data key v${version}`);
+    if (record.status === "destroyed") throw new CryptoError("KEY_DESTROYED", `Tenant ${tenantId}: data key v${version} was destroyed and cannot be restored`);
     if (record.status !== "retired") return;
-    await store.updateStatus(tenantId, version, "decrypt-only");
+    await store.updateStatus(tenantId, version, "decrypt-only", new Date(now()));
     invalidateCache(tenantId);
   };
 
@@ -289,6 +337,8 @@ export const createEnvelope = (options: EnvelopeOptions): TenantCrypto => {
     rotateTenantKey,
     retireTenantKey,
     restoreTenantKey,
+    activateTenantKey,
+    destroyTenantKey,
     getActiveVersion,
     listTenantKeys: async (tenantId) => (await store.list(tenantId)).sort((a, b) => a.version - b.version).map(info),
     rewrapTenantKeys: async (tenantId) => {

@@ -13,6 +13,8 @@ export const CRYPTO_ERROR_CODES = [
   "UNKNOWN_KEY_VERSION",
   /** The data-key version exists but has been retired by a rotation job. */
   "KEY_RETIRED",
+  /** The data-key version's material was destroyed (crypto-shredded): nothing under it can ever be read again. */
+  "KEY_DESTROYED",
   /** Not a ciphertext this library produces (bad prefix, version, encoding or length). */
   "MALFORMED_CIPHERTEXT",
   /** The tenant has no active data key (none created yet, or all deactivated). */

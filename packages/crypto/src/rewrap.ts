@@ -34,7 +34,8 @@ export const rewrapTenantKeys = async ({ keyRing, store, tenantId }: { keyRing: 
   const current = await keyRing.currentVersion();
   const result: RewrapResult = { tenantId, rewrapped: 0, alreadyCurrent: 0, skippedConcurrent: 0 };
   for (const record of await store.list(tenantId)) {
-    if (!needsRewrap(record, keyRing, current)) {
+    // A destroyed version has no material left to re-wrap (that is the point of destroying it).
+    if (record.status === "destroyed" || !needsRewrap(record, keyRing, current)) {
       result.alreadyCurrent += 1;
       continue;
     }

@@ -59,4 +59,27 @@ export const taskCancelRequested = eventType("task/cancel.requested", {
   schema: traced({ tenantId: id, taskId: id }),
 });
 
-export const eventCatalog = [systemPingRequested, deadLetterReplayed, knowledgeDocumentIngest, meetingRunRequested, meetingCancelRequested, taskRunRequested, taskCancelRequested] as const;
+/**
+ * A tenant data-key operation (rotation or rollback) should run; the KeyRotation
+ * row (services/key-rotation) says which and is the job's checkpoint.
+ */
+export const dataKeyRotationRequested = eventType("security/data-key.rotation.requested", {
+  schema: traced({ tenantId: id, rotationId: id }),
+});
+
+/** A platform admin started re-wrapping every data key under the current master key version. */
+export const masterKeyRotationRequested = eventType("security/master-key.rotation.requested", {
+  schema: traced({ rotationId: id }),
+});
+
+export const eventCatalog = [
+  systemPingRequested,
+  deadLetterReplayed,
+  knowledgeDocumentIngest,
+  meetingRunRequested,
+  meetingCancelRequested,
+  taskRunRequested,
+  taskCancelRequested,
+  dataKeyRotationRequested,
+  masterKeyRotationRequested,
+] as const;

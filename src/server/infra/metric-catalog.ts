@@ -264,6 +264,21 @@ export const METRICS = [
     description: "Key rotation runs (master key or tenant data key re-wrap) that failed.",
     attributes: ["ocsuite.key_rotation.kind"],
   },
+  {
+    name: "ocsuite.key_rotation.duration",
+    kind: "histogram",
+    unit: "s",
+    description: "Wall time of a finished key-rotation phase (re-encryption through verification, or a master-key rewrap), by kind and outcome.",
+    attributes: ["ocsuite.key_rotation.kind", "ocsuite.outcome"],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+  },
+  {
+    name: "ocsuite.key_rotation.rows",
+    kind: "counter",
+    unit: "{row}",
+    description: "Secrets re-encrypted (data-key rotation and rollback) or data keys re-wrapped (master-key rotation).",
+    attributes: ["ocsuite.key_rotation.kind"],
+  },
 ] as const satisfies readonly MetricSpec[];
 
 export type MetricName = (typeof METRICS)[number]["name"];

@@ -57,6 +57,8 @@ const HELPERS = {
   // Registered for the key-rotation work (master key / tenant data key re-wrap);
   // nothing records it yet, so it is exported only once that code increments it.
   keyRotationFailures: "ocsuite.key_rotation.failures",
+  keyRotationDuration: "ocsuite.key_rotation.duration",
+  keyRotationRows: "ocsuite.key_rotation.rows",
 } as const satisfies Record<string, MetricName>;
 
 type Helpers = typeof HELPERS;

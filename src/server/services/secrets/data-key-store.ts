@@ -3,7 +3,18 @@ import { DATA_KEY_STATUSES, type DataKeyRecord, type DataKeyStatus, type DataKey
 import { db, type Db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 
-type Row = { tenantId: string; version: number; wrappedKey: Uint8Array; kekId: string; kekVersion: number; status: string; createdAt: Date };
+type Row = {
+  tenantId: string;
+  version: number;
+  wrappedKey: Uint8Array;
+  kekId: string;
+  kekVersion: number;
+  status: string;
+  createdAt: Date;
+  deactivatedAt: Date | null;
+  retiredAt: Date | null;
+  destroyedAt: Date | null;
+};
 
 const toStatus = (s: string): DataKeyStatus => {
   if ((DATA_KEY_STATUSES as readonly string[]).includes(s)) return s as DataKeyStatus;
@@ -19,9 +30,23 @@ const toRecord = (r: Row): DataKeyRecord => ({
   kekVersion: r.kekVersion,
   status: toStatus(r.status),
   createdAt: r.createdAt,
+  deactivatedAt: r.deactivatedAt,
+  retiredAt: r.retiredAt,
+  destroyedAt: r.destroyedAt,
 });
 
-const SELECT = { tenantId: true, version: true, wrappedKey: true, kekId: true, kekVersion: true, status: true, createdAt: true } as const;
+const SELECT = {
+  tenantId: true,
+  version: true,
+  wrappedKey: true,
+  kekId: true,
+  kekVersion: true,
+  status: true,
+  createdAt: true,
+  deactivatedAt: true,
+  retiredAt: true,
+  destroyedAt: true,
+} as const;
 
 /**
  * @ocsuite/crypto's DataKeyStore on the TenantDataKey table: wrapped keys only,
@@ -67,8 +92,26 @@ export class PrismaDataKeyStore implements DataKeyStore {
     }
   }
 
-  async updateStatus(tenantId: string, version: number, status: DataKeyStatus): Promise<boolean> {
-    const { count } = await this.client.tenantDataKey.updateMany({ where: { tenantId, version }, data: { status } });
+  async updateStatus(tenantId: string, version: number, status: DataKeyStatus, at: Date = new Date()): Promise<boolean> {
+    if (status === "decrypt-only") {
+      // Only the active → decrypt-only step is a deactivation; a restore (retired → decrypt-only) keeps the original time.
+      const demoted = await this.client.tenantDataKey.updateMany({ where: { tenantId, version, status: "active" }, data: { status, deactivatedAt: at } });
+      if (demoted.count === 1) return true;
+    }
+    const { count } = await this.client.tenantDataKey.updateMany({
+      where: { tenantId, version, status: { not: "destroyed" } },
+      data: { status, retiredAt: status === "retired" ? at : null },
+    });
+    return count === 1;
+  }
+
+  async destroy(tenantId: string, version: number): Promise<boolean> {
+    // Compare-and-set on "retired": the material is overwritten in the row, so nothing under this
+    // version decrypts again (backups keep it until they expire: docs/runbooks/key-rotation.md).
+    const { count } = await this.client.tenantDataKey.updateMany({
+      where: { tenantId, version, status: "retired" },
+      data: { status: "destroyed", wrappedKey: new Uint8Array(0), destroyedAt: new Date() },
+    });
     return count === 1;
   }
 

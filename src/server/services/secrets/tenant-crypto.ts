@@ -1,12 +1,24 @@
 import "server-only";
-import { createEnvelope, EnvKeyRing, type TenantCrypto } from "@ocsuite/crypto";
+import { createEnvelope, EnvKeyRing, type KeyRing, type TenantCrypto } from "@ocsuite/crypto";
 import { env } from "~/env";
 import { PrismaDataKeyStore } from "./data-key-store";
 
 // One envelope per process: it owns the cache of unwrapped data keys, so a
 // second instance would only double the unwraps. Kept on globalThis so Next's
 // dev-mode module reloads do not create one per edit.
-const globalForCrypto = globalThis as unknown as { ocsuiteTenantCrypto?: TenantCrypto };
+const globalForCrypto = globalThis as unknown as { ocsuiteTenantCrypto?: TenantCrypto; ocsuiteMasterKeyRing?: KeyRing };
+
+/**
+ * The master key ring (OCSUITE_MASTER_KEYS; the highest version, or OCSUITE_MASTER_KEY_CURRENT,
+ * wraps new data keys). The master-key rotation job reads its current version.
+ */
+export const masterKeyRing = (): KeyRing => {
+  globalForCrypto.ocsuiteMasterKeyRing ??= EnvKeyRing.fromEnv({
+    OCSUITE_MASTER_KEYS: env.OCSUITE_MASTER_KEYS,
+    OCSUITE_MASTER_KEY_CURRENT: env.OCSUITE_MASTER_KEY_CURRENT?.toString(),
+  });
+  return globalForCrypto.ocsuiteMasterKeyRing;
+};
 
 /**
  * The app's tenant envelope encryption: master keys from OCSUITE_MASTER_KEYS
@@ -16,9 +28,11 @@ const globalForCrypto = globalThis as unknown as { ocsuiteTenantCrypto?: TenantC
  */
 export const tenantCrypto = (): TenantCrypto => {
   globalForCrypto.ocsuiteTenantCrypto ??= createEnvelope({
-    keyRing: EnvKeyRing.fromEnv({ OCSUITE_MASTER_KEYS: env.OCSUITE_MASTER_KEYS, OCSUITE_MASTER_KEY_CURRENT: env.OCSUITE_MASTER_KEY_CURRENT?.toString() }),
+    keyRing: masterKeyRing(),
     store: new PrismaDataKeyStore(),
     autoCreateTenantKeys: true,
+    // The rotation job waits this TTL before re-encrypting (services/key-rotation): keep them one setting.
+    cache: { ttlMs: env.KEY_CACHE_TTL_SECONDS * 1000 },
   });
   return globalForCrypto.ocsuiteTenantCrypto;
 };

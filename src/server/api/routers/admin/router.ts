@@ -7,6 +7,7 @@ import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/se
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/dead-letters/dead-letters";
 import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/job-diagnostics/diagnostics";
 import { listJobRuns } from "~/server/services/job-runs/job-runs";
+import { adminKeysRouter } from "../admin-keys/router";
 import { opsRouter } from "../ops/router";
 import {
   ZAdminTenantInput,
@@ -91,4 +92,6 @@ export const adminRouter = createTRPCRouter({
   fixDiagnostic: platformAdminProcedure.input(ZFixDiagnosticInput).output(ZFixDiagnosticOutput).mutation(({ input }) => fixDiagnostic(input)),
   // reliability: SLOs, queues, top tenants (/admin/ops)
   ops: opsRouter,
+  // encryption keys fleet-wide, master-key rotation (/admin/keys)
+  keys: adminKeysRouter,
 });

@@ -1,0 +1,15 @@
+import { createTRPCRouter, platformAdminProcedure } from "~/server/api/trpc";
+import { getFleetKeyStatus } from "~/server/services/key-rotation/key-status";
+import { requestMasterKeyRotation } from "~/server/services/key-rotation/master-key-rotation";
+import { ZRotation } from "../keys/schemas";
+import { ZFleetKeyStatus } from "./schemas";
+
+/**
+ * /admin/keys for platform admins (mounted as admin.keys): fleet-wide data-key
+ * age and master-key versions, recent operations, and the master-key rewrap.
+ * platformAdminProcedure audits every call; the service audits each step.
+ */
+export const adminKeysRouter = createTRPCRouter({
+  fleet: platformAdminProcedure.output(ZFleetKeyStatus).query(() => getFleetKeyStatus()),
+  rotateMaster: platformAdminProcedure.output(ZRotation).mutation(({ ctx }) => requestMasterKeyRotation({ userId: ctx.user.id, meta: ctx.meta })),
+});

@@ -1,0 +1,70 @@
+import "server-only";
+import { parseCiphertextHeader } from "@ocsuite/crypto";
+import type { Prisma } from "~/server/db/generated/client";
+import { db } from "~/server/db/client";
+
+/**
+ * Every column that holds an @ocsuite/crypto ciphertext, in one list: the
+ * rotation job re-encrypts and verifies exactly these. A new kind of tenant
+ * secret is added here (and the rotation tests then cover it), or it would be
+ * left under a retired key.
+ */
+export type EncryptedRow = { id: string; ciphertext: string };
+
+export type EncryptedColumn = {
+  /** Stable name, used in checkpoints: "<Model>.<column>". */
+  name: string;
+  /** The AAD field name the value was encrypted with. */
+  field: (id: string) => string;
+  /** Up to `limit` rows of the tenant with id > afterId, in id order. */
+  page: (tenantId: string, afterId: string | null, limit: number) => Promise<EncryptedRow[]>;
+  /**
+   * Compare-and-set inside the batch's transaction: writes `next` only while the
+   * row still holds `previous` (a user's concurrent edit or delete wins; the
+   * verify pass picks the row up again if it is still stale).
+   */
+  swap: (tx: Prisma.TransactionClient, tenantId: string, id: string, previous: string, next: string) => Promise<boolean>;
+};
+
+const providerCredentialSecret: EncryptedColumn = {
+  name: "ProviderCredential.secretCiphertext",
+  field: (id) => `provider-credential:${id}`,
+  page: async (tenantId, afterId, limit) => {
+    const rows = await db.providerCredential.findMany({
+      where: { tenantId, ...(afterId ? { id: { gt: afterId } } : {}) },
+      select: { id: true, secretCiphertext: true },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+    return rows.map((r) => ({ id: r.id, ciphertext: r.secretCiphertext }));
+  },
+  swap: async (tx, tenantId, id, previous, next) => {
+    const { count } = await tx.providerCredential.updateMany({
+      where: { id, tenantId, secretCiphertext: previous },
+      data: { secretCiphertext: next, keyVersion: parseCiphertextHeader(next).keyVersion },
+    });
+    return count === 1;
+  },
+};
+
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret];
+
+/** A checkpoint names the column and the last id finished in it: "<column index>:<id>". */
+export type Checkpoint = { column: number; afterId: string | null };
+
+export const parseCheckpoint = (cursor: string | null): Checkpoint => {
+  if (!cursor) return { column: 0, afterId: null };
+  const at = cursor.indexOf(":");
+  const column = Number(cursor.slice(0, at));
+  return { column: Number.isInteger(column) && column >= 0 ? column : 0, afterId: cursor.slice(at + 1) || null };
+};
+
+export const formatCheckpoint = ({ column, afterId }: Checkpoint): string => `${column}:${afterId ?? ""}`;
+
+export const keyVersionOf = (ciphertext: string): number | null => {
+  try {
+    return parseCiphertextHeader(ciphertext).keyVersion;
+  } catch {
+    return null;
+  }
+};
