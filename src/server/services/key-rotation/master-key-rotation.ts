@@ -23,10 +23,14 @@ const TENANTS_PER_BATCH = 50;
 export type MasterDeps = { keyRing: KeyRing; store: DataKeyStore };
 const defaultDeps = (): MasterDeps => ({ keyRing: masterKeyRing(), store: new PrismaDataKeyStore() });
 
-/** Data keys (any status but destroyed) still wrapped under another KEK id or version. */
+/**
+ * Data keys (any status but destroyed) of this key ring (kekId) wrapped under an
+ * older version. Keys under another kekId cannot be unwrapped by this ring at
+ * all: moving between key rings (env → KMS) is a separate migration, not a rotation.
+ */
 const staleWhere = async (keyRing: KeyRing) => {
   const current = await keyRing.currentVersion();
-  return { status: { not: "destroyed" }, NOT: { kekId: keyRing.kekId, kekVersion: current } };
+  return { status: { not: "destroyed" }, kekId: keyRing.kekId, kekVersion: { not: current } };
 };
 
 export const countStaleDataKeys = async (keyRing: KeyRing = masterKeyRing()): Promise<number> => db.tenantDataKey.count({ where: await staleWhere(keyRing) });
