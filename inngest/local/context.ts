@@ -36,6 +36,10 @@ export type ExecutorOptions = {
   /** Default retries when a function config carries none (Inngest's default: 3). */
   defaultRetries?: number;
   logger?: ExecutorLogger;
+  /** The clock cron schedules are read against, in ms (default Date.now); tests move it instead of waiting for minutes. */
+  now?: () => number;
+  /** How often due cron ticks are looked for (default 1000 ms). Keep it well under a minute: a tick is due for one minute (cron-schedule.ts). */
+  cronIntervalMs?: number;
 };
 
 export type ExecutorContext = {
@@ -57,6 +61,8 @@ export type ExecutorContext = {
    */
   pendingEvents: StoredEvent[];
   transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  /** The cron clock (ExecutorOptions.now). Sleeps, leases and throttle use the wall clock and Postgres' now(). */
+  now: () => number;
 };
 
 const INNGEST_BACKOFF_MS = [15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 1200e3, 2400e3, 3600e3, 7200e3];
@@ -80,5 +86,6 @@ export const createExecutorContext = (options: ExecutorOptions): ExecutorContext
     pendingEvents: [],
     // Longer than Prisma's defaults (2 s to start, 5 s to run): settling one response issues many statements.
     transaction: (fn) => db.$transaction(fn, { timeout: 30_000, maxWait: 30_000 }),
+    now: options.now ?? Date.now,
   };
 };

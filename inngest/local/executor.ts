@@ -10,6 +10,7 @@
  * no server-only; it takes a Prisma client.
  */
 import { createExecutorContext, type ExecutorOptions } from "./context";
+import { createCronTimer } from "./cron";
 import { send } from "./intake";
 import { cancelRun, waitForRun } from "./runs";
 import { createScheduler } from "./scheduler";
@@ -24,6 +25,8 @@ export type LocalExecutor = ReturnType<typeof createLocalExecutor>;
 export const createLocalExecutor = (options: ExecutorOptions) => {
   const ctx = createExecutorContext(options);
   const scheduler = createScheduler(ctx, { pollIntervalMs: options.pollIntervalMs ?? 100, maxInFlight: options.maxInFlight ?? 16 });
+  // A run a tick started is leased at once, not at the next poll.
+  const cron = createCronTimer(ctx, { intervalMs: options.cronIntervalMs ?? 1000, onStarted: scheduler.kick });
 
   return {
     owner: ctx.owner,
@@ -31,8 +34,12 @@ export const createLocalExecutor = (options: ExecutorOptions) => {
       await loadApps(ctx);
       for (const url of options.appUrls ?? []) await sync(ctx, url);
       scheduler.start();
+      cron.start();
     },
-    stop: scheduler.stop,
+    stop: async () => {
+      await cron.stop();
+      await scheduler.stop();
+    },
     sync: (url: string) => sync(ctx, url),
     registerApp: (appId: string, url: string, fns: FunctionConfig[]) => registerApp(ctx, appId, url, fns),
     /** Accepts events (the HTTP intake and step.sendEvent land here). Returns the event ids. */
@@ -42,6 +49,8 @@ export const createLocalExecutor = (options: ExecutorOptions) => {
       return ids;
     },
     tick: scheduler.tick,
+    /** Checks cron triggers now (the timer also does, every `cronIntervalMs`); resolves to the number of runs started. */
+    cronTick: cron.check,
     cancelRun: (runId: string) => cancelRun(ctx, runId),
     waitForRun: (runId: string, statuses?: string[], timeoutMs?: number) => waitForRun(ctx, runId, statuses, timeoutMs),
     functions: () => [...ctx.functions.values()].map((f) => f.config),

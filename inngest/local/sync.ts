@@ -3,13 +3,15 @@
  * `x-inngest-sync-kind: in_band` and the SDK answers with its function
  * configs) and out-of-band (the SDK POSTs /fn/register, see http.ts). Configs
  * are persisted in InngestApp, so a restarted executor resumes runs before
- * the app answers again (loadApps).
+ * the app answers again (loadApps). A cron trigger that cannot be parsed is
+ * logged here, once per sync or load, and then ignored (cron.ts skips it).
  */
 import { sdkHeaders } from "./call-request";
+import { invalidCrons } from "./cron-schedule";
 import { canonicalJson } from "./signature";
 import { json } from "./values";
 import type { ExecutorContext } from "./context";
-import type { FunctionConfig } from "./types";
+import type { FunctionConfig, RegisteredFunction } from "./types";
 
 /** Replaces the app's functions, in Postgres and in `ctx.functions`. */
 export const registerApp = async (ctx: ExecutorContext, appId: string, url: string, fns: FunctionConfig[]) => {
@@ -19,16 +21,14 @@ export const registerApp = async (ctx: ExecutorContext, appId: string, url: stri
     update: { url, functions: json(fns) },
   });
   for (const [id, f] of ctx.functions) if (f.appId === appId) ctx.functions.delete(id);
-  for (const config of fns) ctx.functions.set(config.id, { appId, url: stepUrl(config, url), config });
+  for (const config of fns) addFunction(ctx, registeredFunction(appId, url, config));
   ctx.log.info("synced app", { appId, functions: fns.length });
 };
 
 /** Loads the function configs persisted by earlier syncs (a restarted executor resumes without the app). */
 export const loadApps = async (ctx: ExecutorContext) => {
   for (const app of await ctx.db.inngestApp.findMany()) {
-    for (const config of app.functions as unknown as FunctionConfig[]) {
-      ctx.functions.set(config.id, { appId: app.id, url: stepUrl(config, app.url), config });
-    }
+    for (const config of app.functions as unknown as FunctionConfig[]) addFunction(ctx, registeredFunction(app.id, app.url, config));
   }
 };
 
@@ -44,5 +44,16 @@ export const sync = async (ctx: ExecutorContext, url: string) => {
   return reg;
 };
 
-/** A function's own step URL (its runtime) wins over the app's URL. */
-const stepUrl = (config: FunctionConfig, appUrl: string) => config.steps?.step?.runtime?.url ?? appUrl;
+/** A synced function as the executor calls it: its own step URL (its runtime) wins over the app's URL. */
+export const registeredFunction = (appId: string, appUrl: string, config: FunctionConfig): RegisteredFunction => ({
+  appId,
+  url: config.steps?.step?.runtime?.url ?? appUrl,
+  config,
+});
+
+const addFunction = (ctx: ExecutorContext, fn: RegisteredFunction) => {
+  for (const { cron, error } of invalidCrons(fn.config)) {
+    ctx.log.warn("invalid cron trigger ignored", { appId: fn.appId, functionId: fn.config.id, cron, err: error });
+  }
+  ctx.functions.set(fn.config.id, fn);
+};

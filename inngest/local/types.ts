@@ -14,7 +14,8 @@ export type StoredEvent = EventPayload & { id: string; ts: number; data: Record<
 
 export type JsonError = { name: string; message: string; stack?: string; [k: string]: unknown };
 
-export type Trigger = { event?: string; expression?: string; cron?: string };
+/** `jitter` (a random delay after a cron tick) is accepted and ignored: ticks fire on time. */
+export type Trigger = { event?: string; expression?: string; cron?: string; jitter?: string };
 
 export type ConcurrencyConfig = { limit: number; key?: string; scope?: "fn" | "env" | "account" };
 
