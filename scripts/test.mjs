@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything CI checks, in order, stopping at the first failure:
-// lint → typecheck → unit + integration (vitest, real Postgres) → production
+// lint → typecheck → unit + integration (vitest, real Postgres) → key-rotation drill → production
 // build → alert drill (real Prometheus + Alertmanager) → end-to-end (Playwright
 // in Debian's chromium).
 // Pick steps with e.g. `npm test -- unit e2e`. Postgres for the tests:
@@ -22,6 +22,10 @@ const STEPS = {
   },
   typecheck: () => run(bin("tsc"), ["--noEmit", "-p", "."]),
   unit: () => run(bin("vitest"), ["run"]),
+  // The key-rotation drill (scripts/drill/rotation-drill.ts, ~1 min): data-key rotation of every
+  // tenant with a SIGKILL of the worker mid-run, retirement, a rollback and a master-key rewrap,
+  // under continuous reads and writes; fails on any failed read or lost write.
+  rotation: () => run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/drill/rotation-drill.ts"]),
   build: () => run(process.execPath, ["scripts/build.mjs"]),
   // The alert drill (scripts/drill/alert-drill.ts, ~2 min): real Prometheus and
   // Alertmanager scrape the built app and worker; two provider faults must page
