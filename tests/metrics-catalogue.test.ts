@@ -211,15 +211,17 @@ const exerciseTheRest = async () => {
   await db.inngestRun.create({ data: { id: runId, appId: "metrics-cat", functionId: "metrics-cat-queued", status: "QUEUED", eventId: `evt-${runId}`, event: {}, events: [], maxAttempts: 1 } });
   await db.inngestQueueItem.create({ data: { id: `qi-${runId}`, runId, kind: "CALL", stepId: "step", availableAt: new Date(Date.now() + 3_600_000) } });
   // Recorded by code paths too slow to drive here (a meeting's and a task's steps, sign-in, a failed
-  // audit write) — through the same typed instruments and with the call sites' attribute keys — and
-  // by the key-rotation work that does not exist yet.
+  // audit write, a key rotation: services/key-rotation) — through the same typed instruments and
+  // with the call sites' attribute keys.
   metrics.meetingTurns.add(1, { "ocsuite.outcome": "complete" });
   metrics.meetingTurnDuration.record(1.5, { "ocsuite.outcome": "complete" });
   metrics.taskStepDuration.record(2, { "ocsuite.task.step": "plan", "ocsuite.outcome": "complete" });
   metrics.taskRuns.add(1, { "ocsuite.outcome": "failed", "error.type": "providerTimeout" });
   metrics.signIns.add(1, { "ocsuite.auth.method": "password", "ocsuite.result": "failure" });
   metrics.auditWriteFailures.add(1, { "ocsuite.audit.action": "tenant.update" });
-  metrics.keyRotationFailures.add(1, { "ocsuite.key_rotation.kind": "master" });
+  metrics.keyRotationFailures.add(1, { "ocsuite.key_rotation.kind": "master-key" });
+  metrics.keyRotationDuration.record(12, { "ocsuite.key_rotation.kind": "data-key", "ocsuite.outcome": "completed" });
+  metrics.keyRotationRows.add(40, { "ocsuite.key_rotation.kind": "data-key" });
   return runId;
 };
 

@@ -56,6 +56,10 @@ const serviceHealth = () =>
         w: 8,
         thresholds: [{ color: "green", value: null }, { color: "red", value: 1 }],
       }),
+      timeseries("Key rotation: rows re-encrypted / data keys re-wrapped", [{ expr: rate("ocsuite_key_rotation_rows_total", "ocsuite_key_rotation_kind"), legend: "{{ocsuite_key_rotation_kind}}" }], {
+        unit: "ops",
+        description: "Tenant data-key rotations and rollbacks (rows) and master-key rewraps (data keys). Fleet status: /en/admin/keys.",
+      }),
       timeseries("Rate-limited requests by limit", [{ expr: rate("ocsuite_rate_limited_total", "ocsuite_limit"), legend: "{{ocsuite_limit}}" }], { unit: "reqps" }),
       timeseries("Sign-ins by method and result", [{ expr: rate("ocsuite_auth_sign_ins_total", "ocsuite_auth_method, ocsuite_result"), legend: "{{ocsuite_auth_method}} {{ocsuite_result}}" }], { unit: "ops" }),
     ],

@@ -76,12 +76,12 @@ const scenarios = (): TScenario[] => [
     name: "KeyRotationFailed: a failed rotation pages at once and clears an hour later",
     series: {
       [`up{${K1}}`]: "1x150",
-      [`ocsuite_key_rotation_failures_total{${K1},ocsuite_key_rotation_kind="tenant_data_key"}`]: "_x70 1x80",
+      [`ocsuite_key_rotation_failures_total{${K1},ocsuite_key_rotation_kind="data-key"}`]: "_x70 1x80",
     },
     checks: [
       { at: 69, alert: "KeyRotationFailed", firing: [] },
-      { at: 71, alert: "KeyRotationFailed", firing: [{ severity: "page", ocsuite_key_rotation_kind: "tenant_data_key" }] },
-      { at: 129, alert: "KeyRotationFailed", firing: [{ severity: "page", ocsuite_key_rotation_kind: "tenant_data_key" }] },
+      { at: 71, alert: "KeyRotationFailed", firing: [{ severity: "page", ocsuite_key_rotation_kind: "data-key" }] },
+      { at: 129, alert: "KeyRotationFailed", firing: [{ severity: "page", ocsuite_key_rotation_kind: "data-key" }] },
       { at: 135, alert: "KeyRotationFailed", firing: [] },
     ],
   },
