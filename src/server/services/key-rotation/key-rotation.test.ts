@@ -15,7 +15,7 @@ import { tenantCrypto } from "../secrets/tenant-crypto";
 import { requestDataKeyRotation, requestRollback } from "./data-key-rotation";
 import { destroyKeyVersion } from "./key-destroy";
 import { retireReplacedVersion } from "./rotation-verify";
-import { startScheduledRotations } from "./scheduled-rotation";
+import { startFleetRotation, startScheduledRotations } from "./scheduled-rotation";
 
 let engine: { close: () => Promise<void> } | undefined;
 beforeAll(async () => {
@@ -188,5 +188,17 @@ describe("data-key rotation (Inngest function on the local executor)", () => {
     expect(await waitForStatus(rotation.id, ["waiting-retire"])).toMatchObject({ fromVersion: 1, toVersion: 2, requestedById: null });
     // Once rotated, the tenant is no longer due.
     expect((await startScheduledRotations()).started).toBe(0);
+  });
+
+  it("fleet-wide rotation (incident response): every tenant with a key gets an operation once, whatever its age, and the loop ends", async () => {
+    const tenants = [await createTenantWithMembers(), await createTenantWithMembers()];
+    for (const t of tenants) await seedCredentials(t, 1);
+    const run = await startFleetRotation({ userId: tenants[0]!.owner.id });
+    expect(run.started).toBeGreaterThanOrEqual(2);
+    for (const t of tenants) {
+      const ops = await db.keyRotation.findMany({ where: { tenantId: t.tenant.id, kind: "data-key" } });
+      expect(ops).toHaveLength(1);
+      await waitForStatus(ops[0]!.id, ["waiting-retire"]);
+    }
   });
 });

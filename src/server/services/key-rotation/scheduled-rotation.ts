@@ -4,6 +4,7 @@ import { db } from "~/server/db/client";
 import { isAppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { requestDataKeyRotation } from "./data-key-rotation";
+import type { RotationActor } from "./rotation-log";
 import { IN_FLIGHT } from "./rotation-rows";
 
 const MAX_PER_RUN = 500;
@@ -14,8 +15,8 @@ const MAX_PER_RUN = 500;
  * flight, oldest key first. Suspended workspaces are rotated too: key hygiene
  * does not depend on billing state.
  */
-export const tenantsDueForRotation = async (now = new Date(), limit = MAX_PER_RUN): Promise<string[]> => {
-  const cutoff = new Date(now.getTime() - env.KEY_ROTATION_MAX_AGE_DAYS * 86_400_000);
+export const tenantsDueForRotation = async (now = new Date(), limit = MAX_PER_RUN, maxAgeDays = env.KEY_ROTATION_MAX_AGE_DAYS): Promise<string[]> => {
+  const cutoff = new Date(now.getTime() - maxAgeDays * 86_400_000);
   const keys = await db.tenantDataKey.findMany({
     where: { status: "active", createdAt: { lt: cutoff } },
     select: { tenantId: true },
@@ -44,5 +45,27 @@ export const startScheduledRotations = async (now = new Date()): Promise<Schedul
     }
   }
   if (run.due > 0) logger.info(run, "scheduled key rotations started");
+  return run;
+};
+
+/**
+ * Incident response (a master key and the database both exposed): every
+ * tenant's data key rotated now, whatever its age. Keys created before the
+ * call are due; a tenant's new key (created by its job) is not, so the loop
+ * ends when every tenant has an operation. An unreachable engine stops it
+ * with jobsUnavailable (re-run it: tenants already requested are skipped).
+ */
+export const startFleetRotation = async (actor: RotationActor, now = new Date()): Promise<ScheduledRun> => {
+  const run: ScheduledRun = { due: 0, started: 0, skipped: 0 };
+  for (;;) {
+    const due = await tenantsDueForRotation(now, MAX_PER_RUN, 0);
+    if (due.length === 0) break;
+    run.due += due.length;
+    for (const tenantId of due) {
+      await requestDataKeyRotation(tenantId, actor, "manual");
+      run.started += 1;
+    }
+  }
+  logger.warn({ ...run, actorId: actor.userId }, "fleet-wide data-key rotation requested");
   return run;
 };

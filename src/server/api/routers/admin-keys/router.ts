@@ -1,8 +1,9 @@
 import { createTRPCRouter, platformAdminProcedure } from "~/server/api/trpc";
 import { getFleetKeyStatus } from "~/server/services/key-rotation/key-status";
 import { requestMasterKeyRotation } from "~/server/services/key-rotation/master-key-rotation";
+import { startFleetRotation } from "~/server/services/key-rotation/scheduled-rotation";
 import { ZRotation } from "../keys/schemas";
-import { ZFleetKeyStatus } from "./schemas";
+import { ZFleetKeyStatus, ZFleetRotationOutput } from "./schemas";
 
 /**
  * /admin/keys for platform admins (mounted as admin.keys): fleet-wide data-key
@@ -12,4 +13,6 @@ import { ZFleetKeyStatus } from "./schemas";
 export const adminKeysRouter = createTRPCRouter({
   fleet: platformAdminProcedure.output(ZFleetKeyStatus).query(() => getFleetKeyStatus()),
   rotateMaster: platformAdminProcedure.output(ZRotation).mutation(({ ctx }) => requestMasterKeyRotation({ userId: ctx.user.id, meta: ctx.meta })),
+  // Incident response: every tenant's data key, now (docs/runbooks/key-rotation.md, "Compromise").
+  rotateAllDataKeys: platformAdminProcedure.output(ZFleetRotationOutput).mutation(({ ctx }) => startFleetRotation({ userId: ctx.user.id, meta: ctx.meta })),
 });

@@ -13,3 +13,5 @@ export const ZFleetKeyStatus = z.object({
   failedLast30Days: z.number().int(),
   recent: z.array(ZRotation.extend({ tenantId: z.string().nullable() })),
 }) satisfies z.ZodType<FleetKeyStatus>;
+
+export const ZFleetRotationOutput = z.object({ due: z.number().int(), started: z.number().int(), skipped: z.number().int() });
