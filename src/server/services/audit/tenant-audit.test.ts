@@ -42,7 +42,28 @@ describe("tenant audit trail: list", () => {
     expect((await listTenantAudit(fx.ownerCtx, { actor: fx.b.owner.email })).items).toEqual([]);
     expect((await listTenantAudit(fx.ownerCtx, { actor: "nobody-at-all@nowhere.test" })).items).toEqual([]);
     expect((await listTenantAudit(fx.ownerCtx, { from: new Date(Date.now() + 60_000) })).items).toEqual([]);
-    expect((await listTenantAudit(fx.ownerCtx, { to: new Date(Date.now() + 60_000), actorType: "USER" })).items).toHaveLength(4);
+    // The five searches above are events of the chain too (audit.viewed); the setup's four are the rest.
+    const byUsers = (await listTenantAudit(fx.ownerCtx, { to: new Date(Date.now() + 60_000), actorType: "USER" })).items;
+    expect(byUsers.filter((e) => e.action !== "audit.viewed")).toHaveLength(4);
+    expect(byUsers.filter((e) => e.action === "audit.viewed")).toHaveLength(5);
+  });
+
+  it("a search is itself audited as audit.viewed with its filter, once per search and not per page", async () => {
+    const fx = await setup();
+    const page1 = await listTenantAudit(fx.ownerCtx, { take: 2, action: "member.", actor: fx.a.owner.email });
+    // Recorded after the query: the page does not list its own view.
+    expect(page1.items.map((e) => e.action)).toEqual(["member.step_3", "member.step_2"]);
+    await listTenantAudit(fx.ownerCtx, { take: 2, action: "member.", actor: fx.a.owner.email, cursor: page1.nextCursor! });
+    const views = await db.auditEvent.findMany({ where: { chain: fx.a.tenant.id, action: "audit.viewed" } });
+    expect(views).toHaveLength(1);
+    expect(views[0]).toMatchObject({
+      actorId: fx.a.owner.id,
+      actorType: "USER",
+      result: "SUCCESS",
+      metadata: { filter: { action: "member.", actor: fx.a.owner.email, actorType: null, from: null, to: null } },
+    });
+    // Nothing lands on another tenant's chain.
+    expect(await db.auditEvent.count({ where: { chain: fx.b.tenant.id, action: "audit.viewed" } })).toBe(0);
   });
 
   it("shows support sessions with the staff member and reason, without staff network details", async () => {
@@ -59,7 +80,8 @@ describe("tenant audit trail: list", () => {
     await expect(callerFor(fx.a.admin).audit.list({ tenantSlug: fx.a.tenant.slug })).resolves.toMatchObject({ items: expect.any(Array) });
     await expect(callerFor(fx.a.member).audit.list({ tenantSlug: fx.a.tenant.slug })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(callerFor(fx.b.owner).audit.list({ tenantSlug: fx.a.tenant.slug })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(callerFor(fx.a.owner).audit.verify({ tenantSlug: fx.a.tenant.slug })).resolves.toEqual({ ok: true, checked: 4, firstBrokenSeq: null });
+    // The setup's four events and the admin's search above (audit.viewed).
+    await expect(callerFor(fx.a.owner).audit.verify({ tenantSlug: fx.a.tenant.slug })).resolves.toEqual({ ok: true, checked: 5, firstBrokenSeq: null });
   });
 });
 

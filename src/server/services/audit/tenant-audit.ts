@@ -83,7 +83,21 @@ const toDto = async (rows: EventRow[]) => {
 };
 export type TTenantAuditEvent = Awaited<ReturnType<typeof toDto>>[number];
 
-/** One page of the tenant's events, newest first; `nextCursor` is the seq to pass for the next page. */
+/** The filter as an audit event records it (the criteria, never the events found). */
+const filterMetadata = (f: TTenantAuditFilter) => ({
+  action: f.action ?? null,
+  actor: f.actor ?? null,
+  actorType: f.actorType ?? null,
+  from: f.from?.toISOString() ?? null,
+  to: f.to?.toISOString() ?? null,
+});
+
+/**
+ * One page of the tenant's events, newest first; `nextCursor` is the seq to pass for the next page.
+ * Reading the audit trail is itself a sensitive read, recorded as `audit.viewed` with the filter:
+ * once per search (the first page), not per page turned, so paging does not bury the trail in its
+ * own views. Recorded after the query, so a page never lists its own view.
+ */
 export const listTenantAudit = async (ctx: TenantCtx, input: z.input<typeof ZTenantAuditListInput>) => {
   const f = ZTenantAuditListInput.parse(input);
   const where = await whereOf(ctx, f);
@@ -93,6 +107,9 @@ export const listTenantAudit = async (ctx: TenantCtx, input: z.input<typeof ZTen
     take: f.take + 1,
   });
   const page = rows.slice(0, f.take);
+  if (!f.cursor) {
+    await recordAudit({ tenantId: ctx.tenantId, actorId: ctx.userId, actorType: "USER", action: "audit.viewed", metadata: { filter: filterMetadata(f) }, meta: ctx.meta });
+  }
   return { items: await toDto(page), nextCursor: rows.length > f.take ? page[page.length - 1]!.seq : null };
 };
 
@@ -139,13 +156,7 @@ export const exportTenantAudit = async (ctx: TenantCtx, input: { format: TExport
     metadata: {
       format: input.format,
       count: events.length,
-      filter: {
-        action: filter.action ?? null,
-        actor: filter.actor ?? null,
-        actorType: filter.actorType ?? null,
-        from: filter.from?.toISOString() ?? null,
-        to: filter.to?.toISOString() ?? null,
-      },
+      filter: filterMetadata(filter),
     },
     meta: ctx.meta,
   });

@@ -167,7 +167,7 @@ describe("deleteCredential", () => {
 });
 
 describe("testCredential against a local server", () => {
-  it("200 → ok with the first 20 model ids; sends Bearer; records lastTestOk; no audit", async () => {
+  it("200 → ok with the first 20 model ids; sends Bearer; records lastTestOk; audited as tested without the key", async () => {
     const { ctx, tenant } = await setup();
     const c = await createCredential(ctx, { provider: "openai-compatible", label: "Local", apiKey: KEY, baseUrl: server.baseUrl });
     const result = keep(await testCredential(ctx, { id: c.id }));
@@ -177,6 +177,9 @@ describe("testCredential against a local server", () => {
     expect(row.lastTestOk).toBe(true);
     expect(row.lastTestedAt).toBeInstanceOf(Date);
     expect(await db.auditEvent.count({ where: { tenantId: tenant.id, action: "provider_credential.test_failed" } })).toBe(0);
+    const ev = await db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: "provider_credential.tested" } });
+    expect(ev).toMatchObject({ result: "SUCCESS", targetId: c.id, metadata: { provider: "openai-compatible", label: "Local", last4: KEY.slice(-4), status: 200 } });
+    expect(JSON.stringify(ev)).not.toContain(KEY);
   });
 
   it("anthropic sends x-api-key and anthropic-version", async () => {

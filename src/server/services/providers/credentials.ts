@@ -297,8 +297,8 @@ const classify = (err: unknown): TestErrorReason => {
 
 /**
  * Tries the credential: GET <baseUrl>/models with the key (10 s timeout, no
- * redirects followed), records lastTestedAt/lastTestOk, and audits a failure
- * as `provider_credential.test_failed`. Never throws for a provider failure:
+ * redirects followed), records lastTestedAt/lastTestOk, and audits the test
+ * (`provider_credential.tested`, or `.test_failed` with the reason). Never throws for a provider failure:
  * the result says what happened. The request goes through the SSRF guard
  * (`opts.fetch` defaults to guardedFetch under the env policy); a refused
  * destination is providerAddressBlocked.
@@ -328,19 +328,19 @@ export const testCredential = async (ctx: TenantCtx, input: { id: string }, opts
 
   const now = new Date();
   await db.providerCredential.updateMany({ where: { id: input.id, tenantId: ctx.tenantId }, data: { lastTestedAt: now, lastTestOk: result.ok } });
-  if (!result.ok) {
-    const row = await findMasked(ctx.tenantId, input.id).catch(() => null);
-    await recordAudit({
-      tenantId: ctx.tenantId,
-      actorId: ctx.userId,
-      actorType: "USER",
-      action: "provider_credential.test_failed",
-      targetType: "provider_credential",
-      targetId: input.id,
-      result: "FAILURE",
-      metadata: { ...(row ? auditMetadata(row) : {}), status: result.status, reason: result.error ?? null },
-      meta: ctx.meta,
-    });
-  }
+  // A test decrypts the key and sends it out: a key action, audited whatever the outcome
+  // (`provider_credential.tested` or `.test_failed`), with the masked fields only.
+  const row = await findMasked(ctx.tenantId, input.id).catch(() => null);
+  await recordAudit({
+    tenantId: ctx.tenantId,
+    actorId: ctx.userId,
+    actorType: "USER",
+    action: result.ok ? "provider_credential.tested" : "provider_credential.test_failed",
+    targetType: "provider_credential",
+    targetId: input.id,
+    result: result.ok ? "SUCCESS" : "FAILURE",
+    metadata: { ...(row ? auditMetadata(row) : {}), status: result.status, ...(result.ok ? {} : { reason: result.error ?? null }) },
+    meta: ctx.meta,
+  });
   return result;
 };
