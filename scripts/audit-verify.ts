@@ -13,9 +13,8 @@
  * `npm start` wrote to .data/pg.port.
  * Read-only: it writes nothing, not even an audit event.
  */
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { applyEmbeddedDefaults } from "./lib/cli-env";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -36,22 +35,6 @@ const parseArgs = (argv: string[]): Args => {
   return args;
 };
 
-/** The embedded default's settings when the shell has none (the app's env validation needs them). */
-const embeddedDefaults = () => {
-  const dataDir = process.env.OCSUITE_DATA_DIR ?? path.join(ROOT, ".data");
-  if (!process.env.DATABASE_URL && existsSync(path.join(dataDir, "pg.lock"))) {
-    const portFile = path.join(dataDir, "pg.port");
-    const port = existsSync(portFile) ? readFileSync(portFile, "utf8").trim() : (process.env.OCSUITE_PG_PORT ?? "54320");
-    process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  }
-  // This command signs nothing; the app's env schema merely requires a secret to be present.
-  if (!process.env.AUTH_SECRET) {
-    const file = path.join(dataDir, "auth-secret");
-    process.env.AUTH_SECRET = existsSync(file) ? readFileSync(file, "utf8").trim() : randomBytes(32).toString("base64url");
-  }
-  process.env.LOG_LEVEL ??= "silent";
-};
-
 const main = async (): Promise<number> => {
   let args: Args;
   try {
@@ -64,7 +47,7 @@ const main = async (): Promise<number> => {
     process.stdout.write("usage: npm run audit:verify [-- --tenant <id|slug> | --all]\n");
     return 0;
   }
-  embeddedDefaults();
+  applyEmbeddedDefaults(ROOT);
   if (!process.env.DATABASE_URL) {
     process.stderr.write("audit:verify: set DATABASE_URL (or start the embedded default with npm start)\n");
     return 2;

@@ -289,6 +289,9 @@ const MATRIX: Record<string, Entry> = {
   "admin.disableUser": { input: (fx) => ({ userId: fx.member.id, reason: "Matrix disable" }), expect: platformOnly },
   "admin.enableUser": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
   "admin.revokeUserSessions": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
+  "admin.grantPlatformAdmin": { input: (fx) => ({ userId: fx.member.id, reason: "Matrix grant" }), expect: platformOnly },
+  // The member is no platform admin: "ok" is the idempotent no-change answer (the real change is in platform-admins.test.ts).
+  "admin.revokePlatformAdmin": { input: (fx) => ({ userId: fx.member.id, reason: "Matrix revoke" }), expect: platformOnly },
   "admin.usage": { input: () => ({}), expect: platformOnly },
   "admin.auditLog": { input: (fx) => ({ tenant: fx.tenant.slug, action: "tenant." }), expect: platformOnly },
   // support access: platform admins only; reads also need the caller's live session (the fixture's, on fx.tenant).

@@ -12,7 +12,8 @@ import { Label } from "~/components/ui/label";
 /**
  * A button opening a dialog that asks why (a required reason, 3–500
  * characters) before a consequential admin action. `onSubmit` returns an
- * error message to show, or null to close.
+ * error message to show, or null to close. `variant` is "danger" for actions
+ * that take something away, "primary" for ones that hand out power.
  */
 export const ReasonDialog = ({
   trigger,
@@ -20,12 +21,14 @@ export const ReasonDialog = ({
   description,
   confirmLabel,
   onSubmit,
+  variant = "danger",
 }: {
   trigger: ReactNode;
   title: string;
   description: string;
   confirmLabel: string;
   onSubmit: (reason: string) => Promise<string | null>;
+  variant?: "danger" | "primary";
 }) => {
   const t = useTranslations("admin");
   const tc = useTranslations("common");
@@ -53,7 +56,7 @@ export const ReasonDialog = ({
       }}
     >
       <DialogTrigger asChild>
-        <Button variant="danger">{trigger}</Button>
+        <Button variant={variant}>{trigger}</Button>
       </DialogTrigger>
       <DialogContent>
         <DialogTitle>{title}</DialogTitle>
@@ -68,7 +71,7 @@ export const ReasonDialog = ({
             <DialogClose asChild>
               <Button variant="secondary">{tc("cancel")}</Button>
             </DialogClose>
-            <Button type="submit" variant="danger" disabled={pending}>
+            <Button type="submit" variant={variant} disabled={pending}>
               {pending ? tc("working") : confirmLabel}
             </Button>
           </DialogFooter>

@@ -1,6 +1,7 @@
 import { createTRPCRouter, platformAdminProcedure } from "~/server/api/trpc";
 import { listAuditEvents } from "~/server/services/admin/audit-log";
 import { listAllTenants, listAllUsers } from "~/server/services/admin/directory";
+import { grantPlatformAdmin, revokePlatformAdmin } from "~/server/services/admin/platform-admins";
 import { getTenantDetail, reactivateTenant, suspendTenant } from "~/server/services/admin/tenants";
 import { getUsage } from "~/server/services/admin/usage";
 import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/server/services/admin/users";
@@ -20,6 +21,8 @@ import {
   ZDisableUserInput,
   ZDisableUserOutput,
   ZEnableUserOutput,
+  ZPlatformAdminChangeInput,
+  ZPlatformAdminChangeOutput,
   ZReactivateTenantInput,
   ZRevokeUserSessionsOutput,
   ZSuspendTenantInput,
@@ -72,6 +75,15 @@ export const adminRouter = createTRPCRouter({
     .input(ZAdminUserInput)
     .output(ZRevokeUserSessionsOutput)
     .mutation(({ ctx, input }) => revokeUserSessions(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  // platform-admin powers: grant, revoke (not your own, never the last admin; revoking ends their sessions)
+  grantPlatformAdmin: platformAdminProcedure
+    .input(ZPlatformAdminChangeInput)
+    .output(ZPlatformAdminChangeOutput)
+    .mutation(({ ctx, input }) => grantPlatformAdmin(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  revokePlatformAdmin: platformAdminProcedure
+    .input(ZPlatformAdminChangeInput)
+    .output(ZPlatformAdminChangeOutput)
+    .mutation(({ ctx, input }) => revokePlatformAdmin(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
   // LLM usage and the audit log (its CSV/JSON export is GET /api/admin/audit/export)
   usage: platformAdminProcedure.input(ZUsageInput).output(ZUsageOutput).query(({ input }) => getUsage(input)),
   auditLog: platformAdminProcedure.input(ZAuditLogInput).output(ZAuditLogOutput).query(({ input }) => listAuditEvents(input)),

@@ -153,6 +153,9 @@ export const ZDisableUserInput = z.object({ userId: ZId, reason: ZReason });
 export const ZDisableUserOutput = z.object({ id: z.string(), disabledAt: z.date(), sessionsEnded: z.number().int() });
 export const ZEnableUserOutput = z.object({ id: z.string(), disabledAt: z.null() });
 export const ZRevokeUserSessionsOutput = z.object({ id: z.string(), sessionsEnded: z.number().int() });
+/** Grant or revoke platform admin: the reason goes to the platform audit chain. */
+export const ZPlatformAdminChangeInput = z.object({ userId: ZId, reason: ZReason });
+export const ZPlatformAdminChangeOutput = z.object({ id: z.string(), isPlatformAdmin: z.boolean(), changed: z.boolean(), sessionsEnded: z.number().int() });
 
 // ─── usage ───────────────────────────────────────────────────────────────────
 const ZIsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Not a calendar day");

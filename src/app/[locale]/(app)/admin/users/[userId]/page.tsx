@@ -6,6 +6,7 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { Badge } from "~/components/ui/badge";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { NotAllowed } from "~/features/admin/not-allowed";
+import { PlatformAdminActions } from "~/features/admin/platform-admin-actions";
 import { UserActions } from "~/features/admin/user-actions";
 import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
@@ -54,6 +55,7 @@ export default async function AdminUserPage({ params }: Props) {
         </Link>
         <PageHeader title={u.email} lead={u.name ?? undefined} />
         <UserActions userId={u.id} email={u.email} disabled={u.disabledAt !== null} isSelf={u.id === session.user.id} />
+        <PlatformAdminActions userId={u.id} email={u.email} isPlatformAdmin={u.isPlatformAdmin} disabled={u.disabledAt !== null} isSelf={u.id === session.user.id} />
       </div>
 
       <dl className="flex flex-col gap-3">
