@@ -56,7 +56,21 @@ describe("worker (scripts/worker.ts) driven by the local executor", () => {
   it("exposes the app's functions for sync", () => {
     // (the shared test database also holds apps synced by other test files)
     const ours = exec.executor.functions().filter((f) => f.id.startsWith("ocsuite-"));
-    expect(ours.map((f) => f.id).sort()).toEqual(["ocsuite-jobs-replay-dead-letter", "ocsuite-knowledge-ingest-document", "ocsuite-knowledge-ingest-document-failure", "ocsuite-run-meeting", "ocsuite-run-meeting-failure", "ocsuite-system-heartbeat", "ocsuite-tasks-run-task", "ocsuite-tasks-run-task-failure"]); // onFailure is its own function
+    expect(ours.map((f) => f.id).sort()).toEqual([
+      "ocsuite-jobs-replay-dead-letter",
+      "ocsuite-knowledge-ingest-document",
+      "ocsuite-knowledge-ingest-document-failure",
+      "ocsuite-run-meeting",
+      "ocsuite-run-meeting-failure",
+      "ocsuite-security-rotate-data-key",
+      "ocsuite-security-rotate-data-key-failure",
+      "ocsuite-security-rotate-master-key",
+      "ocsuite-security-rotate-master-key-failure",
+      "ocsuite-security-scheduled-key-rotation",
+      "ocsuite-system-heartbeat",
+      "ocsuite-tasks-run-task",
+      "ocsuite-tasks-run-task-failure",
+    ]); // onFailure is its own function
   });
 
   it("runs system/heartbeat for a ping", async () => {
