@@ -9,9 +9,21 @@ import { ACTIVE, enqueueDiscoveryIfIdle, lockActiveRun, memoize } from "./runs";
 import { settle } from "./settle";
 import type { ExecutorContext, Item } from "./context";
 
-export const processItem = async (ctx: ExecutorContext, item: Item) => {
+/**
+ * Processes `item`, then the run's continuations (its next call, created
+ * leased by this executor when a step settles) while `keepGoing()` holds. When
+ * the executor is stopping, a continuation's lease is released for whoever leases next.
+ */
+export const processItem = async (ctx: ExecutorContext, item: Item, keepGoing: () => boolean = () => true) => {
   if (item.kind === "SLEEP") return wakeSleep(ctx, item);
-  return call(ctx, item);
+  let next = await call(ctx, item);
+  while (next) {
+    if (!keepGoing()) {
+      await ctx.db.inngestQueueItem.updateMany({ where: { id: next.id, leaseOwner: ctx.owner }, data: { leaseUntil: null, leaseOwner: null } });
+      return;
+    }
+    next = await call(ctx, next);
+  }
 };
 
 const wakeSleep = (ctx: ExecutorContext, item: Item) =>
@@ -23,24 +35,24 @@ const wakeSleep = (ctx: ExecutorContext, item: Item) =>
     await enqueueDiscoveryIfIdle(ctx, tx, run);
   });
 
-const call = async (ctx: ExecutorContext, item: Item) => {
+const call = async (ctx: ExecutorContext, item: Item): Promise<Item | null> => {
   const { db } = ctx;
-  const run = await db.inngestRun.findUnique({ where: { id: item.runId } });
+  // Both reads at once (two pooled connections): the run and its memoized steps.
+  const [run, steps] = await Promise.all([db.inngestRun.findUnique({ where: { id: item.runId } }), db.inngestStep.findMany({ where: { runId: item.runId }, orderBy: { seq: "asc" } })]);
   if (!run || !ACTIVE.includes(run.status)) {
     await db.inngestQueueItem.deleteMany({ where: { id: item.id } });
-    return;
+    return null;
   }
   const fn = ctx.functions.get(run.functionId);
   if (!fn) {
     // Unknown function (e.g. restarted before the app synced): keep the item, look again in a second.
     ctx.log.warn("function not synced; retrying later", { functionId: run.functionId });
     await db.inngestQueueItem.update({ where: { id: item.id }, data: { leaseUntil: null, availableAt: new Date(Date.now() + 1000) } });
-    return;
+    return null;
   }
   if (run.status === "QUEUED") {
     await db.inngestRun.updateMany({ where: { id: run.id, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
   }
-  const steps = await db.inngestStep.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } });
   const request = buildCallRequest(fn, run, item, steps, ctx.signingKey);
   const renew = setInterval(() => {
     void db.inngestQueueItem
@@ -53,5 +65,5 @@ const call = async (ctx: ExecutorContext, item: Item) => {
   } finally {
     clearInterval(renew);
   }
-  await settle(ctx, item, response);
+  return settle(ctx, item, response);
 };

@@ -4,7 +4,10 @@
  * throttle decisions (flow-control.ts) see every other lease. A lease expires
  * after `leaseMs` unless renewed (process-item.ts renews it while the call is
  * in flight), which is how a crashed executor's work is picked up again.
- * The scheduler (scheduler.ts) polls this; there is no LISTEN/NOTIFY.
+ * The scheduler (scheduler.ts) polls this; there is no LISTEN/NOTIFY. A run's
+ * next call after a settled step skips the lease query altogether: it is
+ * created already leased by the executor that settled the step (a
+ * continuation, settle.ts), which keeps the run's concurrency slot.
  */
 import { createConcurrencyCounts, throttleCheck, type ConcurrencyKey } from "./flow-control";
 import { json, newId } from "./values";
@@ -21,10 +24,20 @@ type CallItem = {
   throttleKey?: string | null;
 };
 
-/** Queues a call request (stepId "step" = discovery); available now unless `availableAt` says otherwise. */
-export const enqueueCall = (tx: Tx, { concurrency, ...item }: CallItem) =>
+/**
+ * Queues a call request (stepId "step" = discovery); available now unless `availableAt` says
+ * otherwise. With `leasedBy` the item is created already leased (a continuation).
+ */
+export const enqueueCall = (tx: Tx, { concurrency, ...item }: CallItem, leasedBy?: { owner: string; leaseMs: number }) =>
   tx.inngestQueueItem.create({
-    data: { id: newId(), kind: "CALL", availableAt: new Date(), ...item, concurrency: json(concurrency) },
+    data: {
+      id: newId(),
+      kind: "CALL",
+      availableAt: new Date(),
+      ...item,
+      concurrency: json(concurrency),
+      ...(leasedBy ? { leaseOwner: leasedBy.owner, leaseUntil: new Date(Date.now() + leasedBy.leaseMs) } : {}),
+    },
   });
 
 /** Leases up to `capacity` due items (CALL and SLEEP) for `ctx.owner`, honouring concurrency and throttle. */

@@ -47,17 +47,19 @@ export const createRun = async (
 
 /**
  * Queues a discovery call when the run has nothing queued and waits on
- * nothing: parallel steps rediscover only once all of them are done.
+ * nothing: parallel steps rediscover only once all of them are done. With
+ * `continuation`, the call is created leased by this executor and returned,
+ * so the caller sends it at once instead of going through the lease query.
  */
-export const enqueueDiscoveryIfIdle = async (ctx: ExecutorContext, tx: Tx, run: Run) => {
-  const [items, waits] = await Promise.all([
-    tx.inngestQueueItem.count({ where: { runId: run.id } }),
-    tx.inngestWait.count({ where: { runId: run.id } }),
-  ]);
-  if (items + waits > 0) return;
+export const enqueueDiscoveryIfIdle = async (ctx: ExecutorContext, tx: Tx, run: Run, opts: { continuation?: boolean } = {}) => {
+  // One round trip for both counts (this runs once per step).
+  const counted = await tx.$queryRaw<{ pending: number }[]>`
+    SELECT ((SELECT count(*) FROM "InngestQueueItem" WHERE "runId" = ${run.id}) + (SELECT count(*) FROM "InngestWait" WHERE "runId" = ${run.id}))::int AS pending`;
+  if ((counted[0]?.pending ?? 0) > 0) return null;
   const fn = ctx.functions.get(run.functionId);
   const event = run.event as unknown as StoredEvent;
-  await enqueueCall(tx, { runId: run.id, stepId: "step", concurrency: fn ? concurrencyKeys(fn, event) : [] });
+  const item = { runId: run.id, stepId: "step", concurrency: fn ? concurrencyKeys(fn, event) : [] };
+  return enqueueCall(tx, item, opts.continuation ? { owner: ctx.owner, leaseMs: ctx.leaseMs } : undefined);
 };
 
 /** Locks the run row for the rest of the transaction; null when the run is no longer active. */

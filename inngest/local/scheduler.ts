@@ -23,7 +23,7 @@ export const createScheduler = (ctx: ExecutorContext, { pollIntervalMs, maxInFli
 
   const runInBackground = (item: Parameters<typeof processItem>[1]) => {
     inFlight++;
-    const p: Promise<void> = processItem(ctx, item)
+    const p: Promise<void> = processItem(ctx, item, () => running)
       .catch((err) => ctx.log.error("processing failed", { err: (err as Error).message, runId: item.runId }))
       .finally(() => {
         inFlight--;

@@ -13,27 +13,33 @@ import { json, newId, parseJson, toJsonError } from "./values";
 import type { ExecutorContext, Item, Run, Tx } from "./context";
 import type { OutgoingOp } from "./types";
 
-export const settle = async (ctx: ExecutorContext, item: Item, response: CallResponse) => {
+/**
+ * Returns the run's next call when settling created it already leased by this
+ * executor (a continuation: one step done, the next discovery due at once), so
+ * the caller sends it without a lease round trip; null otherwise.
+ */
+export const settle = async (ctx: ExecutorContext, item: Item, response: CallResponse): Promise<Item | null> => {
   const { status, headers, text } = response;
   const noRetry = headers.get("x-inngest-no-retry") === "true";
-  await ctx.transaction(async (tx) => {
+  const next = await ctx.transaction(async (tx): Promise<Item | null> => {
     const run = await lockActiveRun(tx, item.runId);
     const { count } = await tx.inngestQueueItem.deleteMany({ where: { id: item.id, leaseOwner: ctx.owner } });
-    if (!run || !count) return; // cancelled meanwhile, or our lease was lost to another executor
+    if (!run || !count) return null; // cancelled meanwhile, or our lease was lost to another executor
     if (item.attempt + 1 > run.attempts) {
       run.attempts = item.attempt + 1;
       await tx.inngestRun.update({ where: { id: run.id }, data: { attempts: run.attempts } });
     }
     if (status === 200) {
       await finishRun(ctx, tx, run, { data: parseJson(text) }, item.attempt + 1);
-    } else if (status === 206) {
-      await applyOps(ctx, tx, run, item, parseJson(text), { noRetry, headers });
-    } else {
-      await retryOrFail(ctx, tx, run, item, response, noRetry);
+      return null;
     }
+    if (status === 206) return applyOps(ctx, tx, run, item, parseJson(text), { noRetry, headers });
+    await retryOrFail(ctx, tx, run, item, response, noRetry);
+    return null;
   });
   // After the commit: function.failed / .cancelled raised while settling start their runs now.
   await flushInternalEvents(ctx);
+  return next;
 };
 
 const applyOps = async (
@@ -43,14 +49,14 @@ const applyOps = async (
   item: Item,
   parsed: unknown,
   response: { noRetry: boolean; headers: Headers },
-) => {
+): Promise<Item | null> => {
   const ops = (Array.isArray(parsed) ? parsed : [parsed]) as OutgoingOp[];
   // Several ops = parallel steps: from now on the SDK must report steps instead of running one inline.
   if (ops.length > 1 && !run.disableImmediate) {
     await tx.inngestRun.update({ where: { id: run.id }, data: { disableImmediate: true } });
   }
   for (const op of ops) await applyOp(ctx, tx, run, item, op, response);
-  await enqueueDiscoveryIfIdle(ctx, tx, run);
+  return enqueueDiscoveryIfIdle(ctx, tx, run, { continuation: true });
 };
 
 /** Function-level error (500 retriable / 400 non-retriable) or transport failure (status 0). */
