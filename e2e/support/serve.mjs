@@ -32,6 +32,9 @@ const env = {
   TRUSTED_PROXY_HOPS: "1",
   // The e2e providers are local mock servers (127.0.0.1); production keeps the default (false).
   OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true",
+  // A data-key rotation waits one key-cache TTL before re-encrypting (inngest/jobs/rotate-data-key.ts);
+  // one second instead of the default minute lets key-rotation.spec.ts watch a rotation finish.
+  KEY_CACHE_TTL_SECONDS: "1",
 };
 delete env.DATABASE_URL;
 delete env.REDIS_URL;

@@ -32,7 +32,10 @@ describe("messages", () => {
     const reasons = ["generic", "notFound", "forbidden", "roleTooLow", "tenantSuspended", "lastOwner", "useLeave", "slugTaken", "emailTaken", "alreadyMember",
       "invitationAccepted", "invitationExpired", "invitationRevoked", "invitationOtherEmail", "rateLimited", "invalidInput", "payloadTooLarge",
       "providerUnauthorized", "providerRejected", "providerTimeout", "providerUnreachable", "credentialUnusable",
-      "jobsUnavailable", "deadLetterNotFound", "deadLetterAlreadyReplayed", "deadLetterDiscarded"];
+      "jobsUnavailable", "deadLetterNotFound", "deadLetterAlreadyReplayed", "deadLetterDiscarded",
+      // key rotation (services/key-rotation) and the failure reasons its history shows
+      "rotationInProgress", "rollbackUnavailable", "confirmationMismatch", "keyNotRetired", "keyDestroyTooEarly",
+      "undecryptableSecret", "activeVersionChanged", "staleDataKeysRemain", "checkpointMoved"];
     for (const r of reasons) expect(enFlat[`errors.${r}`], `errors.${r}`).toBeTruthy();
   });
 });

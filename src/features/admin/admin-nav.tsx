@@ -8,6 +8,7 @@ import { cn } from "~/lib/cn";
 export const AdminNav = () => {
   const t = useTranslations("admin");
   const tr = useTranslations("reliability.nav");
+  const tk = useTranslations("adminKeys");
   const pathname = usePathname();
   const items = [
     // The overview lists workspaces; a workspace's detail page belongs to it.
@@ -15,6 +16,7 @@ export const AdminNav = () => {
     { href: "/admin/users", label: t("navUsers"), also: "/admin/users/" },
     { href: "/admin/usage", label: t("navUsage") },
     { href: "/admin/ops", label: tr("ops") },
+    { href: "/admin/keys", label: tk("nav") },
     { href: "/admin/audit", label: t("navAudit") },
     { href: "/admin/jobs", label: t("navJobs"), also: "/admin/jobs/" },
     { href: "/admin/support", label: t("navSupport"), also: "/admin/support/" },

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers (/ Usage / Audit for admins) tabs of a workspace, as a nav landmark with aria-current. */
+/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers (/ Security / Usage / Audit for admins) tabs of a workspace, as a nav landmark with aria-current. */
 export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: string; showAudit?: boolean }) => {
   const t = useTranslations("tenant");
   const tk = useTranslations("knowledge");
@@ -12,6 +12,7 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
   const tt = useTranslations("tasks");
   const ta = useTranslations("audit");
   const tr = useTranslations("reliability.nav");
+  const tkeys = useTranslations("keys");
   const pathname = usePathname();
   const base = `/t/${tenantSlug}`;
   const items = [
@@ -24,8 +25,14 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
     { href: `${base}/settings`, label: t("settings") },
     { href: `${base}/settings/providers`, label: t("providers") },
     { href: `${base}/settings/personas`, label: t("personas") },
-    // Usage and the audit trail are for owners and admins (the layout decides; the pages and API check again).
-    ...(showAudit ? [{ href: `${base}/usage`, label: tr("usage") }, { href: `${base}/audit`, label: ta("nav") }] : []),
+    // Security (encryption keys), usage and the audit trail are for owners and admins (the layout decides; the pages and API check again).
+    ...(showAudit
+      ? [
+          { href: `${base}/settings/security`, label: tkeys("nav") },
+          { href: `${base}/usage`, label: tr("usage") },
+          { href: `${base}/audit`, label: ta("nav") },
+        ]
+      : []),
   ];
   return (
     <nav aria-label={t("nav")} className="mb-8 border-b border-border">
@@ -39,7 +46,7 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
                 href={item.href}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "inline-flex h-10 items-center border-b-2 px-3 text-sm font-medium",
+                  "inline-flex h-10 items-center whitespace-nowrap border-b-2 px-3 text-sm font-medium",
                   active ? "border-accent text-accent" : "border-transparent text-muted-fg hover:border-border-strong hover:text-fg",
                 )}
               >

@@ -3,6 +3,7 @@ import { adminRouter } from "./routers/admin/router";
 import { auditRouter } from "./routers/audit/router";
 import { chatRouter } from "./routers/chat/router";
 import { invitationRouter } from "./routers/invitation/router";
+import { keysRouter } from "./routers/keys/router";
 import { knowledgeRouter } from "./routers/knowledge/router";
 import { meetingRouter } from "./routers/meeting/router";
 import { memberRouter } from "./routers/member/router";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   support: supportRouter,
   audit: auditRouter,
   usage: usageRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,55 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import { getNow, getTranslations, setRequestLocale } from "next-intl/server";
+import { PageHeader } from "~/components/layout/page-frame";
+import { Alert } from "~/components/ui/alert";
+import { SecurityView } from "~/features/keys/security-view";
+import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+import { Link } from "~/i18n/navigation";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
+import { hasRole } from "~/lib/roles";
+import { api } from "~/trpc/server";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
+
+export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "keys" });
+  return { title: t("metaTitle") };
+};
+
+/** A workspace's encryption keys, for its owners (who act) and admins (who look); keys.status refuses everyone else too. */
+export default async function SecurityPage({ params }: Props) {
+  const { locale, tenantSlug } = await params;
+  setRequestLocale(locale);
+  const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/settings/security`);
+  if (loaded.suspended) return <SuspendedNotice />;
+  const { tenant } = loaded;
+  const t = await getTranslations("keys");
+  const header = (
+    <div className="flex flex-col gap-4">
+      <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
+        <ArrowLeft aria-hidden="true" className="size-4" />
+        {t("backToSettings")}
+      </Link>
+      <PageHeader title={t("title")} lead={t("lead")} />
+    </div>
+  );
+  if (!hasRole(tenant.role, "ADMIN")) {
+    return (
+      <div className="flex flex-col gap-6">
+        {header}
+        <Alert variant="info">{t("adminsOnly")}</Alert>
+      </div>
+    );
+  }
+  const [status, now] = await Promise.all([api.keys.status({ tenantSlug }), getNow()]);
+  return (
+    <div className="flex flex-col gap-2">
+      {header}
+      <SecurityView tenantSlug={tenantSlug} isOwner={hasRole(tenant.role, "OWNER")} initial={status} renderedAt={now.getTime()} />
+    </div>
+  );
+}
