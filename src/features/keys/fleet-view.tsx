@@ -103,6 +103,46 @@ const RewrapButton = ({ version, running }: { version: number; running: boolean 
   );
 };
 
+/** Incident response (docs/runbooks/incident-response.md): every workspace's data key rotated now, whatever its age. */
+const RotateAllSection = () => {
+  const t = useTranslations("adminKeys");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const errorMessage = useErrorMessage();
+  const rotateAll = useMutation(trpc.admin.keys.rotateAllDataKeys.mutationOptions());
+  return (
+    <section aria-labelledby="fleet-rotate-all-title" className="flex flex-col gap-4">
+      <h2 id="fleet-rotate-all-title" className="text-xl font-semibold">
+        {t("rotateAllTitle")}
+      </h2>
+      <p className="max-w-3xl text-sm text-muted-fg">{t("rotateAllLead")}</p>
+      {rotateAll.data ? (
+        <p role="status" className="text-sm" data-testid="rotate-all-result">
+          {t("rotateAllStarted", { count: rotateAll.data.started })}
+        </p>
+      ) : null}
+      <GuardedConfirm
+        icon={<KeyRound aria-hidden="true" />}
+        label={t("rotateAll")}
+        variant="danger"
+        unavailable={null}
+        title={t("rotateAllConfirmTitle")}
+        description={<p>{t("rotateAllConfirmBody")}</p>}
+        confirmLabel={t("rotateAllConfirm")}
+        onConfirm={async () => {
+          try {
+            await rotateAll.mutateAsync();
+            await queryClient.invalidateQueries(trpc.admin.keys.fleet.queryFilter());
+            return null;
+          } catch (err) {
+            return errorMessage(err);
+          }
+        }}
+      />
+    </section>
+  );
+};
+
 const MasterKeys = ({ fleet, running }: { fleet: Fleet; running: boolean }) => {
   const t = useTranslations("adminKeys");
   const f = useKeyFormat();
@@ -182,6 +222,7 @@ export const FleetView = ({ initial, renderedAt }: { initial: Fleet; renderedAt:
       {fleet.inFlight > 0 ? <PollControl paused={polling.paused} onToggle={polling.toggle} failed={query.isError} /> : null}
       <AgeBuckets fleet={fleet} />
       <MasterKeys fleet={fleet} running={master !== null} />
+      <RotateAllSection />
       <section aria-labelledby="fleet-ops-title" className="flex flex-col gap-4">
         <h2 id="fleet-ops-title" className="text-xl font-semibold">
           {t("opsTitle")}
