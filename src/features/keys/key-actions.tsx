@@ -28,7 +28,7 @@ export const useKeyAction = (tenantSlug: string) => {
 };
 
 /** "Rotate now" (owners): a new data-key version, every secret re-encrypted in the background. */
-export const RotateButton = ({ tenantSlug, canRotate }: { tenantSlug: string; canRotate: boolean }) => {
+export const RotateButton = ({ tenantSlug, canRotate, rollbackWindowHours }: { tenantSlug: string; canRotate: boolean; rollbackWindowHours: number }) => {
   const t = useTranslations("keys");
   const trpc = useTRPC();
   const run = useKeyAction(tenantSlug);
@@ -40,7 +40,7 @@ export const RotateButton = ({ tenantSlug, canRotate }: { tenantSlug: string; ca
       variant="primary"
       unavailable={canRotate ? null : t("rotateUnavailable")}
       title={t("rotateTitle")}
-      description={t("rotateBody")}
+      description={t("rotateBody", { hours: Math.round(rollbackWindowHours * 10) / 10 })}
       confirmLabel={t("rotateConfirm")}
       onConfirm={run(() => rotate.mutateAsync({ tenantSlug }))}
     />

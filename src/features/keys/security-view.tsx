@@ -86,7 +86,7 @@ export const SecurityView = ({ tenantSlug, isOwner, initial, renderedAt }: { ten
         <CurrentOperation op={status.current} />
         {isOwner ? (
           <div className="flex flex-wrap items-start gap-4">
-            <RotateButton tenantSlug={tenantSlug} canRotate={status.canRotate} />
+            <RotateButton tenantSlug={tenantSlug} canRotate={status.canRotate} rollbackWindowHours={status.rollbackWindowHours} />
             <RollbackButton tenantSlug={tenantSlug} canRollback={status.canRollback} running={running} />
           </div>
         ) : (

@@ -27,6 +27,8 @@ export type TenantKeyStatus = {
   activeVersion: number | null;
   activeSince: Date | null;
   policyDays: number;
+  /** How long a replaced version stays decrypt-only (rollback possible) before it is retired. */
+  rollbackWindowHours: number;
   nextRotationDue: Date | null;
   versions: KeyVersionDto[];
   /** An operation in flight or in its rollback window. */
@@ -53,6 +55,7 @@ export const getTenantKeyStatus = async (ctx: TenantCtx): Promise<TenantKeyStatu
     activeVersion: active?.version ?? null,
     activeSince: active?.createdAt ?? null,
     policyDays: env.KEY_ROTATION_MAX_AGE_DAYS,
+    rollbackWindowHours: env.KEY_ROTATION_RETIRE_AFTER_HOURS,
     nextRotationDue: active ? new Date(active.createdAt.getTime() + env.KEY_ROTATION_MAX_AGE_DAYS * DAY) : null,
     versions: keys.map((k) => ({
       version: k.version,

@@ -23,6 +23,7 @@ export const ZTenantKeyStatus = z.object({
   activeVersion: z.number().int().nullable(),
   activeSince: z.date().nullable(),
   policyDays: z.number().int(),
+  rollbackWindowHours: z.number().positive(),
   nextRotationDue: z.date().nullable(),
   versions: z.array(
     z.object({
