@@ -54,6 +54,7 @@ export const lease = async (ctx: ExecutorContext, capacity: number): Promise<Ite
     const candidates = await dueCandidates(tx, now, counts.saturated(), capacity * 4 + 32);
     const blockedThrottle = new Map<string, Date>();
     const leased: Item[] = [];
+    const leaseUntil = new Date(now.getTime() + ctx.leaseMs);
     for (const c of candidates) {
       if (leased.length >= capacity) break;
       if (c.kind === "CALL") {
@@ -70,11 +71,13 @@ export const lease = async (ctx: ExecutorContext, capacity: number): Promise<Ite
         }
         counts.bump(keys);
       }
-      const leaseUntil = new Date(now.getTime() + ctx.leaseMs);
-      // The row's throttleKey is cleared (the start is booked), so a re-lease after a crash is not
-      // throttled twice. The returned copy keeps it: a retry settle.ts copies from it is throttled again.
-      await tx.inngestQueueItem.update({ where: { id: c.id }, data: { leaseUntil, leaseOwner: ctx.owner, throttleKey: null } });
       leased.push({ ...c, leaseUntil, leaseOwner: ctx.owner });
+    }
+    // One statement for the whole batch. The rows' throttleKey is cleared (the start is booked), so a
+    // re-lease after a crash is not throttled twice. The returned copies keep it: a retry settle.ts
+    // copies from one is throttled again.
+    if (leased.length) {
+      await tx.inngestQueueItem.updateMany({ where: { id: { in: leased.map((l) => l.id) } }, data: { leaseUntil, leaseOwner: ctx.owner, throttleKey: null } });
     }
     return leased;
   });
