@@ -139,6 +139,17 @@ const makeFixture = async () => {
   const meetingRow = (status: string) => ({ tenantId: t.tenant.id, createdById: t.member.id, title: `Matrix ${status} meeting`, goal: "Matrix goal", agenda: ["Matrix item"], personaKeys: ["ceo", "cfo"], chairKey: "ceo", rounds: 1, status });
   const failedMeeting = await db.meeting.create({ data: { ...meetingRow("failed"), errorReason: "providerUnavailable" } });
   const queuedMeeting = await db.meeting.create({ data: meetingRow("queued") });
+  // An open access review of the tenant whose one line (the spare member) is already kept, so the owner's
+  // accessReview.decide (keep again) and complete are legitimately "ok"; open returns this review.
+  const accessReview = await db.accessReview.create({
+    data: {
+      tenantId: t.tenant.id,
+      dueAt: new Date(Date.now() + 86_400_000),
+      openedById: t.owner.id,
+      items: { create: { tenantId: t.tenant.id, kind: "member", subjectId: targetMembership.id, label: target.email, detail: { userId: target.id, name: null, role: "MEMBER", joinedAt: new Date().toISOString(), lastActiveAt: null }, decision: "keep", decidedById: t.owner.id, decidedAt: new Date() } },
+    },
+    select: { id: true, items: { select: { id: true } } },
+  });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
     viewer: t.viewer,
@@ -167,6 +178,8 @@ const makeFixture = async () => {
     meetingId: meeting.id,
     failedMeetingId: failedMeeting.id,
     queuedMeetingId: queuedMeeting.id,
+    accessReviewId: accessReview.id,
+    accessReviewItemId: accessReview.items[0]!.id,
     users,
   };
 };
@@ -316,6 +329,14 @@ const MATRIX: Record<string, Entry> = {
   "admin.ops.live": { input: () => undefined, expect: platformOnly },
   "admin.ops.topTenants": { input: () => undefined, expect: platformOnly },
   "usage.get": { input: slugOf, expect: tenantRole("ADMIN") },
+  // access reviews: owners and admins read (nothing in a review an admin cannot already list); only owners run them.
+  "accessReview.status": { input: slugOf, expect: tenantRole("ADMIN") },
+  "accessReview.list": { input: slugOf, expect: tenantRole("ADMIN") },
+  "accessReview.get": { input: (fx) => ({ ...slugOf(fx), reviewId: fx.accessReviewId }), expect: tenantRole("ADMIN") },
+  "accessReview.open": { input: slugOf, expect: tenantRole("OWNER") },
+  "accessReview.decide": { input: (fx) => ({ ...slugOf(fx), reviewId: fx.accessReviewId, itemId: fx.accessReviewItemId, decision: "keep" }), expect: tenantRole("OWNER") },
+  "accessReview.complete": { input: (fx) => ({ ...slugOf(fx), reviewId: fx.accessReviewId }), expect: tenantRole("OWNER") },
+  "accessReview.setInterval": { input: (fx) => ({ ...slugOf(fx), days: 120 }), expect: tenantRole("OWNER") },
 };
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
@@ -365,6 +386,12 @@ const taskDigest = async (fx: Fixture) => ({
   events: await db.inngestEvent.count({ where: { name: { startsWith: "task/" }, payload: { path: ["data", "tenantId"], equals: fx.tenant.id } } }),
 });
 
+/** The fixture tenant's access reviews and interval, as a refused accessReview.* call must leave them. */
+const accessReviewDigest = async (fx: Fixture) => ({
+  reviews: await db.accessReview.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, status: true, items: { select: { decision: true, decidedById: true } } }, orderBy: { id: "asc" } }),
+  interval: (await db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { accessReviewIntervalDays: true } })).accessReviewIntervalDays,
+});
+
 const stateDigest = async (fx: Fixture) => {
   const [users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential] = await Promise.all([
     db.user.count(),
@@ -383,7 +410,7 @@ const stateDigest = async (fx: Fixture) => {
     db.providerCredential.count(),
     db.providerCredential.findUnique({ where: { id: fx.credentialId }, select: { lastTestedAt: true, lastTestOk: true } }),
   ]);
-  return { conversation: await chatDigest(fx), document: await documentDigest(fx), task: await taskDigest(fx), meeting: await meetingDigest(fx), support: await supportDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
+  return { accessReview: await accessReviewDigest(fx), conversation: await chatDigest(fx), document: await documentDigest(fx), task: await taskDigest(fx), meeting: await meetingDigest(fx), support: await supportDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
 };
 
 const cases = Object.keys(MATRIX)

@@ -1,3 +1,4 @@
+import { accessReviewRouter } from "./routers/access-review/router";
 import { accountRouter } from "./routers/account/router";
 import { adminRouter } from "./routers/admin/router";
 import { auditRouter } from "./routers/audit/router";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   support: supportRouter,
   audit: auditRouter,
   usage: usageRouter,
+  accessReview: accessReviewRouter,
   keys: keysRouter,
 });
 

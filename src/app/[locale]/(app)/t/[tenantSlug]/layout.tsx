@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { AccessReviewNotice } from "~/features/access-reviews/access-review-notice";
 import { canSeeAudit } from "~/features/audit/audit-tab";
 import { SupportNotice } from "~/features/support/support-notice";
 import { TenantNav } from "~/features/tenant/tenant-nav";
@@ -14,6 +15,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
     <>
       {valid ? <TenantNav tenantSlug={tenantSlug} showAudit={showAudit} /> : null}
       {valid ? <SupportNotice tenantSlug={tenantSlug} /> : null}
+      {valid ? <AccessReviewNotice tenantSlug={tenantSlug} /> : null}
       {children}
     </>
   );

@@ -29,6 +29,7 @@ export default async function SettingsPage({ params }: Props) {
   const t = await getTranslations("settings");
   const tp = await getTranslations("providers");
   const tpe = await getTranslations("personas");
+  const tar = await getTranslations("accessReviews");
   const tk = await getTranslations("keys");
   return (
     <div className="flex max-w-2xl flex-col gap-6">
@@ -71,6 +72,17 @@ export default async function SettingsPage({ params }: Props) {
               <p className="text-sm text-muted-fg">{tpe("settingsCardBody")}</p>
               <Link href={`/t/${tenantSlug}/settings/personas`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
                 {tpe("settingsLink")}
+              </Link>
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle id="access-reviews-title">{tar("settingsCardTitle")}</CardTitle>
+            </CardHeader>
+            <CardContent className="flex flex-col items-start gap-3">
+              <p className="text-sm text-muted-fg">{tar("settingsCardBody")}</p>
+              <Link href={`/t/${tenantSlug}/settings/access-reviews`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
+                {tar("settingsLink")}
               </Link>
             </CardContent>
           </Card>
