@@ -329,6 +329,15 @@ const MATRIX: Record<string, Entry> = {
   "admin.ops.live": { input: () => undefined, expect: platformOnly },
   "admin.ops.topTenants": { input: () => undefined, expect: platformOnly },
   "usage.get": { input: slugOf, expect: tenantRole("ADMIN") },
+  // encryption keys: owners and admins see the status; only owners rotate, roll back or destroy (nothing to
+  // roll back and v1 still active in the fixture, so an allowed caller gets the precondition refusal).
+  "keys.status": { input: slugOf, expect: tenantRole("ADMIN") },
+  "keys.rotate": { input: slugOf, expect: tenantRole("OWNER") },
+  "keys.rollback": { input: slugOf, expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
+  "keys.destroy": { input: (fx) => ({ ...slugOf(fx), version: 1, confirmation: "destroy v1" }), expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
+  "admin.keys.fleet": { input: () => undefined, expect: platformOnly },
+  "admin.keys.rotateMaster": { input: () => undefined, expect: platformOnly },
+  "admin.keys.rotateAllDataKeys": { input: () => undefined, expect: platformOnly },
   // access reviews: owners and admins read (nothing in a review an admin cannot already list); only owners run them.
   "accessReview.status": { input: slugOf, expect: tenantRole("ADMIN") },
   "accessReview.list": { input: slugOf, expect: tenantRole("ADMIN") },
@@ -410,7 +419,9 @@ const stateDigest = async (fx: Fixture) => {
     db.providerCredential.count(),
     db.providerCredential.findUnique({ where: { id: fx.credentialId }, select: { lastTestedAt: true, lastTestOk: true } }),
   ]);
-  return { accessReview: await accessReviewDigest(fx), conversation: await chatDigest(fx), document: await documentDigest(fx), task: await taskDigest(fx), meeting: await meetingDigest(fx), support: await supportDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
+  // Key operations of the fixture tenant, and master-key operations, as a refused keys.* / admin.keys.* call must leave them.
+  const keys = { tenantOps: await db.keyRotation.count({ where: { tenantId: fx.tenant.id } }), masterOps: await db.keyRotation.count({ where: { kind: "master-key" } }) };
+  return { keys, accessReview: await accessReviewDigest(fx), conversation: await chatDigest(fx), document: await documentDigest(fx), task: await taskDigest(fx), meeting: await meetingDigest(fx), support: await supportDigest(fx), users, tenants, memberships, invitations, sessions, mail, tenant, roles, inv, deadLetter, diagnostic, replayEvents, diagnosticEvents, credentials, credential };
 };
 
 const cases = Object.keys(MATRIX)
