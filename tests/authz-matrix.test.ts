@@ -131,6 +131,10 @@ const makeFixture = async () => {
   const task = await db.task.create({
     data: { tenantId: t.tenant.id, createdById: t.member.id, personaKey: "cfo", title: "Matrix task", description: "Matrix task description", status: "needs_review", deliverable: "# Matrix" },
   });
+  // A task that stopped on the token budget (task.retry acts on it).
+  const failedTask = await db.task.create({
+    data: { tenantId: t.tenant.id, createdById: t.member.id, personaKey: "cfo", title: "Matrix failed task", description: "Matrix task description", status: "failed", errorReason: "tokenBudgetExhausted" },
+  });
   const meeting = await db.meeting.create({
     data: { tenantId: t.tenant.id, createdById: t.member.id, title: "Matrix meeting", goal: "Matrix goal", agenda: ["Matrix item"], personaKeys: ["ceo", "cfo"], chairKey: "ceo", rounds: 1, status: "completed" },
   });
@@ -172,6 +176,7 @@ const makeFixture = async () => {
     conversationId: conversation.id,
     documentId: document.id,
     taskId: task.id,
+    failedTaskId: failedTask.id,
     actionItemId: actionItem.id,
     supportSessionId: supportSession.id,
     noticeId: notice.id,
@@ -281,6 +286,8 @@ const MATRIX: Record<string, Entry> = {
   "task.accept": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId }), expect: tenantRole("MEMBER") },
   "task.sendBack": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId, feedback: "Matrix feedback" }), expect: tenantRole("MEMBER") },
   "task.updateDeliverable": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId, deliverable: "# Matrix edited" }), expect: tenantRole("MEMBER") },
+  // "ok" really sends task/run.requested for the next revision to the executor started above.
+  "task.retry": { input: (fx) => ({ ...slugOf(fx), id: fx.failedTaskId }), expect: tenantRole("MEMBER") },
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },
@@ -298,6 +305,7 @@ const MATRIX: Record<string, Entry> = {
   "admin.suspendTenant": { input: (fx) => ({ tenantId: fx.tenant.id, reason: "Matrix suspension" }), expect: platformOnly },
   // The fixture tenant is active: "ok" is the idempotent no-change answer (the real change is in tests/admin-panel.test.ts).
   "admin.reactivateTenant": { input: (fx) => ({ tenantId: fx.tenant.id }), expect: platformOnly },
+  "admin.setTokenBudget": { input: (fx) => ({ tenantId: fx.tenant.id, monthlyTokens: 1_000_000, reason: "Matrix budget" }), expect: platformOnly },
   "admin.user": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
   "admin.disableUser": { input: (fx) => ({ userId: fx.member.id, reason: "Matrix disable" }), expect: platformOnly },
   "admin.enableUser": { input: (fx) => ({ userId: fx.member.id }), expect: platformOnly },
@@ -329,6 +337,8 @@ const MATRIX: Record<string, Entry> = {
   "admin.ops.live": { input: () => undefined, expect: platformOnly },
   "admin.ops.topTenants": { input: () => undefined, expect: platformOnly },
   "usage.get": { input: slugOf, expect: tenantRole("ADMIN") },
+  // the monthly token budget: everyone in the workspace sees it (the banner when it is used up)
+  "usage.budget": { input: slugOf, expect: tenantRole("VIEWER") },
   // encryption keys: owners and admins see the status; only owners rotate, roll back or destroy (nothing to
   // roll back and v1 still active in the fixture, so an allowed caller gets the precondition refusal).
   "keys.status": { input: slugOf, expect: tenantRole("ADMIN") },
@@ -391,6 +401,7 @@ const supportDigest = async (fx: Fixture) => ({
 const taskDigest = async (fx: Fixture) => ({
   tasks: await db.task.count({ where: { tenantId: fx.tenant.id } }),
   task: await db.task.findUnique({ where: { id: fx.taskId }, select: { status: true, revision: true, deliverable: true, feedback: true } }),
+  failedTask: await db.task.findUnique({ where: { id: fx.failedTaskId }, select: { status: true, revision: true, errorReason: true } }),
   actionItem: await db.actionItem.findUnique({ where: { id: fx.actionItemId }, select: { taskId: true } }),
   events: await db.inngestEvent.count({ where: { name: { startsWith: "task/" }, payload: { path: ["data", "tenantId"], equals: fx.tenant.id } } }),
 });
@@ -409,7 +420,7 @@ const stateDigest = async (fx: Fixture) => {
     db.invitation.count(),
     db.session.count(),
     db.devMail.count(),
-    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true, industry: true, description: true } }),
+    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true, industry: true, description: true, monthlyTokenBudget: true } }),
     db.membership.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
     db.invitation.findUniqueOrThrow({ where: { id: fx.invitationId }, select: { acceptedAt: true, revokedAt: true } }),
     db.inngestDeadLetter.findUniqueOrThrow({ where: { id: fx.deadLetterId }, select: { replayedAt: true, discardedAt: true } }),

@@ -7,6 +7,7 @@ import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { SLOW_REFRESH_MS, useReliabilityFormat } from "./format";
 import { RefreshControl } from "./refresh-control";
 import { SloTable } from "./slo-table";
+import { TokenBudgetMeter } from "./token-budget-meter";
 import { TokensChart } from "./tokens-chart";
 import { ChatFailures, JobFunctions } from "./usage-tables";
 import { useRefreshPause } from "./use-live-query";
@@ -65,7 +66,7 @@ const JobsChart = ({ usage }: { usage: TenantUsage }) => {
   );
 };
 
-/** /t/<slug>/usage: this workspace's SLO standing, chat latency and failures, background runs and tokens, last 30 UTC days. */
+/** /t/<slug>/usage: this month's token budget; this workspace's SLO standing, chat latency and failures, background runs and tokens, last 30 UTC days. */
 export const UsageView = ({ tenantSlug, initial }: { tenantSlug: string; initial: TenantUsage }) => {
   const t = useTranslations("reliability");
   const trpc = useTRPC();
@@ -76,6 +77,7 @@ export const UsageView = ({ tenantSlug, initial }: { tenantSlug: string; initial
   return (
     <div className="flex flex-col gap-12">
       <RefreshControl updatedAt={usage.generatedAt} paused={paused} onToggle={toggle} everySeconds={SLOW_REFRESH_MS / 1000} failed={isError} />
+      <TokenBudgetMeter budget={usage.budget} />
       <section aria-labelledby="usage-slo-title" className="flex flex-col gap-4">
         <h2 id="usage-slo-title" className="text-xl font-semibold">
           {t("usage.sloTitle")}

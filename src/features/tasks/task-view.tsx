@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Ban, Check, Pencil, Undo2 } from "lucide-react";
+import { Ban, Check, Pencil, RotateCcw, Undo2 } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
@@ -214,6 +214,33 @@ const CancelTaskButton = ({ tenantSlug, id, title }: { tenantSlug: string; id: s
   );
 };
 
+/** A failed task runs again as the next revision (task.retry), e.g. once the workspace's token budget was raised. */
+const RetryTaskButton = ({ tenantSlug, id }: { tenantSlug: string; id: string }) => {
+  const t = useTranslations("tasks.actions");
+  const tc = useTranslations("common");
+  const trpc = useTRPC();
+  const invalidate = useInvalidateTask();
+  const errorMessage = useFeatureErrorMessage("tasks.reasons");
+  const [error, setError] = useState<string | null>(null);
+  const retry = useMutation(trpc.task.retry.mutationOptions({ onSuccess: () => void invalidate(), onError: (err) => setError(errorMessage(err)) }));
+  return (
+    <div className="flex flex-col items-start gap-1">
+      <Button
+        size="sm"
+        disabled={retry.isPending}
+        onClick={() => {
+          setError(null);
+          retry.mutate({ tenantSlug, id });
+        }}
+      >
+        <RotateCcw aria-hidden="true" />
+        {retry.isPending ? tc("working") : t("retry")}
+      </Button>
+      <FormError message={error} />
+    </div>
+  );
+};
+
 /**
  * A task: status, the steps of the current revision (earlier ones folded
  * away), the deliverable, and the review actions. Polls while queued or
@@ -277,6 +304,7 @@ export const TaskView = ({ tenantSlug, initial, canWrite, personaName }: { tenan
             {t("failed", { reason: task.errorReason && te.has(task.errorReason) ? te(task.errorReason as "generic") : te("generic") })}
           </Alert>
         ) : null}
+        {task.status === "failed" && canWrite ? <RetryTaskButton tenantSlug={tenantSlug} id={task.id} /> : null}
         {isError ? (
           <p role="alert" className="text-sm text-danger">
             {t("loadFailed")}

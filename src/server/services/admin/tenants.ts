@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "~/server/db/client";
 import { notFound } from "~/server/errors";
 import { recordAudit } from "../audit/audit";
+import { getTokenBudgetStatus } from "../budgets/token-budget";
 import type { RequestMeta } from "../context";
 
 // Platform-admin views and actions on one tenant. The admin procedures audit
@@ -21,7 +22,7 @@ export const getTenantDetail = async (tenantId: string, now = new Date()) => {
   });
   if (!tenant) throw notFound("Workspace");
   const since = new Date(now.getTime() - USAGE_WINDOW_DAYS * 86_400_000);
-  const [members, documents, conversations, llm, lastStatusChange] = await Promise.all([
+  const [members, documents, conversations, llm, lastStatusChange, tokenBudget] = await Promise.all([
     db.membership.findMany({
       where: { tenantId },
       orderBy: [{ role: "asc" }, { createdAt: "asc" }],
@@ -36,6 +37,8 @@ export const getTenantDetail = async (tenantId: string, now = new Date()) => {
       orderBy: { seq: "desc" },
       select: { action: true, createdAt: true, metadata: true, actorId: true },
     }),
+    // This month against the budget (admin.setTokenBudget sets it).
+    getTokenBudgetStatus(tenantId, { now }),
   ]);
   const reason = (lastStatusChange?.metadata as { reason?: unknown } | null)?.reason;
   return {
@@ -49,6 +52,7 @@ export const getTenantDetail = async (tenantId: string, now = new Date()) => {
       inputTokens30d: llm._sum.inputTokens ?? 0,
       outputTokens30d: llm._sum.outputTokens ?? 0,
     },
+    tokenBudget,
     lastStatusChange: lastStatusChange
       ? { action: lastStatusChange.action, at: lastStatusChange.createdAt, reason: typeof reason === "string" ? reason : null }
       : null,

@@ -20,13 +20,14 @@ describe("isPermanent", () => {
     ["credentialUnusable", true],
     ["notFound", true],
     ["tenantSuspended", true],
+    ["tokenBudgetExhausted", true],
   ] as const)("%s → %s", (reason, permanent) => {
     expect(isPermanent(reason)).toBe(permanent);
   });
 
   it("covers every shared reason, the gateway's included", () => {
     expect(FAILURE_REASONS).toEqual(expect.arrayContaining([...LLM_ERROR_REASONS]));
-    expect(FAILURE_REASONS).toHaveLength(LLM_ERROR_REASONS.length + 5);
+    expect(FAILURE_REASONS).toHaveLength(LLM_ERROR_REASONS.length + 6);
   });
 
   it("retries what it does not know: catch-alls and unexpected reasons", () => {

@@ -15,6 +15,7 @@ export const FAILURE_REASONS = [
   "credentialUnusable",
   "notFound",
   "tenantSuspended",
+  "tokenBudgetExhausted",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -58,6 +59,10 @@ const PERMANENT: Record<FailureReason, boolean> = {
   notFound: true,
   // Only an admin's reactivation helps; the dead letter can be replayed then.
   tenantSuspended: true,
+  // The month's token budget is spent (services/budgets): a retry minutes
+  // later meets the same refusal. A platform admin raising the budget, or the
+  // month rolling over, lets the user resume the meeting or retry the task.
+  tokenBudgetExhausted: true,
 };
 
 /** Unknown reasons (a database hiccup, a bug: "taskFailed", "meetingFailed") are retried. */

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "~/server/db/client";
+import { assertWithinBudget } from "../budgets/token-budget";
 import type { RequestMeta } from "../context";
 import { streamChat, type ChatMessage, type ChatResult, type ChatStream, type ChatUsage, type StreamChatInput } from "../llm/gateway";
 import { resolvePersonaForChat, type ResolvedPersona } from "../personas/resolve";
@@ -11,6 +12,12 @@ import type { ContextPassage } from "../personas/templates";
  * (recorded as an LlmCall row by the gateway) and the tokens it spent. Chat,
  * meetings and tasks all call the model through here; what they do with the
  * text (stream it, store a turn, a step) is theirs.
+ *
+ * The tenant's monthly token budget is checked before a call starts:
+ * askPersona checks it itself (meeting turns, task steps: the job stops with
+ * the permanent reason tokenBudgetExhausted); chat checks it at the start of
+ * the turn (services/chat/turns.ts), before anything is written, so a refused
+ * turn neither saves a question nor replaces an answer.
  */
 
 /** Gateway tuning a caller may pass through (tests use short delays). */
@@ -71,8 +78,11 @@ export type PersonaAnswer = { text: string; tokens: Tokens; result: ChatResult }
 /**
  * The persona's whole answer, for work nobody watches arrive (a meeting turn,
  * a task step): the offline model does not pace itself unless told to.
+ * Refuses with tokenBudgetExhausted, before calling the model, when the
+ * tenant's month is spent.
  */
 export const askPersona = async (opts: PersonaCallOptions): Promise<PersonaAnswer> => {
+  await assertWithinBudget(opts.tenantId);
   const result = await streamPersona({ ...opts, gateway: { offlineChunkDelayMs: 0, ...opts.gateway } }).result;
   return { text: result.text, tokens: tokensOf(result.usage), result };
 };

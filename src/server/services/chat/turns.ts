@@ -6,6 +6,7 @@ import { metrics } from "~/server/infra/metrics";
 import { tracer } from "~/server/infra/tracing";
 import { retrieveWithTimeout } from "../assist/grounding";
 import { resolvePersona } from "../assist/persona-call";
+import { assertWithinBudget } from "../budgets/token-budget";
 import type { ResolvedPersona } from "../personas/resolve";
 import { findOwnConversation } from "./conversations";
 import { MAX_CITATION_TEXT_CHARS, type Citation } from "./dto";
@@ -19,7 +20,10 @@ import { GROUNDING_PASSAGES, ZChatTurnInput, type ChatTurn, type ChatTurnCtx, ty
  * events as NDJSON.
  *
  * The order is what makes "nothing the user typed is ever lost" hold:
- *   1. validate, resolve the persona and its model (may refuse: 404/409/412);
+ *   1. validate, resolve the persona and its model, check the workspace's
+ *      monthly token budget (may refuse: 404/409/412 — a refusal writes
+ *      nothing: the question stays in the composer and a regenerate does
+ *      not delete the answer it would have replaced);
  *   2. ONE transaction: conversation (if new) + user message + an assistant
  *      placeholder with status "streaming" — committed BEFORE the model is
  *      called (prepare-turn.ts);
@@ -53,11 +57,22 @@ const personaFor = async (ctx: ChatTurnCtx, input: z.output<typeof ZChatTurnInpu
   }
 };
 
+/** Step 1, last: no model call starts once the month's token budget is spent (services/budgets). */
+const withinBudget = async (ctx: ChatTurnCtx) => {
+  try {
+    await assertWithinBudget(ctx.tenantId);
+  } catch (err) {
+    if (err instanceof AppError) metrics.chatTurnsRefused.add(1, { "error.type": err.reason });
+    throw err;
+  }
+};
+
 /**
  * Starts a turn. Throws AppError (nothing written) when the request is refused:
  * NOT_FOUND (conversation, message, persona), CONFLICT turnInProgress |
  * messageNotRetryable | nothingToAnswer, PRECONDITION_FAILED personaDisabled |
- * personaModelMissing | credentialUnusable, BAD_REQUEST invalidInput.
+ * personaModelMissing | credentialUnusable | tokenBudgetExhausted (with
+ * retryAfterSeconds = time to the monthly reset), BAD_REQUEST invalidInput.
  */
 export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: ChatTurnOptions = {}): Promise<ChatTurn> => {
   const receivedAt = opts.receivedAt ?? performance.now();
@@ -65,6 +80,7 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
   if (!parsed.success) throw new AppError("BAD_REQUEST", "invalidInput", z.prettifyError(parsed.error));
   const input = parsed.data;
   const persona = await personaFor(ctx, input, input.locale ?? opts.locale);
+  await withinBudget(ctx);
 
   const prepared = await prepareTurn(ctx, input, persona);
   // After the commit: the question is saved whatever search does.

@@ -5,6 +5,7 @@ import { asyncQueue } from "~/lib/async-queue";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
 import { tracer } from "~/server/infra/tracing";
+import { recordTokenUsage } from "../budgets/token-budget";
 import { compileSystemPrompt, formatContextBlock, getBuiltInPersona, type ContextPassage, type PersonaKey, type PersonaTemplate, type TenantProfile } from "../personas/templates";
 import { classify, isRetryable, LlmError } from "./gateway-errors";
 import { recordGenAiCall } from "./gateway-metrics";
@@ -21,7 +22,10 @@ import { OFFLINE_MODEL_ID } from "./offline-model";
 //    (gateway-errors.ts);
 //  - is recorded once in LlmCall (never the key, never the content), traced as
 //    an OTel span with GenAI attributes and counted in the GenAI client metrics
-//    (gateway-metrics.ts).
+//    (gateway-metrics.ts);
+//  - adds its tokens to the tenant's month (budgets/token-budget.ts), whatever
+//    its outcome: what the provider reported was spent. The budget itself is
+//    checked by the callers before a call starts, never here mid-call.
 
 export { isLlmError, LLM_ERROR_REASONS, LlmError, type LlmErrorReason } from "./gateway-errors";
 export type { LlmProvider, ModelChoice } from "./gateway-models";
@@ -197,25 +201,19 @@ const runAttempts = async (s: CallState, once: () => Promise<void>): Promise<voi
 
 const timeToFirstToken = (s: CallState) => (s.firstTokenAt === null ? null : Math.round(s.firstTokenAt - s.started));
 
-/** Metrics, span attributes and the LlmCall row for the finished call; returns the row id (null if it could not be written). */
-const recordCall = async (s: CallState, status: "ok" | "error" | "cancelled", error: LlmError | null): Promise<string | null> => {
-  const { input, modelId, usage, span } = s;
-  const durationMs = Math.round(performance.now() - s.started);
-  const ttft = timeToFirstToken(s);
-  recordGenAiCall({ provider: genAiSystem(s.provider), model: modelId, durationMs, timeToFirstChunkMs: ttft, ...usage, errorType: error?.reason ?? null });
-
-  if (usage.inputTokens !== null) span.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
-  if (usage.outputTokens !== null) span.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
-  span.setAttribute("gen_ai.response.model", modelId);
-  span.setAttribute("ocsuite.llm.attempts", s.attempts);
-  span.setAttribute("ocsuite.llm.status", status);
-  if (ttft !== null) span.setAttribute("ocsuite.llm.time_to_first_token_ms", ttft);
-  if (error) {
-    span.setAttribute("error.type", error.reason);
-    if (status === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: error.reason });
+/** The month's token total for the budget; a failure is logged, never the call's. */
+const countTokens = async ({ input, usage }: CallState): Promise<void> => {
+  const tokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+  if (tokens <= 0) return;
+  try {
+    await recordTokenUsage(input.tenantId, tokens);
+  } catch (err) {
+    logger.error({ err: (err as Error).message, tenantId: input.tenantId, tokens }, "token usage could not be counted");
   }
-  span.end();
+};
 
+const insertLlmCall = async (s: CallState, status: "ok" | "error" | "cancelled", error: LlmError | null, durationMs: number, ttft: number | null): Promise<string | null> => {
+  const { input, modelId, usage } = s;
   try {
     const row = await db.llmCall.create({
       data: {
@@ -240,6 +238,29 @@ const recordCall = async (s: CallState, status: "ok" | "error" | "cancelled", er
     logger.error({ err: (err as Error).message, tenantId: input.tenantId }, "llm call could not be recorded");
     return null;
   }
+};
+
+/** Metrics, span attributes and the LlmCall row for the finished call; returns the row id (null if it could not be written). */
+const recordCall = async (s: CallState, status: "ok" | "error" | "cancelled", error: LlmError | null): Promise<string | null> => {
+  const { modelId, usage, span } = s;
+  const durationMs = Math.round(performance.now() - s.started);
+  const ttft = timeToFirstToken(s);
+  recordGenAiCall({ provider: genAiSystem(s.provider), model: modelId, durationMs, timeToFirstChunkMs: ttft, ...usage, errorType: error?.reason ?? null });
+
+  if (usage.inputTokens !== null) span.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
+  if (usage.outputTokens !== null) span.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
+  span.setAttribute("gen_ai.response.model", modelId);
+  span.setAttribute("ocsuite.llm.attempts", s.attempts);
+  span.setAttribute("ocsuite.llm.status", status);
+  if (ttft !== null) span.setAttribute("ocsuite.llm.time_to_first_token_ms", ttft);
+  if (error) {
+    span.setAttribute("error.type", error.reason);
+    if (status === "error") span.setStatus({ code: SpanStatusCode.ERROR, message: error.reason });
+  }
+  span.end();
+
+  const [llmCallId] = await Promise.all([insertLlmCall(s, status, error, durationMs, ttft), countTokens(s)]);
+  return llmCallId;
 };
 
 const startSpan = (input: StreamChatInput, provider: LlmProvider, modelId: string) =>

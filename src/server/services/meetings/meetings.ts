@@ -3,6 +3,7 @@ import { z } from "zod";
 import { hasRole, type TRole } from "~/lib/roles";
 import { db } from "~/server/db/client";
 import { AppError, forbidden, notFound } from "~/server/errors";
+import { assertWithinBudget } from "../budgets/token-budget";
 import type { TenantCtx } from "../context";
 import { sendJobEvent } from "../jobs/send";
 import { isPersonaKey, PERSONA_KEYS } from "../personas/templates";
@@ -276,11 +277,14 @@ export const cancelMeeting = async (ctx: TenantCtx, input: { id: string }): Prom
 /**
  * Continues a failed or cancelled meeting from where it stopped: a new run
  * version (older runs' events are ignored from now on), status queued, and a
- * new run event. Stored turns and outcomes are skipped by the run.
+ * new run event. Stored turns and outcomes are skipped by the run. Refused
+ * while the month's token budget is spent (PRECONDITION_FAILED
+ * tokenBudgetExhausted): the run would stop again at its first turn.
  */
 export const resumeMeeting = async (ctx: TenantCtx, input: { id: string }): Promise<{ id: string; status: MeetingStatus }> => {
   requireRole(ctx, "MEMBER");
   const m = await findMeeting(ctx, input.id);
+  await assertWithinBudget(ctx.tenantId);
   const updated = await db.meeting.updateManyAndReturn({
     where: { id: m.id, tenantId: ctx.tenantId, status: { in: ["failed", "cancelled"] } },
     data: { status: "queued", errorReason: null, finishedAt: null, runVersion: { increment: 1 } },

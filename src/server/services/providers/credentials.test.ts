@@ -305,6 +305,23 @@ describe("getDecryptedCredential / recordFailedCredentialUse (for the gateway)",
     expect(ev).toMatchObject({ actorType: "SYSTEM", result: "FAILURE", metadata: { provider: "openai", label: "Gateway", last4: "WXYZ", reason: "providerUnauthorized" } });
     expectNoKey(ev);
   });
+
+  it("records the key's last use (shown in access reviews), at most once per 5 minutes", async () => {
+    const { ctx, tenant } = await setup();
+    const c = await createCredential(ctx, { provider: "openai", label: "Used", apiKey: KEY });
+    const usedAt = () => db.providerCredential.findUniqueOrThrow({ where: { id: c.id } }).then((r) => r.lastUsedAt);
+    expect(await usedAt()).toBeNull();
+    await getDecryptedCredential({ tenantId: tenant.id }, c.id);
+    await expect.poll(usedAt).not.toBeNull();
+    const first = (await usedAt())!.getTime();
+    await getDecryptedCredential({ tenantId: tenant.id }, c.id);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await usedAt())!.getTime()).toBe(first);
+    // Older than the resolution: the next use moves it.
+    await db.providerCredential.update({ where: { id: c.id }, data: { lastUsedAt: new Date(first - 6 * 60_000) } });
+    await getDecryptedCredential({ tenantId: tenant.id }, c.id);
+    await expect.poll(async () => (await usedAt())!.getTime()).toBeGreaterThan(first - 1000);
+  });
 });
 
 describe("the key never leaks", () => {

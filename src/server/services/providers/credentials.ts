@@ -231,6 +231,7 @@ export const getDecryptedCredential = async (ctx: CredentialUseCtx, id: string):
     await recordFailedCredentialUse(ctx, row.id, "credentialUnusable");
     throw new AppError("PRECONDITION_FAILED", "credentialUnusable", "The provider credential cannot be decrypted", { cause: err });
   }
+  markUsed(ctx.tenantId, row.id);
   const provider = toProvider(row.provider);
   return {
     id: row.id,
@@ -240,6 +241,19 @@ export const getDecryptedCredential = async (ctx: CredentialUseCtx, id: string):
     defaultModel: row.defaultModel,
     apiKey,
   };
+};
+
+const USED_AT_RESOLUTION_MS = 5 * 60_000;
+
+/**
+ * Records that a key was used (access reviews show it), at most once per 5 minutes per key: one
+ * conditional UPDATE, not awaited, so the model call never waits for it or fails because of it.
+ */
+const markUsed = (tenantId: string, id: string): void => {
+  const now = new Date();
+  void db.providerCredential
+    .updateMany({ where: { id, tenantId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - USED_AT_RESOLUTION_MS) } }] }, data: { lastUsedAt: now } })
+    .catch((err: unknown) => logger.warn({ err, tenantId, credentialId: id }, "could not record a provider key's last use"));
 };
 
 /**

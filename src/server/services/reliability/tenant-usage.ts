@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "~/server/db/client";
+import { getTokenBudgetStatus } from "~/server/services/budgets/token-budget";
 import type { TenantCtx } from "~/server/services/context";
 import { BUILT_IN_PERSONAS, isPersonaKey } from "~/server/services/personas/templates";
 import { lastDays } from "./days";
@@ -9,7 +10,8 @@ import { chatFailuresPerDay, chatPerDay, jobsPerDay, jobsPerFunction, OTHER_KEY,
 // A workspace's own reliability and usage for its owners and admins
 // (/t/<slug>/usage): the last 30 UTC days of chat latency and failures, its
 // background runs, and tokens by persona and model, plus where the workspace
-// stands against the service's SLOs. Everything is filtered by ctx.tenantId.
+// stands against the service's SLOs and this month's token budget. Everything
+// is filtered by ctx.tenantId.
 
 const TENANT_USAGE_DAYS = 30;
 
@@ -43,7 +45,7 @@ export const getTenantUsage = async (ctx: Pick<TenantCtx, "tenantId">, opts: { n
   const now = opts.now ?? new Date();
   const range = lastDays(TENANT_USAGE_DAYS, now);
   const r = { start: range.start, end: range.end };
-  const [chat, failures, byPersona, byModel, jobs, functions, slo] = await Promise.all([
+  const [chat, failures, byPersona, byModel, jobs, functions, slo, budget] = await Promise.all([
     chatPerDay(ctx.tenantId, r),
     chatFailuresPerDay(ctx.tenantId, r),
     tokensPerDay(ctx.tenantId, r, "persona"),
@@ -51,6 +53,7 @@ export const getTenantUsage = async (ctx: Pick<TenantCtx, "tenantId">, opts: { n
     jobsPerDay(ctx.tenantId, r),
     jobsPerFunction(ctx.tenantId, r),
     getSloStatus({ now, tenantId: ctx.tenantId }),
+    getTokenBudgetStatus(ctx.tenantId, { now }),
   ]);
   const chatByDay = new Map(chat.map((c) => [c.day, c]));
   const jobsByDay = new Map(jobs.map((j) => [j.day, j]));
@@ -73,5 +76,6 @@ export const getTenantUsage = async (ctx: Pick<TenantCtx, "tenantId">, opts: { n
     tokensByPersona: { ...personas, keys: personas.keys.map((k) => ({ ...k, name: names[k.key] ?? null })) },
     tokensByModel: toSeries(byModel, range.days),
     slo: { window: slo.window, slos: slo.slos },
+    budget,
   };
 };

@@ -3,6 +3,7 @@ import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
+import { assertWithinBudget } from "../budgets/token-budget";
 import type { TenantCtx } from "../context";
 import { findTask, parse, queuePositionOf, requestRunOrFail, requireRole } from "./task-access";
 import { sendJobEvent } from "../jobs/send";
@@ -34,7 +35,7 @@ import {
  *      ▲                          │
  *      └──────── sendBack ────────┘  (revision + 1, feedback stored)
  *   queued | running | needs_review ─cancel─► cancelled
- *   queued | running ─(retries exhausted)─► failed
+ *   queued | running ─(retries exhausted)─► failed ─retry─► queued (revision + 1)
  * Every write that moves the machine is a conditional update on the status
  * (and revision) it expects, so two racing requests — or a request racing the
  * background run — cannot both win.
@@ -172,5 +173,30 @@ export const updateTaskDeliverable = async (ctx: TenantCtx, raw: { id: string; d
   });
   if (res.count !== 1) throw notInReview(task.status);
   logger.info({ tenantId: ctx.tenantId, taskId: task.id, chars: input.deliverable.length, userId: ctx.userId }, "task deliverable edited");
+  return toTaskDto(await findTask(ctx, task.id));
+};
+
+/**
+ * failed → queued as the next revision, for a run stopped by something fixed
+ * since (the month's token budget raised or rolled over, a provider key
+ * replaced, a persona enabled). Steps are recorded per revision, so the failed
+ * run's stay as its history; the feedback and the last deliverable are kept,
+ * so a failed revision is retried as it was asked. Refused while the budget
+ * is still spent (PRECONDITION_FAILED tokenBudgetExhausted: a run would fail
+ * at its first model call); not failed → CONFLICT taskNotRetryable.
+ */
+export const retryTask = async (ctx: TenantCtx, raw: { id: string }): Promise<TaskDto> => {
+  requireRole(ctx, "MEMBER");
+  const { id } = parse(ZTaskId, raw);
+  const task = await findTask(ctx, id);
+  if (task.status !== "failed") throw new AppError("CONFLICT", "taskNotRetryable", `A ${task.status} task cannot be retried`);
+  await assertWithinBudget(ctx.tenantId);
+  const res = await db.task.updateMany({
+    where: { id: task.id, tenantId: ctx.tenantId, status: "failed", revision: task.revision },
+    data: { status: "queued", revision: task.revision + 1, queuedAt: new Date(), startedAt: null, finishedAt: null, errorReason: null },
+  });
+  if (res.count !== 1) throw new AppError("CONFLICT", "taskNotRetryable", "The task changed meanwhile; reload it");
+  logger.info({ tenantId: ctx.tenantId, taskId: task.id, revision: task.revision + 1, previousReason: task.errorReason, userId: ctx.userId }, "task retried");
+  await requestRunOrFail(ctx.tenantId, task.id, task.revision + 1);
   return toTaskDto(await findTask(ctx, task.id));
 };

@@ -5,6 +5,7 @@ import { grantPlatformAdmin, revokePlatformAdmin } from "~/server/services/admin
 import { getTenantDetail, reactivateTenant, suspendTenant } from "~/server/services/admin/tenants";
 import { getUsage } from "~/server/services/admin/usage";
 import { disableUser, enableUser, getUserDetail, revokeUserSessions } from "~/server/services/admin/users";
+import { setTokenBudget } from "~/server/services/budgets/set-budget";
 import { discardDeadLetter, getDeadLetter, listDeadLetters, replayDeadLetter } from "~/server/services/dead-letters/dead-letters";
 import { fixDiagnostic, listFailingDiagnostics, runDiagnostic } from "~/server/services/job-diagnostics/diagnostics";
 import { listJobRuns } from "~/server/services/job-runs/job-runs";
@@ -24,6 +25,8 @@ import {
   ZPlatformAdminChangeInput,
   ZPlatformAdminChangeOutput,
   ZReactivateTenantInput,
+  ZSetTokenBudgetInput,
+  ZSetTokenBudgetOutput,
   ZRevokeUserSessionsOutput,
   ZSuspendTenantInput,
   ZTenantStatusChangeOutput,
@@ -61,6 +64,11 @@ export const adminRouter = createTRPCRouter({
     .input(ZReactivateTenantInput)
     .output(ZTenantStatusChangeOutput)
     .mutation(({ ctx, input }) => reactivateTenant(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
+  // the tenant's monthly token budget: set or clear (null); also written to the tenant's chain
+  setTokenBudget: platformAdminProcedure
+    .input(ZSetTokenBudgetInput)
+    .output(ZSetTokenBudgetOutput)
+    .mutation(({ ctx, input }) => setTokenBudget(input, { adminUserId: ctx.user.id, meta: ctx.meta })),
   // one user: detail, disable / enable, revoke sessions
   user: platformAdminProcedure.input(ZAdminUserInput).output(ZAdminUserOutput).query(({ input }) => getUserDetail(input.userId)),
   disableUser: platformAdminProcedure

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZTenantStatus } from "../tenant/schemas";
+import { ZTokenBudgetStatus } from "../usage/schemas";
 
 export const ZDirectoryInput = z.object({ query: z.string().trim().max(100).optional(), take: z.number().int().min(1).max(200).default(50) });
 export const ZAdminTenantsOutput = z.array(
@@ -129,11 +130,15 @@ export const ZAdminTenantOutput = z.object({
     inputTokens30d: z.number().int(),
     outputTokens30d: z.number().int(),
   }),
+  tokenBudget: ZTokenBudgetStatus,
   lastStatusChange: z.object({ action: z.string(), at: z.date(), reason: z.string().nullable() }).nullable(),
 });
 export const ZSuspendTenantInput = z.object({ tenantId: ZId, reason: ZReason });
 export const ZReactivateTenantInput = z.object({ tenantId: ZId, reason: ZReason.optional() });
 export const ZTenantStatusChangeOutput = z.object({ id: z.string(), status: ZTenantStatus, changed: z.boolean() });
+/** A monthly token budget (input + output tokens, UTC month) or null = unlimited; the reason goes to both audit chains. */
+export const ZSetTokenBudgetInput = z.object({ tenantId: ZId, monthlyTokens: z.number().int().min(1).max(2_000_000_000).nullable(), reason: ZReason });
+export const ZSetTokenBudgetOutput = z.object({ tenantId: z.string(), changed: z.boolean(), budget: ZTokenBudgetStatus });
 
 // ─── users: detail, disable, enable, revoke sessions ─────────────────────────
 export const ZAdminUserInput = z.object({ userId: ZId });

@@ -9,6 +9,17 @@ const ZSeries = z.object({
   days: z.array(z.object({ day: z.string(), values: z.record(z.string(), z.number()) })),
 });
 
+/** Where a workspace stands against its monthly token budget (services/budgets/token-budget.ts). */
+export const ZTokenBudgetStatus = z.object({
+  monthlyTokens: z.number().int().nullable(),
+  used: z.number().int(),
+  month: z.string(),
+  resetsAt: z.date(),
+  exhausted: z.boolean(),
+  warning: z.boolean(),
+});
+export const ZWorkspaceTokenBudget = ZTokenBudgetStatus.extend({ warningNoticeId: z.string().nullable() });
+
 export const ZTenantUsageOutput = z.object({
   from: z.string(),
   to: z.string(),
@@ -20,4 +31,5 @@ export const ZTenantUsageOutput = z.object({
   tokensByPersona: ZSeries.extend({ keys: z.array(z.object({ key: z.string(), total: z.number(), name: z.string().nullable() })) }),
   tokensByModel: ZSeries,
   slo: z.object({ window: z.string(), slos: z.array(ZSloStatus) }),
+  budget: ZTokenBudgetStatus,
 });

@@ -9,6 +9,7 @@ import { Table, Td, Th, THead } from "~/components/ui/table";
 import { bytesUnit } from "~/features/admin/format";
 import { NotAllowed } from "~/features/admin/not-allowed";
 import { TenantStatusActions } from "~/features/admin/tenant-status-actions";
+import { TokenBudgetForm } from "~/features/admin/token-budget-form";
 import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
@@ -112,6 +113,24 @@ export default async function AdminTenantPage({ params }: Props) {
             </span>
           </Figure>
         </dl>
+      </section>
+
+      <section aria-labelledby="tenant-budget-title" className="flex flex-col gap-4">
+        <h2 id="tenant-budget-title" className="text-xl font-semibold">
+          {t("budgetTitle")}
+        </h2>
+        <p className="flex flex-wrap items-center gap-2" data-testid="admin-token-budget">
+          {x.tokenBudget.monthlyTokens === null
+            ? t("budgetUnlimited", { used: format.number(x.tokenBudget.used), month: x.tokenBudget.month })
+            : t("budgetCurrent", {
+                used: format.number(x.tokenBudget.used),
+                budget: format.number(x.tokenBudget.monthlyTokens),
+                month: x.tokenBudget.month,
+                date: format.dateTime(x.tokenBudget.resetsAt, { dateStyle: "long", timeZone: "UTC" }),
+              })}
+          {x.tokenBudget.exhausted ? <Badge variant="danger">{t("budgetExhaustedBadge")}</Badge> : null}
+        </p>
+        <TokenBudgetForm tenantId={x.id} monthlyTokens={x.tokenBudget.monthlyTokens} />
       </section>
 
       <section aria-labelledby="tenant-members-title" className="flex flex-col gap-4">
