@@ -347,7 +347,7 @@ const MATRIX: Record<string, Entry> = {
   "keys.destroy": { input: (fx) => ({ ...slugOf(fx), version: 1, confirmation: "destroy v1" }), expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
   "admin.keys.fleet": { input: () => undefined, expect: platformOnly },
   "admin.keys.rotateMaster": { input: () => undefined, expect: platformOnly },
-  "admin.keys.rotateAllDataKeys": { input: () => undefined, expect: platformOnly },
+  "admin.keys.rotateAllDataKeys": { input: (fx) => ({ tenantIds: [fx.tenant.id] }), expect: platformOnly },
   // access reviews: owners and admins read (nothing in a review an admin cannot already list); only owners run them.
   "accessReview.status": { input: slugOf, expect: tenantRole("ADMIN") },
   "accessReview.list": { input: slugOf, expect: tenantRole("ADMIN") },

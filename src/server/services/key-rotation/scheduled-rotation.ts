@@ -15,10 +15,15 @@ const MAX_PER_RUN = 500;
  * flight, oldest key first. Suspended workspaces are rotated too: key hygiene
  * does not depend on billing state.
  */
-export const tenantsDueForRotation = async (now = new Date(), limit = MAX_PER_RUN, maxAgeDays = env.KEY_ROTATION_MAX_AGE_DAYS): Promise<string[]> => {
+export const tenantsDueForRotation = async (
+  now = new Date(),
+  limit = MAX_PER_RUN,
+  maxAgeDays = env.KEY_ROTATION_MAX_AGE_DAYS,
+  onlyTenantIds?: readonly string[],
+): Promise<string[]> => {
   const cutoff = new Date(now.getTime() - maxAgeDays * 86_400_000);
   const keys = await db.tenantDataKey.findMany({
-    where: { status: "active", createdAt: { lt: cutoff } },
+    where: { status: "active", createdAt: { lt: cutoff }, ...(onlyTenantIds ? { tenantId: { in: [...onlyTenantIds] } } : {}) },
     select: { tenantId: true },
     orderBy: { createdAt: "asc" },
     take: limit * 2,
@@ -49,16 +54,18 @@ export const startScheduledRotations = async (now = new Date()): Promise<Schedul
 };
 
 /**
- * Incident response (a master key and the database both exposed): every
- * tenant's data key rotated now, whatever its age. Keys created before the
- * call are due; a tenant's new key (created by its job) is not, so the loop
- * ends when every tenant has an operation. An unreachable engine stops it
- * with jobsUnavailable (re-run it: tenants already requested are skipped).
+ * Incident response (a master key and the database both exposed, or some
+ * workspaces' keys): every tenant's data key — or only `tenantIds`' — rotated
+ * now, whatever its age. Keys created before the call are due; a tenant's new
+ * key (created by its job) is not, so the loop ends when every tenant has an
+ * operation. An unreachable engine stops it with jobsUnavailable (re-run it:
+ * tenants already requested are skipped).
  */
-export const startFleetRotation = async (actor: RotationActor, now = new Date()): Promise<ScheduledRun> => {
+export const startFleetRotation = async (actor: RotationActor, opts: { tenantIds?: readonly string[]; now?: Date } = {}): Promise<ScheduledRun> => {
+  const now = opts.now ?? new Date();
   const run: ScheduledRun = { due: 0, started: 0, skipped: 0 };
   for (;;) {
-    const due = await tenantsDueForRotation(now, MAX_PER_RUN, 0);
+    const due = await tenantsDueForRotation(now, MAX_PER_RUN, 0, opts.tenantIds);
     if (due.length === 0) break;
     run.due += due.length;
     for (const tenantId of due) {

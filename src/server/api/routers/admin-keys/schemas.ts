@@ -15,3 +15,4 @@ export const ZFleetKeyStatus = z.object({
 }) satisfies z.ZodType<FleetKeyStatus>;
 
 export const ZFleetRotationOutput = z.object({ due: z.number().int(), started: z.number().int(), skipped: z.number().int() });
+export const ZFleetRotationInput = z.object({ tenantIds: z.array(z.string().min(1).max(200)).min(1).max(1000).optional() }).optional();
