@@ -175,8 +175,7 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "keys.destroy": admin(onTenant("key_rotation.destroyed"), onPlatform("key_rotation.destroyed")),
   "admin.keys.fleet": platform("admin", "admin.keys.fleet"),
   "admin.keys.rotateMaster": platform("admin", "admin.keys.rotateMaster", onPlatform("key_rotation.requested")),
-  // The per-tenant key_rotation.requested events follow from each tenant's own request (keys.rotate's).
-  "admin.keys.rotateAllDataKeys": platform("admin", "admin.keys.rotateAllDataKeys"),
+  "admin.keys.rotateAllDataKeys": platform("admin", "admin.keys.rotateAllDataKeys", onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
 };
 
 /**
