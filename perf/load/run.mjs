@@ -550,7 +550,11 @@ const writeReport = (file, ctx) => {
     "- `http.response_time` is artillery's time to the first byte of each response it made (every tRPC call and the upload); the chat turn is timed by the processor instead (`chat.ttft`, `chat.full_answer`), which the API-latency SLO excludes too.",
     "- Job times (`*.queue_wait`, `*.run_time`, `*.time_to_*`) come from the rows' own timestamps (server clock); `*.run_pct_of_model_floor` is the run time as a percentage of the least time its model calls take against the mock (100 = no overhead at all).",
     "- A failed flow fails its virtual user (`vusers.failed`, `errors.<message>`): an HTTP error on any request, a failed turn, or a job that failed or did not finish within 2 minutes.",
+    "- Percentiles are artillery's estimates from DDSketch histograms (1 % relative accuracy), so a p95 or p99 can read slightly above the max.",
     "- All processes share the machine's cores with the load generator, so every figure includes that contention.",
+    ...(quick
+      ? ["- Short phases (`--quick`, ~1 minute per scenario): the meeting and task scenarios see about ten flows each, so their p95 and p99 are their slowest one or two samples. Without `--quick` each scenario runs 3.5 minutes (warm-up 30 s, ramp 60 s, plateau 120 s)."]
+      : []),
     "",
   );
   writeFileSync(file, lines.join("\n"));
