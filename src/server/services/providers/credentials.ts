@@ -250,10 +250,12 @@ const USED_AT_RESOLUTION_MS = 5 * 60_000;
  * conditional UPDATE, not awaited, so the model call never waits for it or fails because of it.
  */
 const markUsed = (tenantId: string, id: string): void => {
-  const now = new Date();
-  void db.providerCredential
-    .updateMany({ where: { id, tenantId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - USED_AT_RESOLUTION_MS) } }] }, data: { lastUsedAt: now } })
-    .catch((err: unknown) => logger.warn({ err, tenantId, credentialId: id }, "could not record a provider key's last use"));
+  const cutoff = new Date(Date.now() - USED_AT_RESOLUTION_MS);
+  // One plain statement: Prisma's updateMany with an OR filter opens an internal transaction,
+  // which fails under a burst of concurrent uses when the pool is busy.
+  void db.$executeRaw`UPDATE "ProviderCredential" SET "lastUsedAt" = now() WHERE "id" = ${id} AND "tenantId" = ${tenantId} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${cutoff})`.catch(
+    (err: unknown) => logger.warn({ err, tenantId, credentialId: id }, "could not record a provider key's last use"),
+  );
 };
 
 /**
