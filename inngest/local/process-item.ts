@@ -11,8 +11,9 @@ import type { ExecutorContext, Item } from "./context";
 
 /**
  * Processes `item`, then the run's continuations (its next call, created
- * leased by this executor when a step settles) while `keepGoing()` holds. When
- * the executor is stopping, a continuation's lease is released for whoever leases next.
+ * leased by this executor when a step settles) while `keepGoing()` holds: not
+ * when the executor is stopping, nor when other work is waiting for a slot
+ * (then the continuation's lease is released and it queues like any call).
  */
 export const processItem = async (ctx: ExecutorContext, item: Item, keepGoing: () => boolean = () => true) => {
   if (item.kind === "SLEEP") return wakeSleep(ctx, item);

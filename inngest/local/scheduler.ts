@@ -19,11 +19,14 @@ export const createScheduler = (ctx: ExecutorContext, { pollIntervalMs, maxInFli
   let ticking = false;
   let again = false;
   let inFlight = 0;
+  // Whether the last lease filled every free slot: work is waiting, so a run's next call goes back
+  // through the queue (first come, first served) instead of continuing ahead of runs not yet started.
+  let backlog = false;
   const inFlightDone = new Set<Promise<void>>();
 
   const runInBackground = (item: Parameters<typeof processItem>[1]) => {
     inFlight++;
-    const p: Promise<void> = processItem(ctx, item, () => running)
+    const p: Promise<void> = processItem(ctx, item, () => running && !backlog)
       .catch((err) => ctx.log.error("processing failed", { err: (err as Error).message, runId: item.runId }))
       .finally(() => {
         inFlight--;
@@ -43,7 +46,9 @@ export const createScheduler = (ctx: ExecutorContext, { pollIntervalMs, maxInFli
       do {
         again = false;
         await expireWaits(ctx);
-        const items = await lease(ctx, maxInFlight - inFlight);
+        const capacity = maxInFlight - inFlight;
+        const items = await lease(ctx, capacity);
+        backlog = capacity > 0 && items.length >= capacity;
         for (const item of items) runInBackground(item);
         if (items.length) again = true;
       } while (again && running);
