@@ -2,7 +2,7 @@ import { Gauge } from "lucide-react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
-import { DismissBudgetNoticeButton } from "./dismiss-budget-notice-button";
+import { DismissNoticeButton } from "~/components/dismiss-notice-button";
 
 /**
  * The workspace's token-budget banner on every workspace page: for everyone
@@ -41,7 +41,7 @@ export const TokenBudgetNotice = async ({ tenantSlug }: { tenantSlug: string }) 
           </Link>
         </p>
       </div>
-      {budget.warningNoticeId ? <DismissBudgetNoticeButton tenantSlug={tenantSlug} id={budget.warningNoticeId} /> : null}
+      {budget.warningNoticeId ? <DismissNoticeButton tenantSlug={tenantSlug} id={budget.warningNoticeId} label={t("dismiss")} /> : null}
     </section>
   );
 };

@@ -2,7 +2,7 @@ import { ShieldAlert } from "lucide-react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
-import { DismissNoticeButton } from "./dismiss-notice-button";
+import { DismissNoticeButton } from "~/components/dismiss-notice-button";
 
 /**
  * The owners' banner for support sessions OC Suite staff opened on this
@@ -27,7 +27,7 @@ export const SupportNotice = async ({ tenantSlug }: { tenantSlug: string }) => {
               </Link>
             </p>
           </div>
-          <DismissNoticeButton tenantSlug={tenantSlug} id={n.id} />
+          <DismissNoticeButton tenantSlug={tenantSlug} id={n.id} label={t("noticeDismiss")} />
         </div>
       ))}
     </section>
