@@ -15,14 +15,11 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functions } from "../inngest/functions";
-import { startApp, startExecutor } from "../inngest/local/testing/harness";
 import { addMember, createTenantWithMembers, createUser, tenantCtxOf, uid, type FactoryUser } from "../prisma/factories";
 import { env } from "~/env";
 import { ACCESS_LOG_POLICY, ACCESS_LOG_ROUTES, type TAccessLogRule, type TExpectedAuditEvent } from "~/server/api/access-log-policy";
 import { appRouter } from "~/server/api/root";
 import { db } from "~/server/db/client";
-import { inngest } from "~/server/events/client";
 import { documentOriginalKey, objectStorage } from "~/server/infra/storage";
 import { PLATFORM_CHAIN } from "~/server/services/audit/audit";
 import { requestDataKeyRotation } from "~/server/services/key-rotation/data-key-rotation";
@@ -32,6 +29,7 @@ import { createInvitation } from "~/server/services/tenancy/invitations";
 import { startModelsServer, type ModelsServer } from "./support/models-server";
 import { sessionCookieFor } from "./support/session-cookie";
 import { callerFor } from "./support/trpc";
+import { startAppEngine, type AppEngine } from "./support/app-engine";
 
 // Values a call handles that must never reach an audit event.
 const PROVIDER_KEY = `sk-access-log-${uid(12)}`;
@@ -41,21 +39,12 @@ const CONTENT = `access-log-content-${uid(8)}`;
 const SECRETS = [PROVIDER_KEY, NEW_PROVIDER_KEY, SIGN_UP_PASSWORD, CONTENT];
 
 let modelsServer: ModelsServer | undefined;
-let engine: { close: () => Promise<void> } | undefined;
+let engine: AppEngine | undefined;
 beforeAll(async () => {
   // provider.test calls the credential's provider for real (a local GET /models).
   modelsServer = await startModelsServer({ validKey: PROVIDER_KEY });
   // admin.replayDeadLetter / runDiagnostic send events: a local executor running the app's functions receives them.
-  const app = await startApp(inngest, functions);
-  const exec = await startExecutor({ db });
-  await exec.executor.sync(app.url);
-  inngest.setEnvVars({ INNGEST_DEV: exec.url });
-  engine = {
-    close: async () => {
-      await exec.close();
-      await app.close();
-    },
-  };
+  engine = await startAppEngine();
 });
 afterAll(async () => {
   await engine?.close();

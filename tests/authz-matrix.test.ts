@@ -7,16 +7,14 @@
  * caller) pair is its own named test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functions } from "../inngest/functions";
-import { startApp, startExecutor } from "../inngest/local/testing/harness";
 import { addMember, createTenantWithMembers, createUser, tenantCtxOf, uid, type FactoryUser, type TenantFixture } from "../prisma/factories";
 import { appRouter } from "~/server/api/root";
 import { db } from "~/server/db/client";
-import { inngest } from "~/server/events/client";
 import { createCredential } from "~/server/services/providers/credentials";
 import { createInvitation } from "~/server/services/tenancy/invitations";
 import { startModelsServer, type ModelsServer } from "./support/models-server";
 import { callerFor } from "./support/trpc";
+import { startAppEngine, type AppEngine } from "./support/app-engine";
 
 /**
  * Procedures that send events (admin.replayDeadLetter, admin.runDiagnostic)
@@ -25,7 +23,7 @@ import { callerFor } from "./support/trpc";
  * over HTTP. (That sending fails cleanly without an engine is tested in
  * tests/dead-letter-admin.test.ts.)
  */
-let engine: { close: () => Promise<void> } | undefined;
+let engine: AppEngine | undefined;
 /**
  * provider.test calls the credential's provider for real: the fixture's
  * credential points at this local stand-in for GET /models, so "ok" means a
@@ -40,16 +38,7 @@ afterAll(async () => {
   await modelsServer?.close();
 });
 beforeAll(async () => {
-  const app = await startApp(inngest, functions);
-  const exec = await startExecutor({ db });
-  await exec.executor.sync(app.url);
-  inngest.setEnvVars({ INNGEST_DEV: exec.url });
-  engine = {
-    close: async () => {
-      await exec.close();
-      await app.close();
-    },
-  };
+  engine = await startAppEngine();
 });
 afterAll(async () => {
   await engine?.close();

@@ -5,11 +5,9 @@
  */
 import { isCryptoError } from "@ocsuite/crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functions } from "../../../../inngest/functions";
-import { startApp, startExecutor } from "../../../../inngest/local/testing/harness";
 import { createTenantWithMembers, tenantCtxOf, type TenantFixture } from "../../../../prisma/factories";
+import { startAppEngine, type AppEngine } from "../../../../tests/support/app-engine";
 import { db } from "~/server/db/client";
-import { inngest } from "~/server/events/client";
 import { createCredential, getDecryptedCredential } from "../providers/credentials";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 import { requestDataKeyRotation, requestRollback } from "./data-key-rotation";
@@ -17,18 +15,9 @@ import { destroyKeyVersion } from "./key-destroy";
 import { retireReplacedVersion } from "./rotation-verify";
 import { startFleetRotation, startScheduledRotations } from "./scheduled-rotation";
 
-let engine: { close: () => Promise<void> } | undefined;
+let engine: AppEngine | undefined;
 beforeAll(async () => {
-  const app = await startApp(inngest, functions);
-  const exec = await startExecutor({ db });
-  await exec.executor.sync(app.url);
-  inngest.setEnvVars({ INNGEST_DEV: exec.url });
-  engine = {
-    close: async () => {
-      await exec.close();
-      await app.close();
-    },
-  };
+  engine = await startAppEngine();
 });
 afterAll(async () => {
   await engine?.close();
