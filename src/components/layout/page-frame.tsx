@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { Alert } from "~/components/ui/alert";
 import { cn } from "~/lib/cn";
 import { MAIN_ID, SkipLink } from "./skip-link";
 import { SiteFooter } from "./site-footer";
@@ -23,5 +24,21 @@ export const PageHeader = ({ title, lead, actions }: { title: ReactNode; lead?: 
       {lead ? <p className="max-w-2xl text-base text-muted-fg">{lead}</p> : null}
     </div>
     {actions ? <div className="flex gap-3">{actions}</div> : null}
+  </div>
+);
+
+/** A settings sub-page's header: a link back to its parent page above the usual PageHeader. */
+export const SubpageHeader = ({ back, title, lead }: { back: ReactNode; title: ReactNode; lead?: ReactNode }) => (
+  <div className="flex flex-col gap-4">
+    {back}
+    <PageHeader title={title} lead={lead} />
+  </div>
+);
+
+/** A page the viewer's role may not use: its header and why, instead of the content. */
+export const RestrictedPage = ({ header, message }: { header: ReactNode; message: ReactNode }) => (
+  <div className="flex flex-col gap-6">
+    {header}
+    <Alert variant="info">{message}</Alert>
   </div>
 );

@@ -1,7 +1,7 @@
 import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { PageHeader } from "~/components/layout/page-frame";
+import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { IntervalForm } from "~/features/access-reviews/interval-form";
@@ -33,22 +33,18 @@ export default async function AccessReviewsPage({ params, searchParams }: Props)
   const { tenant } = loaded;
   const t = await getTranslations("accessReviews");
   const header = (
-    <div className="flex flex-col gap-4">
-      <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
-        <ArrowLeft aria-hidden="true" className="size-4" />
-        {t("backToSettings")}
-      </Link>
-      <PageHeader title={t("title")} lead={t("lead")} />
-    </div>
+    <SubpageHeader
+      back={
+        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
+          <ArrowLeft aria-hidden="true" className="size-4" />
+          {t("backToSettings")}
+        </Link>
+      }
+      title={t("title")}
+      lead={t("lead")}
+    />
   );
-  if (!hasRole(tenant.role, "ADMIN")) {
-    return (
-      <div className="flex flex-col gap-6">
-        {header}
-        <Alert variant="info">{t("adminsOnly")}</Alert>
-      </div>
-    );
-  }
+  if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
 
   const { review: requested } = await searchParams;
   const [status, history] = await Promise.all([api.accessReview.status({ tenantSlug }), api.accessReview.list({ tenantSlug })]);

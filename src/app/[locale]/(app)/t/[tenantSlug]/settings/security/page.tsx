@@ -1,8 +1,7 @@
 import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import { getNow, getTranslations, setRequestLocale } from "next-intl/server";
-import { PageHeader } from "~/components/layout/page-frame";
-import { Alert } from "~/components/ui/alert";
+import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
 import { SecurityView } from "~/features/keys/security-view";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
@@ -29,22 +28,18 @@ export default async function SecurityPage({ params }: Props) {
   const { tenant } = loaded;
   const t = await getTranslations("keys");
   const header = (
-    <div className="flex flex-col gap-4">
-      <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
-        <ArrowLeft aria-hidden="true" className="size-4" />
-        {t("backToSettings")}
-      </Link>
-      <PageHeader title={t("title")} lead={t("lead")} />
-    </div>
+    <SubpageHeader
+      back={
+        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
+          <ArrowLeft aria-hidden="true" className="size-4" />
+          {t("backToSettings")}
+        </Link>
+      }
+      title={t("title")}
+      lead={t("lead")}
+    />
   );
-  if (!hasRole(tenant.role, "ADMIN")) {
-    return (
-      <div className="flex flex-col gap-6">
-        {header}
-        <Alert variant="info">{t("adminsOnly")}</Alert>
-      </div>
-    );
-  }
+  if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
   const [status, now] = await Promise.all([api.keys.status({ tenantSlug }), getNow()]);
   return (
     <div className="flex flex-col gap-2">
