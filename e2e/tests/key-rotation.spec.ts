@@ -135,7 +135,7 @@ test("a platform admin sees the fleet's keys and re-wraps every data key under t
   await expect(page.getByRole("heading", { level: 1, name: "Encryption keys" })).toBeVisible();
 
   const ages = page.getByRole("table", { name: "Workspaces by the age of their active data key" });
-  for (const bucket of ["Under 30 days", "30–60 days", "60–90 days", /Over the policy \(\d+ days\)/]) {
+  for (const bucket of ["Under 30 days", "30–60 days", "60 days up to the policy", /Over the policy \(\d+ days\)/]) {
     await expect(ages.getByRole("rowheader", { name: bucket })).toBeVisible();
   }
   await expect(page.getByText(/Current master key version: v\d+\./)).toBeVisible();
@@ -143,6 +143,9 @@ test("a platform admin sees the fleet's keys and re-wraps every data key under t
   await expect(page.getByTestId("stale-data-keys")).toBeVisible();
   await expect(page.getByText("docs/runbooks/key-rotation.md")).toBeVisible();
   await expect(page.getByTestId("fleet-failed")).toBeVisible();
+  // Incident response: every workspace's data key at once (its effects are in key-rotation.test.ts and access-logging.test.ts).
+  await expect(page.getByRole("heading", { level: 2, name: "Rotate every workspace's data key" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Rotate every workspace's data key" })).toBeVisible();
   // The workspace rotated by the first test links to its admin page.
   const recent = page.getByRole("table", { name: "The latest key operations across the platform, newest first" });
   await expect(recent.getByRole("link").first()).toHaveAttribute("href", /\/en\/admin\/tenants\/[\w-]+$/);
