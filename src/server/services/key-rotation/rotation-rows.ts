@@ -5,8 +5,7 @@ import { AppError, notFound } from "~/server/errors";
 import type { RotationKind } from "./rotation-log";
 
 /** Where an operation stands. Only the first three hold the tenant's one in-flight slot (a partial unique index). */
-export const ROTATION_STATUSES = ["pending", "reencrypting", "verifying", "waiting-retire", "completed", "failed", "rolled-back"] as const;
-export type RotationStatus = (typeof ROTATION_STATUSES)[number];
+export type RotationStatus = "pending" | "reencrypting" | "verifying" | "waiting-retire" | "completed" | "failed" | "rolled-back";
 export const IN_FLIGHT: readonly RotationStatus[] = ["pending", "reencrypting", "verifying"];
 const TERMINAL: readonly RotationStatus[] = ["completed", "failed", "rolled-back"];
 

@@ -1,9 +1,8 @@
 import "server-only";
 import { env } from "~/env";
 import { db } from "~/server/db/client";
-import { AppError } from "~/server/errors";
 import { tenantCrypto } from "../secrets/tenant-crypto";
-import { ENCRYPTED_COLUMNS, keyVersionOf } from "./encrypted-columns";
+import { ENCRYPTED_COLUMNS } from "./encrypted-columns";
 import { reencryptRow, undecryptable } from "./data-key-rotation";
 import { auditRotationStep, recordRotationFinished, recordRotationRows } from "./rotation-log";
 import { isTerminal, kindOf, loadRotation } from "./rotation-rows";
@@ -39,20 +38,6 @@ const sweep = async (tenantId: string, target: number): Promise<Sweep> => {
     }
   }
   return result;
-};
-
-/** Rows (any column) whose ciphertext is not under `version`: what verification must bring to zero. */
-export const countRowsNotUnder = async (tenantId: string, version: number): Promise<number> => {
-  let n = 0;
-  for (const column of ENCRYPTED_COLUMNS) {
-    for (let afterId: string | null = null; ; ) {
-      const page = await column.page(tenantId, afterId, PAGE);
-      if (page.length === 0) break;
-      n += page.filter((r) => keyVersionOf(r.ciphertext) !== version).length;
-      afterId = page.at(-1)!.id;
-    }
-  }
-  return n;
 };
 
 export type VerifyResult = { verified: number; rewritten: number; retireAfter: Date | null };
@@ -122,5 +107,3 @@ export const failRotation = async (rotationId: string, reason: string): Promise<
   recordRotationFinished(kindOf(row), row.startedAt, "failed");
   await auditRotationStep({ rotationId, kind: kindOf(row), tenantId: row.tenantId, step: "failed", result: "FAILURE", details: { reason: error, status: row.status } });
 };
-
-export const rotationNotRunnable = (status: string) => new AppError("CONFLICT", "rotationNotRunnable", `the operation is ${status}`);
