@@ -8,6 +8,12 @@
  *
  * Behaviour is configurable per test (reply, latency, failures) and every
  * request received is recorded (method, path, headers, parsed body).
+ * Out of process (the chaos run, perf/chaos), the same switches over HTTP:
+ *
+ *   POST /__mock/behaviour     JSON body: a partial MockBehaviour, merged in
+ *   GET  /__mock/behaviour     the current behaviour
+ *
+ * Requests to /__mock/* are not recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenLocal, readBody, sleep, wordChunks } from "./mock-http";
@@ -29,6 +35,8 @@ export type MockBehaviour = {
   retryAfterSeconds: number;
   /** Destroy the socket after this many content chunks have been written. */
   dropAfterChunks: number | null;
+  /** Accept the request and send nothing (no status, no bytes) until the client gives up. */
+  stall: boolean;
   /** Usage reported when the client asks for it. */
   usage: { prompt_tokens: number; completion_tokens: number };
 };
@@ -44,6 +52,8 @@ export type RecordedRequest = {
 export type MockOpenAI = {
   /** Base URL including `/v1`, e.g. http://127.0.0.1:43123/v1 */
   url: string;
+  /** The server's origin (the control endpoint is `${origin}/__mock/behaviour`). */
+  origin: string;
   requests: RecordedRequest[];
   setBehaviour: (b: Partial<MockBehaviour>) => void;
   close: () => Promise<void>;
@@ -58,6 +68,7 @@ const DEFAULTS: MockBehaviour = {
   rateLimitFirst: 0,
   retryAfterSeconds: 1,
   dropAfterChunks: null,
+  stall: false,
   usage: { prompt_tokens: 11, completion_tokens: 7 },
 };
 
@@ -75,6 +86,11 @@ export async function startMockOpenAI(opts: Partial<MockBehaviour> = {}): Promis
 
   const handleCompletions = async (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) => {
     const b = behaviour;
+    if (b.stall) {
+      // Hold the connection open with nothing written; the client's timeout (or close()) ends it.
+      await new Promise<void>((resolve) => req.socket.once("close", () => resolve()));
+      return;
+    }
     if (rateLimitedSoFar < b.rateLimitFirst) {
       rateLimitedSoFar++;
       json(res, 429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }, {
@@ -157,6 +173,11 @@ export async function startMockOpenAI(opts: Partial<MockBehaviour> = {}): Promis
         // keep raw text
       }
       const path = (req.url ?? "/").split("?")[0]!;
+      if (path === "/__mock/behaviour") {
+        if (req.method === "POST" && body && typeof body === "object") setBehaviour(body as Partial<MockBehaviour>);
+        json(res, 200, behaviour);
+        return;
+      }
       requests.push({ method: req.method ?? "GET", path, headers: req.headers, body, at: Date.now() });
 
       if (req.method === "GET" && path === "/v1/models") {
@@ -174,15 +195,11 @@ export async function startMockOpenAI(opts: Partial<MockBehaviour> = {}): Promis
       else res.destroy();
     });
   });
+  const setBehaviour = (b: Partial<MockBehaviour>) => {
+    behaviour = { ...behaviour, ...b };
+    if (b.rateLimitFirst !== undefined) rateLimitedSoFar = 0;
+  };
   const { origin, close } = await listenLocal(server);
 
-  return {
-    url: `${origin}/v1`,
-    requests,
-    setBehaviour: (b) => {
-      behaviour = { ...behaviour, ...b };
-      if (b.rateLimitFirst !== undefined) rateLimitedSoFar = 0;
-    },
-    close,
-  };
+  return { url: `${origin}/v1`, origin, requests, setBehaviour, close };
 }
