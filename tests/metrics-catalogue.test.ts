@@ -243,6 +243,8 @@ describe("the catalogue", () => {
       const known = new Set([...expected.keys(), "target_info"]);
       expect([...families.keys()].filter((f) => !known.has(f))).toEqual([]);
       expect(samples.find((s) => s.name === "ocsuite_job_queue_depth" && s.labels.messaging_destination_name === "metrics-cat-queued")?.value).toBe(1);
+      // Its item is scheduled an hour ahead: waiting, but not late.
+      expect(samples.find((s) => s.name === "ocsuite_job_queue_oldest_age" && s.labels.messaging_destination_name === "metrics-cat-queued")?.value).toBe(0);
     } finally {
       await db.inngestQueueItem.deleteMany({ where: { runId } });
       await db.inngestRun.deleteMany({ where: { id: runId } });

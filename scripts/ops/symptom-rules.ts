@@ -102,6 +102,32 @@ const symptoms = (p: TProfile): TSymptom[] => {
         "More than 100 runs of {{ $labels.messaging_destination_name }} have been waiting to start for 15 minutes: the workers are not keeping up. Check worker health and concurrency before the queue-wait SLO burns.",
     },
     {
+      alert: "JobQueueOldestAgeHigh",
+      // Work that is due and waiting for a free executor or a function-wide slot for over 5
+      // minutes, for 10 minutes: capacity is short (the queue-wait objective is 30 s). A ticket,
+      // like JobQueueDepthHigh: late, not lost. The gauge leaves out items held only by their own
+      // tenant's concurrency limit (fair share by design, bounded by admission control) and
+      // retries scheduled for later, so an old item here is not one tenant's burst.
+      expr: `max by (${fn}) (ocsuite_job_queue_oldest_age) > 300`,
+      for: w("10m"),
+      labels: { severity: "ticket" },
+      summary: "Job queue {{ $labels.messaging_destination_name }}: work has been waiting to start for more than 5 minutes",
+      description:
+        "The oldest due item of {{ $labels.messaging_destination_name }} has waited more than 5 minutes to start, for 10 minutes: the workers are not keeping up. Users' meetings and tasks start late. Check worker health and concurrency before it becomes a stall.",
+    },
+    {
+      alert: "JobQueueOldestAgeHigh",
+      // Half an hour without starting is a stall, not a slow queue: no executor is leasing the
+      // function's work (workers down, the executor loop wedged, leases never released). The
+      // queue-wait SLO cannot see it — it is measured when a run starts, and nothing starts.
+      expr: `max by (${fn}) (ocsuite_job_queue_oldest_age) > 1800`,
+      for: w("5m"),
+      labels: { severity: "page" },
+      summary: "Job queue {{ $labels.messaging_destination_name }} is stalled: work has waited more than 30 minutes to start",
+      description:
+        "The oldest due item of {{ $labels.messaging_destination_name }} has waited more than 30 minutes to start. Nothing of that function is being picked up; users' work is not happening and the queue-wait SLO is blind to it (nothing starts).",
+    },
+    {
       alert: "TargetDown",
       expr: `up{job=~"${jobs}"} == 0`,
       for: w("5m"),

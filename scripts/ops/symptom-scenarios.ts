@@ -122,6 +122,22 @@ const scenarios = (): TScenario[] => [
     ],
   },
   {
+    name: "JobQueueOldestAgeHigh: a stalled function tickets after 5 + 10 minutes and pages at 30 + 5 (two workers report the same age); a 7-minute wait that drains does nothing",
+    series: {
+      [`ocsuite_job_queue_oldest_age{${K1},messaging_destination_name="run-meeting"}`]: "0x10 0+60x50 0x20",
+      [`ocsuite_job_queue_oldest_age{${K2},messaging_destination_name="run-meeting"}`]: "0x10 0+60x50 0x20",
+      [`ocsuite_job_queue_oldest_age{${K1},messaging_destination_name="tasks-run-task"}`]: "0x10 0+60x7 0x63",
+    },
+    checks: [
+      { at: 20, alert: "JobQueueOldestAgeHigh", firing: [] },
+      { at: 25, alert: "JobQueueOldestAgeHigh", firing: [] },
+      { at: 28, alert: "JobQueueOldestAgeHigh", firing: [fn("run-meeting", "ticket")] },
+      { at: 44, alert: "JobQueueOldestAgeHigh", firing: [fn("run-meeting", "ticket")] },
+      { at: 48, alert: "JobQueueOldestAgeHigh", firing: [fn("run-meeting", "page"), fn("run-meeting", "ticket")] },
+      { at: 63, alert: "JobQueueOldestAgeHigh", firing: [] },
+    ],
+  },
+  {
     name: "TargetDown: one instance down 5 minutes tickets; every web instance down pages; a 2-minute blip does nothing",
     series: {
       [`up{${W1}}`]: "1x10 0x9 1x10 0x9 1x20",

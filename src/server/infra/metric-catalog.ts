@@ -173,6 +173,14 @@ export const METRICS = [
     description: "Queued work per function that has not started (from the job store: the local executor's queue).",
     attributes: ["messaging.destination.name"],
   },
+  {
+    name: "ocsuite.job.queue_oldest_age",
+    kind: "observableGauge",
+    unit: "s",
+    description:
+      "Per function, how long the oldest due, unleased CALL item has waited since it became due (from the job store). Excludes future-scheduled retries, sleeps and throttled starts, and items held only by their own key's (a tenant's) concurrency limit; 0 when nothing qualifies.",
+    attributes: ["messaging.destination.name"],
+  },
   // ── Meetings, tasks ───────────────────────────────────────────────────────
   {
     name: "ocsuite.meeting.turns",

@@ -40,6 +40,7 @@ const HELPERS = {
   jobRetries: "ocsuite.job.retries",
   jobDeadLetters: "ocsuite.job.dead_letters",
   jobQueueDepth: "ocsuite.job.queue_depth",
+  jobQueueOldestAge: "ocsuite.job.queue_oldest_age",
   // Meetings, tasks
   meetingTurns: "ocsuite.meeting.turns",
   meetingTurnDuration: "ocsuite.meeting.turn.duration",
