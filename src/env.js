@@ -88,8 +88,23 @@ export const env = createEnv({
     // Proxies in front of the app that append to X-Forwarded-For (src/server/auth/request-meta.ts).
     // 0 (the default): X-Forwarded-For is ignored and the socket address is the client IP.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    // Workload limits (src/server/infra/workload-limits.ts): per user, per workspace and per client IP.
     // Chat turns (send, regenerate, retry) per user per minute.
     RATE_LIMIT_CHAT_PER_MINUTE: positiveInt(30),
+    RATE_LIMIT_CHAT_TENANT_PER_MINUTE: positiveInt(600),
+    RATE_LIMIT_CHAT_IP_PER_MINUTE: positiveInt(600),
+    // Meetings created or resumed, per hour.
+    RATE_LIMIT_MEETINGS_PER_HOUR: positiveInt(60),
+    RATE_LIMIT_MEETINGS_TENANT_PER_HOUR: positiveInt(600),
+    RATE_LIMIT_MEETINGS_IP_PER_HOUR: positiveInt(600),
+    // Tasks created (by hand or from an action item) or retried, per hour.
+    RATE_LIMIT_TASKS_PER_HOUR: positiveInt(120),
+    RATE_LIMIT_TASKS_TENANT_PER_HOUR: positiveInt(1200),
+    RATE_LIMIT_TASKS_IP_PER_HOUR: positiveInt(1200),
+    // Audit exports (workspace and platform), per hour.
+    RATE_LIMIT_EXPORTS_PER_HOUR: positiveInt(10),
+    RATE_LIMIT_EXPORTS_TENANT_PER_HOUR: positiveInt(30),
+    RATE_LIMIT_EXPORTS_IP_PER_HOUR: positiveInt(30),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt(900),
     TRPC_MAX_BODY_BYTES: positiveInt(1_048_576),
     // Knowledge embeddings (src/server/services/knowledge/embeddings.ts): none = full-text search only;
@@ -102,6 +117,10 @@ export const env = createEnv({
     EMBEDDINGS_BATCH_SIZE: positiveInt(64),
     // Document ingestion runs at once across all tenants (each tenant is also capped at 2).
     KNOWLEDGE_INGEST_CONCURRENCY: positiveInt(4),
+    // Admission control (src/server/services/admission/admission.ts): a workspace's queued + running
+    // meetings / tasks above which a new one (create, resume, retry) is refused with 429 workQueueFull.
+    ADMISSION_MAX_QUEUED_MEETINGS_PER_TENANT: positiveInt(20),
+    ADMISSION_MAX_QUEUED_TASKS_PER_TENANT: positiveInt(50),
     // Object storage for uploaded originals (src/server/infra/storage, docs/runbooks/storage.md).
     // fs (the default): files under STORAGE_FS_ROOT, else <OCSUITE_DATA_DIR or .data>/storage.
     // s3: any S3-compatible store (AWS S3, MinIO, Cloudflare R2); S3_BUCKET is then required.
@@ -124,6 +143,8 @@ export const env = createEnv({
     KNOWLEDGE_TENANT_QUOTA_BYTES: positiveInt(1_073_741_824),
     // Document uploads per user per minute (each file is one request).
     RATE_LIMIT_UPLOADS_PER_MINUTE: positiveInt(120),
+    RATE_LIMIT_UPLOADS_TENANT_PER_MINUTE: positiveInt(600),
+    RATE_LIMIT_UPLOADS_IP_PER_MINUTE: positiveInt(600),
     // Workspaces a user may create per hour: each one is rows, a slug and an audit chain,
     // so a script with one account must not mint them without end.
     RATE_LIMIT_TENANT_CREATE_PER_HOUR: positiveInt(10),

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSession, createTenantWithMembers, tenantCtxOf, uid, type FactoryUser } from "../prisma/factories";
 import { POST } from "~/app/api/t/[tenantSlug]/chat/route";
 import { db } from "~/server/db/client";
-import { CHAT_MAX_BODY_BYTES, chatRateLimit, CHAT_ROUTE } from "~/server/http/chat-route";
+import { CHAT_MAX_BODY_BYTES, CHAT_ROUTE } from "~/server/http/chat-route";
+import { workloadLimits } from "~/server/infra/workload-limits";
 import { createCredential } from "~/server/services/providers/credentials";
 import { startMockOpenAI, type MockOpenAI } from "./support/mock-openai-server";
 import { sampleValue, scrapeSamples } from "./support/prometheus-text";
@@ -291,9 +292,9 @@ describe("POST /api/t/[tenantSlug]/chat: refusals are JSON errors, and write not
     expect(await conversationCount(f.tenant.id)).toBe(0);
   });
 
-  it(`429 with Retry-After after ${chatRateLimit().limit} requests a minute per user`, async () => {
+  it(`429 with Retry-After after ${workloadLimits("chat").user} requests a minute per user`, async () => {
     const f = await setup();
-    for (let i = 0; i < chatRateLimit().limit; i++) expect((await post("{}", { cookie: f.cookie, slug: f.slug })).status).toBe(400);
+    for (let i = 0; i < workloadLimits("chat").user; i++) expect((await post("{}", { cookie: f.cookie, slug: f.slug })).status).toBe(400);
     const res = await post({ action: "send", personaKey: "cfo", content: "One more" }, { cookie: f.cookie, slug: f.slug });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import "server-only";
 import { ZAuditExportQuery } from "~/server/api/routers/admin/schemas";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
+import { enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { auditCsvHeader, auditCsvRow, auditEventsForExport, type AuditLogEntry } from "~/server/services/admin/audit-log";
 import { recordAudit } from "~/server/services/audit/audit";
 import type { PlatformAdminRouteCtx } from "./kit/platform-admin-route";
@@ -64,6 +65,8 @@ export const handleAuditExport = async ({ req, user, meta }: PlatformAdminRouteC
     throw new AppError("BAD_REQUEST", "invalidInput", "Invalid export filter");
   }
   const { format, ...filter } = parsed.data;
+  // Per admin and per client IP (RATE_LIMIT_EXPORTS_*; no workspace tier on the platform log).
+  await enforceWorkloadLimit("export", { ip: meta.ip, userId: user.id });
   await recordAudit({ actorId: user.id, actorType: "PLATFORM_ADMIN", action: AUDIT_EXPORT_ACTION, metadata: { format, query: params }, meta });
 
   const rows = auditEventsForExport(filter);

@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "~/server/errors";
+import { actorOf, enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { ACTOR_TYPES, EXPORT_FORMATS, exportTenantAudit, ZTenantAuditFilter } from "~/server/services/audit/tenant-audit";
 import { contentDispositionFor } from "./kit/content-disposition";
 import type { TenantRouteCtx } from "./kit/tenant-route";
@@ -10,7 +11,7 @@ import type { TenantRouteCtx } from "./kit/tenant-route";
  * The tenant's audit trail as a download, for its owners and admins: the
  * route kit (tenantRoute, ADMIN) answers session (401), membership (unknown
  * workspace or not a member: 404) and role (403). The export is itself
- * audited (`audit.exported`). A tRPC query cannot answer with a file, hence a
+ * audited (`audit.exported`) and rate-limited (429 + Retry-After). A tRPC query cannot answer with a file, hence a
  * route.
  */
 
@@ -43,6 +44,8 @@ export const handleAuditExport = async ({ req, tenant }: TenantRouteCtx<{ tenant
   const format = url.searchParams.get("format") ?? "csv";
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new AppError("BAD_REQUEST", "invalidInput", "format must be csv or json");
   const filter = filterOf(url.searchParams);
+  // Exports read the whole trail: per user, per client IP and per workspace (RATE_LIMIT_EXPORTS_*).
+  await enforceWorkloadLimit("export", actorOf(tenant));
   const out = await exportTenantAudit(tenant, { format: format as "csv" | "json", filter });
   const day = new Date().toISOString().slice(0, 10);
   return new Response(out.body, {

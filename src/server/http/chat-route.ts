@@ -1,18 +1,17 @@
 import "server-only";
-import { env } from "~/env";
 import { isLocale } from "~/lib/locales";
 import { findUnsafeText, UNSAFE_TEXT_MESSAGE } from "~/lib/safe-text";
 import { AppError } from "~/server/errors";
 import { readBodyWithLimit } from "~/server/infra/body-limit";
 import { metrics } from "~/server/infra/metrics";
-import { hitRateLimit } from "~/server/infra/rate-limit";
+import { actorOf, enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { startChatTurn, type ChatTurnEvent, type ChatTurnInput } from "~/server/services/chat/turns";
 import type { TenantRouteCtx } from "./kit/tenant-route";
 
 /*
  * POST /api/t/[tenantSlug]/chat — one chat turn, streamed as NDJSON (ADR 0010).
  * The route kit (tenantRoute, MEMBER) has checked origin, session and
- * workspace; this adds the rate limit and body cap and turns the service's
+ * workspace; this adds the rate limits and body cap and turns the service's
  * events into lines. Refusals happen before the stream starts and are JSON
  * `{ error: { code, reason, message } }` with the AppError's HTTP status.
  */
@@ -23,8 +22,6 @@ export const CHAT_ROUTE = "/api/t/[tenantSlug]/chat";
  * of UTF-8, or 120 000 if every one is a control character JSON escapes as \u00XX.
  */
 export const CHAT_MAX_BODY_BYTES = 128 * 1024;
-/** Turns per user per minute (RATE_LIMIT_CHAT_PER_MINUTE, default 30). */
-export const chatRateLimit = () => ({ name: "chat-turn", limit: env.RATE_LIMIT_CHAT_PER_MINUTE, windowSeconds: 60 });
 
 /** The UI locale from next-intl's NEXT_LOCALE cookie (the locale of the page the user is on). */
 const cookieLocale = (req: Request): string | null => {
@@ -69,11 +66,11 @@ const ndjsonOf = (events: AsyncIterator<ChatTurnEvent>, stop: AbortController) =
 /** One chat turn for a member of the workspace (see tenantRoute). */
 export const handleChatTurn = async ({ req, user, tenant, measureUntil }: TenantRouteCtx<{ tenantSlug: string }>): Promise<Response> => {
   const receivedAt = performance.now();
-  const limited = await hitRateLimit({ ...chatRateLimit(), key: user.id });
-  if (!limited.allowed) {
+  // Per user, per client IP and per workspace (workload-limits.ts: RATE_LIMIT_CHAT_*).
+  await enforceWorkloadLimit("chat", actorOf(tenant)).catch((err: unknown) => {
     metrics.chatTurnsRefused.add(1, { "error.type": "rateLimited" });
-    throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many chat messages; wait a moment", { retryAfterSeconds: limited.retryAfterSeconds });
-  }
+    throw err;
+  });
   // Not validated here: startChatTurn parses it (ZChatTurnInput) before
   // anything is written and refuses with BAD_REQUEST invalidInput — one parse.
   const input = (await jsonBody(req)) as ChatTurnInput;

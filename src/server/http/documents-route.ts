@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "~/env";
 import { AppError, notFound } from "~/server/errors";
 import { readStreamWithLimit } from "~/server/infra/body-limit";
-import { hitRateLimit } from "~/server/infra/rate-limit";
+import { actorOf, enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { readOriginal } from "~/server/services/knowledge/document-reads";
 import { uploadDocument } from "~/server/services/knowledge/document-upload";
 import { KnowledgeError } from "~/server/services/knowledge/errors";
@@ -31,9 +31,6 @@ export const DOCUMENT_ORIGINAL_ROUTE = "/api/t/[tenantSlug]/documents/[documentI
 /** Longest accepted x-filename / x-title header (percent-encoded: up to 9 bytes per character). */
 const MAX_NAME_HEADER_CHARS = 4_000;
 const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Uploads per user per minute (RATE_LIMIT_UPLOADS_PER_MINUTE, default 120). */
-export const uploadRateLimit = () => ({ name: "document-upload", limit: env.RATE_LIMIT_UPLOADS_PER_MINUTE, windowSeconds: 60 });
 
 /** A percent-encoded UTF-8 header value; null when absent; BAD_REQUEST when malformed. */
 const decodedHeader = (req: Request, name: string): string | null => {
@@ -70,9 +67,9 @@ const uploadOf = async (req: Request) => {
 };
 
 /** Handles one upload (MEMBER and up; see tenantRoute). */
-export const handleDocumentUpload = async ({ req, user, tenant, span }: TenantRouteCtx<{ tenantSlug: string }>): Promise<Response> => {
-  const limited = await hitRateLimit({ ...uploadRateLimit(), key: user.id });
-  if (!limited.allowed) throw new AppError("TOO_MANY_REQUESTS", "rateLimited", "Too many uploads; wait a moment", { retryAfterSeconds: limited.retryAfterSeconds });
+export const handleDocumentUpload = async ({ req, tenant, span }: TenantRouteCtx<{ tenantSlug: string }>): Promise<Response> => {
+  // Per user, per client IP and per workspace (workload-limits.ts: RATE_LIMIT_UPLOADS_*).
+  await enforceWorkloadLimit("upload", actorOf(tenant));
 
   const upload = await uploadOf(req);
   span.setAttribute("ocsuite.document.size_bytes", upload.bytes.byteLength);

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { hasRole, type TRole } from "~/lib/roles";
 import { db } from "~/server/db/client";
 import { AppError, forbidden, notFound } from "~/server/errors";
+import { actorOf, enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { assertWithinBudget } from "../budgets/token-budget";
+import { admitMeeting } from "../admission/admission";
 import type { TenantCtx } from "../context";
 import { sendJobEvent } from "../jobs/send";
 import { isPersonaKey, PERSONA_KEYS } from "../personas/templates";
@@ -94,6 +96,7 @@ const sendRun = async (tenantId: string, meetingId: string, runVersion: number) 
 /** Creates a queued meeting and sends meeting/run.requested (the caller's trace travels with it). */
 export const createMeeting = async (ctx: TenantCtx, raw: CreateMeetingInput): Promise<{ id: string }> => {
   requireRole(ctx, "MEMBER");
+  await enforceWorkloadLimit("meeting", actorOf(ctx));
   const input = ZCreateMeetingInput.parse(raw);
   if (input.personaKeys.length === 0) throw bad("meetingNoPersonas", "Choose at least one persona");
   if (new Set(input.personaKeys).size !== input.personaKeys.length) throw bad("meetingDuplicatePersona", "A persona is listed twice");
@@ -105,6 +108,7 @@ export const createMeeting = async (ctx: TenantCtx, raw: CreateMeetingInput): Pr
   const enabled = await enabledPersonas(ctx.tenantId);
   const unavailable = input.personaKeys.filter((k) => !enabled.has(k));
   if (unavailable.length > 0) throw bad("meetingPersonaUnavailable", `Not an enabled persona of this workspace: ${unavailable.join(", ")}`);
+  await admitMeeting(ctx.tenantId);
 
   const meeting = await db.meeting.create({
     data: {
@@ -140,8 +144,14 @@ export const listMeetings = async (ctx: TenantCtx): Promise<{ items: MeetingList
     where: { tenantId: ctx.tenantId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: 200,
-    select: { id: true, title: true, status: true, createdAt: true, agenda: true, personaKeys: true, rounds: true, _count: { select: { turns: true } } },
+    select: { id: true, title: true, status: true, createdAt: true, agenda: true, personaKeys: true, rounds: true },
   });
+  // Counted for the listed meetings only: Prisma's `_count` of a relation aggregates the whole
+  // MeetingTurn table (every tenant) before joining, a sequential scan (tests/query-plans.test.ts).
+  const counts = rows.length
+    ? await db.meetingTurn.groupBy({ by: ["meetingId"], where: { tenantId: ctx.tenantId, meetingId: { in: rows.map((r) => r.id) } }, _count: { _all: true } })
+    : [];
+  const turnsOf = new Map(counts.map((c) => [c.meetingId, c._count._all]));
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -149,7 +159,7 @@ export const listMeetings = async (ctx: TenantCtx): Promise<{ items: MeetingList
       status: r.status as MeetingStatus,
       createdAt: r.createdAt,
       itemCount: agendaOf(r.agenda).length,
-      turnCount: r._count.turns,
+      turnCount: turnsOf.get(r.id) ?? 0,
       totalTurns: totalTurnsOf(r),
     })),
   };
@@ -283,8 +293,10 @@ export const cancelMeeting = async (ctx: TenantCtx, input: { id: string }): Prom
  */
 export const resumeMeeting = async (ctx: TenantCtx, input: { id: string }): Promise<{ id: string; status: MeetingStatus }> => {
   requireRole(ctx, "MEMBER");
+  await enforceWorkloadLimit("meeting", actorOf(ctx));
   const m = await findMeeting(ctx, input.id);
   await assertWithinBudget(ctx.tenantId);
+  if (m.status === "failed" || m.status === "cancelled") await admitMeeting(ctx.tenantId);
   const updated = await db.meeting.updateManyAndReturn({
     where: { id: m.id, tenantId: ctx.tenantId, status: { in: ["failed", "cancelled"] } },
     data: { status: "queued", errorReason: null, finishedAt: null, runVersion: { increment: 1 } },

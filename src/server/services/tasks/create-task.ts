@@ -2,8 +2,10 @@ import "server-only";
 import { db } from "~/server/db/client";
 import { notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
+import { actorOf, enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { metrics } from "~/server/infra/metrics";
 import { clip } from "../assist/clip";
+import { admitTask } from "../admission/admission";
 import type { TenantCtx } from "../context";
 import { assertPersonaAvailable, parse, parseDueDate, requestRunOrFail, requireRole } from "./task-access";
 import { MAX_TASK_DESCRIPTION, MAX_TASK_TITLE, ZCreateFromActionItemInput, ZCreateTaskInput, type CreateTaskInput } from "./task-schemas";
@@ -20,9 +22,11 @@ import { MAX_TASK_DESCRIPTION, MAX_TASK_TITLE, ZCreateFromActionItemInput, ZCrea
  */
 export const createTask = async (ctx: TenantCtx, raw: CreateTaskInput): Promise<{ id: string }> => {
   requireRole(ctx, "MEMBER");
+  await enforceWorkloadLimit("task", actorOf(ctx));
   const input = parse(ZCreateTaskInput, raw);
   const personaKey = await assertPersonaAvailable(ctx.tenantId, input.personaKey);
   const dueDate = parseDueDate(input.dueDate);
+  await admitTask(ctx.tenantId);
   const task = await db.task.create({
     data: { tenantId: ctx.tenantId, createdById: ctx.userId, personaKey, title: input.title, description: input.description, dueDate },
     select: { id: true, revision: true },
@@ -53,8 +57,10 @@ export const createTaskFromActionItem = async (ctx: TenantCtx, raw: { actionItem
   });
   if (!item) throw notFound("Action item");
   if (item.taskId) return { id: item.taskId, created: false };
+  await enforceWorkloadLimit("task", actorOf(ctx));
 
   const personaKey = await assertPersonaAvailable(ctx.tenantId, item.ownerPersonaKey);
+  await admitTask(ctx.tenantId);
   const agenda = Array.isArray(item.meeting.agenda) ? (item.meeting.agenda as unknown[]) : [];
   const agendaItem = typeof agenda[item.itemIndex] === "string" ? (agenda[item.itemIndex] as string) : null;
   const origin = `From the board meeting "${item.meeting.title}"${agendaItem ? `, agenda item ${item.itemIndex + 1}: ${agendaItem}` : ""}.`;

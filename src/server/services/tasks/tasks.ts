@@ -2,8 +2,10 @@ import "server-only";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
+import { actorOf, enforceWorkloadLimit } from "~/server/infra/workload-limits";
 import { metrics } from "~/server/infra/metrics";
 import { assertWithinBudget } from "../budgets/token-budget";
+import { admitTask } from "../admission/admission";
 import type { TenantCtx } from "../context";
 import { findTask, parse, queuePositionOf, requestRunOrFail, requireRole } from "./task-access";
 import { sendJobEvent } from "../jobs/send";
@@ -149,8 +151,10 @@ export const acceptTask = async (ctx: TenantCtx, raw: { id: string }): Promise<T
  */
 export const sendBackTask = async (ctx: TenantCtx, raw: { id: string; feedback: string }): Promise<TaskDto> => {
   requireRole(ctx, "MEMBER");
+  await enforceWorkloadLimit("task", actorOf(ctx));
   const input = parse(ZSendBackInput, raw);
   const task = await findTask(ctx, input.id);
+  if (task.status === "needs_review") await admitTask(ctx.tenantId);
   const res = await db.task.updateMany({
     where: { id: task.id, tenantId: ctx.tenantId, status: "needs_review", revision: task.revision },
     data: { status: "queued", revision: task.revision + 1, feedback: input.feedback, queuedAt: new Date(), startedAt: null, finishedAt: null, errorReason: null },
@@ -187,10 +191,12 @@ export const updateTaskDeliverable = async (ctx: TenantCtx, raw: { id: string; d
  */
 export const retryTask = async (ctx: TenantCtx, raw: { id: string }): Promise<TaskDto> => {
   requireRole(ctx, "MEMBER");
+  await enforceWorkloadLimit("task", actorOf(ctx));
   const { id } = parse(ZTaskId, raw);
   const task = await findTask(ctx, id);
   if (task.status !== "failed") throw new AppError("CONFLICT", "taskNotRetryable", `A ${task.status} task cannot be retried`);
   await assertWithinBudget(ctx.tenantId);
+  await admitTask(ctx.tenantId);
   const res = await db.task.updateMany({
     where: { id: task.id, tenantId: ctx.tenantId, status: "failed", revision: task.revision },
     data: { status: "queued", revision: task.revision + 1, queuedAt: new Date(), startedAt: null, finishedAt: null, errorReason: null },
