@@ -109,49 +109,74 @@ const replaceLastAnswer = async (tx: Tx, ctx: ChatTurnCtx, input: Exclude<Parsed
   return lastUser;
 };
 
-/** ONE transaction: the conversation (if new), the question, and the assistant's "streaming" placeholder, committed before the model is called. */
-export const prepareTurn = async (ctx: ChatTurnCtx, input: ParsedTurnInput, persona: ResolvedPersona): Promise<Prepared> =>
-  db.$transaction(async (tx) => {
-    const now = new Date();
-    let conversation: { id: string; title: string; personaKey: string };
-    let userMessage: ChatMessageDto;
-    let placeholderAt: Date;
+/**
+ * A question in a conversation of the caller's: the row locked for the transaction (two turns on it
+ * serialise) by the UPDATE that moves its lastMessageAt — one statement instead of a lock and an update.
+ */
+const lockForSend = async (tx: Tx, ctx: ChatTurnCtx, id: string, lastMessageAt: Date) => {
+  const rows = await tx.$queryRaw<{ id: string; title: string; personaKey: string }[]>`
+    UPDATE "Conversation" SET "lastMessageAt" = ${lastMessageAt}, "updatedAt" = now()
+    WHERE "id" = ${id} AND "tenantId" = ${ctx.tenantId} AND "userId" = ${ctx.userId}
+    RETURNING "id", "title", "personaKey"`;
+  return rows[0] ?? refuse("NOT_FOUND", "notFound", "Conversation not found");
+};
 
-    if (input.action === "send") {
-      if (input.conversationId) {
-        conversation = await lockConversation(tx, ctx, input.conversationId);
-        await ensureNoLiveTurn(tx, ctx, conversation.id, now);
-      } else {
-        conversation = await tx.conversation.create({
-          data: { tenantId: ctx.tenantId, userId: ctx.userId, personaKey: persona.key, title: titleFromContent(input.content), lastMessageAt: now },
-          select: { id: true, title: true, personaKey: true },
-        });
-      }
-      // Explicit timestamps: the placeholder sorts after the question even within one millisecond.
-      const row = await tx.message.create({
-        data: { conversationId: conversation.id, tenantId: ctx.tenantId, role: "user", content: input.content, status: "complete", createdAt: now },
-        select: MESSAGE_SELECT,
-      });
-      userMessage = toMessageDto(row);
-      placeholderAt = plusMs(now, 1);
-    } else {
-      conversation = await lockConversation(tx, ctx, input.conversationId);
-      await ensureNoLiveTurn(tx, ctx, conversation.id, now);
-      const lastUser = await replaceLastAnswer(tx, ctx, input, conversation.id);
-      userMessage = toMessageDto(lastUser);
-      placeholderAt = later(now, plusMs(lastUser.createdAt, 1));
-    }
-
-    const placeholder = await tx.message.create({
-      data: { conversationId: conversation.id, tenantId: ctx.tenantId, ...placeholderData(persona), createdAt: placeholderAt },
-      select: { id: true },
-    });
-    await tx.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: placeholderAt } });
-
-    const rows = await tx.message.findMany({
-      where: { conversationId: conversation.id, tenantId: ctx.tenantId, id: { not: placeholder.id } },
+const historyOf = async (tx: Tx, ctx: ChatTurnCtx, conversationId: string, placeholderId: string) =>
+  buildHistory(
+    await tx.message.findMany({
+      where: { conversationId, tenantId: ctx.tenantId, id: { not: placeholderId } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { role: true, status: true, content: true },
+    }),
+  );
+
+/**
+ * A new question: the conversation (created, or locked and moved to the top), then the question and
+ * the placeholder in one INSERT. Explicit timestamps: the placeholder sorts after the question even
+ * within one millisecond. A new conversation's history is the question alone (no query).
+ */
+const prepareSend = async (tx: Tx, ctx: ChatTurnCtx, input: Extract<ParsedTurnInput, { action: "send" }>, persona: ResolvedPersona): Promise<Prepared> => {
+  const now = new Date();
+  const placeholderAt = plusMs(now, 1);
+  let conversation: { id: string; title: string; personaKey: string };
+  if (input.conversationId) {
+    conversation = await lockForSend(tx, ctx, input.conversationId, placeholderAt);
+    await ensureNoLiveTurn(tx, ctx, conversation.id, now);
+  } else {
+    conversation = await tx.conversation.create({
+      data: { tenantId: ctx.tenantId, userId: ctx.userId, personaKey: persona.key, title: titleFromContent(input.content), lastMessageAt: placeholderAt },
+      select: { id: true, title: true, personaKey: true },
     });
-    return { conversation, userMessage, assistantMessageId: placeholder.id, history: buildHistory(rows) };
+  }
+  const base = { conversationId: conversation.id, tenantId: ctx.tenantId };
+  const rows = await tx.message.createManyAndReturn({
+    data: [
+      { ...base, role: "user", content: input.content, status: "complete", createdAt: now },
+      { ...base, ...placeholderData(persona), createdAt: placeholderAt },
+    ],
+    select: MESSAGE_SELECT,
   });
+  const question = rows.find((r) => r.role === "user")!;
+  const placeholder = rows.find((r) => r.role === "assistant")!;
+  const history = input.conversationId ? await historyOf(tx, ctx, conversation.id, placeholder.id) : buildHistory([question]);
+  return { conversation, userMessage: toMessageDto(question), assistantMessageId: placeholder.id, history };
+};
+
+/** Regenerate / retry: the last question's answers replaced by a new placeholder. */
+const prepareAgain = async (tx: Tx, ctx: ChatTurnCtx, input: Exclude<ParsedTurnInput, { action: "send" }>, persona: ResolvedPersona): Promise<Prepared> => {
+  const now = new Date();
+  const conversation = await lockConversation(tx, ctx, input.conversationId);
+  await ensureNoLiveTurn(tx, ctx, conversation.id, now);
+  const lastUser = await replaceLastAnswer(tx, ctx, input, conversation.id);
+  const placeholderAt = later(now, plusMs(lastUser.createdAt, 1));
+  const placeholder = await tx.message.create({
+    data: { conversationId: conversation.id, tenantId: ctx.tenantId, ...placeholderData(persona), createdAt: placeholderAt },
+    select: { id: true },
+  });
+  await tx.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: placeholderAt } });
+  return { conversation, userMessage: toMessageDto(lastUser), assistantMessageId: placeholder.id, history: await historyOf(tx, ctx, conversation.id, placeholder.id) };
+};
+
+/** ONE transaction: the conversation (if new), the question, and the assistant's "streaming" placeholder, committed before the model is called. */
+export const prepareTurn = async (ctx: ChatTurnCtx, input: ParsedTurnInput, persona: ResolvedPersona): Promise<Prepared> =>
+  db.$transaction(async (tx) => (input.action === "send" ? prepareSend(tx, ctx, input, persona) : prepareAgain(tx, ctx, input, persona)));

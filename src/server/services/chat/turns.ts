@@ -28,7 +28,8 @@ import { GROUNDING_PASSAGES, ZChatTurnInput, type ChatTurn, type ChatTurnCtx, ty
  *      placeholder with status "streaming" — committed BEFORE the model is
  *      called (prepare-turn.ts);
  *   3. retrieve the workspace's passages for the question (grounding; a failed
- *      or slow search answers without them, it never fails the turn);
+ *      or slow search answers without them, it never fails the turn) — for a
+ *      new question concurrently with step 2, as it only reads;
  *   4. stream the answer; on the end, success or failure, the placeholder is
  *      updated to complete | failed | stopped (run-turn.ts: a `finally`
  *      guarantees it never stays "streaming" while this process lives; a
@@ -82,9 +83,12 @@ export const startChatTurn = async (ctx: ChatTurnCtx, raw: ChatTurnInput, opts: 
   const persona = await personaFor(ctx, input, input.locale ?? opts.locale);
   await withinBudget(ctx);
 
+  // A new question's search runs while the question commits (it only reads, and never
+  // fails: retrieveWithTimeout answers without passages instead); the model is still
+  // called only after the commit. A regenerate asks the stored question, known after it.
+  const early = input.action === "send" ? groundingFor(ctx, input.content, opts.retrieval) : null;
   const prepared = await prepareTurn(ctx, input, persona);
-  // After the commit: the question is saved whatever search does.
-  const citations = await groundingFor(ctx, prepared.userMessage.content, opts.retrieval);
+  const citations = await (early ?? groundingFor(ctx, prepared.userMessage.content, opts.retrieval));
   const placeholder = placeholderData(persona);
   const start: ChatTurnStartEvent = {
     type: "start",

@@ -209,18 +209,18 @@ export type DecryptedCredential = {
   apiKey: string;
 };
 
+/** What decrypting a credential needs: the columns of USABLE_CREDENTIAL_SELECT. */
+export const USABLE_CREDENTIAL_SELECT = { id: true, provider: true, label: true, baseUrl: true, defaultModel: true, secretCiphertext: true, last4: true } as const;
+export type UsableCredentialRow = { id: string; provider: string; label: string; baseUrl: string | null; defaultModel: string | null; secretCiphertext: string; last4: string };
+
 /**
- * The credential with its API key, for the LLM gateway only (server-side; never
- * return it from a procedure). Unknown id or another tenant's → NOT_FOUND.
- * A key that no longer decrypts is audited as a failed use and refused with
- * PRECONDITION_FAILED credentialUnusable.
+ * A credential row already read (with USABLE_CREDENTIAL_SELECT, of ctx's
+ * tenant) with its API key decrypted — for callers that loaded the tenant's
+ * credentials anyway (the persona resolver of every chat turn), so the key
+ * costs no second query. A key that no longer decrypts is audited as a
+ * failed use and refused with PRECONDITION_FAILED credentialUnusable.
  */
-export const getDecryptedCredential = async (ctx: CredentialUseCtx, id: string): Promise<DecryptedCredential> => {
-  const row = await db.providerCredential.findFirst({
-    where: { id, tenantId: ctx.tenantId },
-    select: { id: true, provider: true, label: true, baseUrl: true, defaultModel: true, secretCiphertext: true, last4: true },
-  });
-  if (!row) throw notFound("Provider credential");
+export const decryptCredentialRow = async (ctx: CredentialUseCtx, row: UsableCredentialRow): Promise<DecryptedCredential> => {
   let apiKey: string;
   try {
     apiKey = await tenantCrypto().decryptField({ tenantId: ctx.tenantId, field: fieldOf(row.id), ciphertext: row.secretCiphertext });
@@ -241,6 +241,17 @@ export const getDecryptedCredential = async (ctx: CredentialUseCtx, id: string):
     defaultModel: row.defaultModel,
     apiKey,
   };
+};
+
+/**
+ * The credential with its API key, for the LLM gateway only (server-side; never
+ * return it from a procedure). Unknown id or another tenant's → NOT_FOUND;
+ * then as decryptCredentialRow.
+ */
+export const getDecryptedCredential = async (ctx: CredentialUseCtx, id: string): Promise<DecryptedCredential> => {
+  const row = await db.providerCredential.findFirst({ where: { id, tenantId: ctx.tenantId }, select: USABLE_CREDENTIAL_SELECT });
+  if (!row) throw notFound("Provider credential");
+  return decryptCredentialRow(ctx, row);
 };
 
 const USED_AT_RESOLUTION_MS = 5 * 60_000;
