@@ -48,13 +48,20 @@ export const getAccessReviewStatus = async (ctx: TenantCtx, opts: { now?: Date }
   const now = opts.now ?? new Date();
   const [schedule, open] = await Promise.all([
     currentSchedule(ctx.tenantId),
-    db.accessReview.findFirst({ where: { tenantId: ctx.tenantId, status: "open" }, select: { id: true, createdAt: true, _count: { select: { items: true } } } }),
+    db.accessReview.findFirst({ where: { tenantId: ctx.tenantId, status: "open" }, select: { id: true, createdAt: true } }),
   ]);
-  const decided = open ? await db.accessReviewItem.count({ where: { tenantId: ctx.tenantId, reviewId: open.id, decision: { not: null } } }) : 0;
+  // Two counts by reviewId, not `_count: { items }`: Prisma's relation count aggregates every
+  // tenant's items before joining, a sequential scan (tests/query-plans.test.ts).
+  const [total, decided] = open
+    ? await Promise.all([
+        db.accessReviewItem.count({ where: { tenantId: ctx.tenantId, reviewId: open.id } }),
+        db.accessReviewItem.count({ where: { tenantId: ctx.tenantId, reviewId: open.id, decision: { not: null } } }),
+      ])
+    : [0, 0];
   return {
     ...schedule,
     overdue: now.getTime() >= schedule.nextDueAt.getTime(),
-    openReview: open ? { id: open.id, openedAt: open.createdAt, total: open._count.items, decided } : null,
+    openReview: open ? { id: open.id, openedAt: open.createdAt, total, decided } : null,
     canManage: ctx.role === "OWNER",
   };
 };

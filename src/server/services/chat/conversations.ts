@@ -122,7 +122,10 @@ export const listConversations = async (ctx: ChatScope, raw: ListConversationsIn
   if (input.personaKey) conditions.push(Prisma.sql`c."personaKey" = ${input.personaKey}`);
   if (pattern) {
     conditions.push(
-      Prisma.sql`(c."title" ILIKE ${pattern} ESCAPE '\\' OR EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND m."content" ILIKE ${pattern} ESCAPE '\\'))`,
+      // OFFSET 0 keeps the EXISTS a per-conversation subplan (the (conversationId, createdAt) index,
+      // only for the caller's conversations, stopping at the page's LIMIT) instead of a semi-join over
+      // every tenant's messages, which the planner picks with a sequential scan (tests/query-plans.test.ts).
+      Prisma.sql`(c."title" ILIKE ${pattern} ESCAPE '\\' OR EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND m."content" ILIKE ${pattern} ESCAPE '\\' OFFSET 0))`,
     );
   }
   if (cursor) conditions.push(Prisma.sql`(c."lastMessageAt" < ${cursor.at} OR (c."lastMessageAt" = ${cursor.at} AND c."id" < ${cursor.id}))`);
