@@ -62,10 +62,15 @@ export const createTenant = async (user: UserCtx, input: { name: string; slug?: 
 };
 
 export const getTenant = async (ctx: TenantCtx) => {
-  const tenant = await db.tenant.findUniqueOrThrow({
-    where: { id: ctx.tenantId },
-    select: { id: true, slug: true, name: true, status: true, plan: true, industry: true, description: true, createdAt: true, _count: { select: { memberships: true } } },
-  });
+  // The member count by tenantId, not `_count: { memberships }`: Prisma's relation count aggregates
+  // every tenant's memberships before joining, a sequential scan (tests/query-plans.test.ts).
+  const [tenant, memberCount] = await Promise.all([
+    db.tenant.findUniqueOrThrow({
+      where: { id: ctx.tenantId },
+      select: { id: true, slug: true, name: true, status: true, plan: true, industry: true, description: true, createdAt: true },
+    }),
+    db.membership.count({ where: { tenantId: ctx.tenantId } }),
+  ]);
   return {
     id: tenant.id,
     slug: tenant.slug,
@@ -75,7 +80,7 @@ export const getTenant = async (ctx: TenantCtx) => {
     industry: tenant.industry,
     description: tenant.description,
     createdAt: tenant.createdAt,
-    memberCount: tenant._count.memberships,
+    memberCount,
     role: ctx.role,
   };
 };
