@@ -325,6 +325,7 @@ const MATRIX: Record<string, Entry> = {
   "admin.ops.slos": { input: () => undefined, expect: platformOnly },
   "admin.ops.live": { input: () => undefined, expect: platformOnly },
   "admin.ops.topTenants": { input: () => undefined, expect: platformOnly },
+  "admin.ops.queueBacklog": { input: () => undefined, expect: platformOnly },
   "usage.get": { input: slugOf, expect: tenantRole("ADMIN") },
   // the monthly token budget: everyone in the workspace sees it (the banner when it is used up)
   "usage.budget": { input: slugOf, expect: tenantRole("VIEWER") },

@@ -222,6 +222,7 @@ const exerciseTheRest = async () => {
   metrics.keyRotationFailures.add(1, { "ocsuite.key_rotation.kind": "master-key" });
   metrics.keyRotationDuration.record(12, { "ocsuite.key_rotation.kind": "data-key", "ocsuite.outcome": "completed" });
   metrics.keyRotationRows.add(40, { "ocsuite.key_rotation.kind": "data-key" });
+  metrics.admissionRefused.add(1, { "ocsuite.work.kind": "task" });
   return runId;
 };
 

@@ -23,13 +23,16 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly reason: string;
   readonly retryAfterSeconds?: number;
+  /** Values the UI's message for `reason` interpolates (errors.<reason>), e.g. { inProgress, limit }. */
+  readonly params?: Record<string, string | number>;
 
-  constructor(code: AppErrorCode, reason: string, message?: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(code: AppErrorCode, reason: string, message?: string, opts: { retryAfterSeconds?: number; params?: Record<string, string | number>; cause?: unknown } = {}) {
     super(message ?? reason, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
     this.reason = reason;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.params = opts.params;
   }
 
   get httpStatus(): number {

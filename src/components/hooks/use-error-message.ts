@@ -4,7 +4,7 @@ import { TRPCClientError } from "@trpc/client";
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 
-type ErrorData = { code?: string; reason?: string | null; retryAfterSeconds?: number | null };
+type ErrorData = { code?: string; reason?: string | null; retryAfterSeconds?: number | null; params?: Record<string, string | number> | null };
 
 const dataOf = (err: unknown): ErrorData | null => {
   if (err instanceof TRPCClientError) return (err.data ?? null) as ErrorData | null;
@@ -22,6 +22,11 @@ export const useErrorMessage = () => {
       const data = dataOf(err);
       const reason = data?.reason ?? null;
       const seconds = data?.retryAfterSeconds ?? 60;
+      // Admission control: the workspace's queued + running meetings/tasks are at the bound (services/admission).
+      if (reason === "workQueueFull" && data?.params) {
+        const p = data.params;
+        return t("workQueueFull", { kind: String(p.kind ?? "task"), inProgress: Number(p.inProgress ?? 0), limit: Number(p.limit ?? 0) });
+      }
       if (reason === "rateLimited" || data?.code === "TOO_MANY_REQUESTS") return t("rateLimited", { seconds });
       if (reason && t.has(reason)) return t(reason as "generic");
       if (data?.code === "UNAUTHORIZED") return t("unauthorized");

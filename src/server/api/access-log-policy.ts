@@ -142,6 +142,7 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "admin.ops.slos": platform("admin", "admin.ops.slos"),
   "admin.ops.live": platform("admin", "admin.ops.live"),
   "admin.ops.topTenants": platform("admin", "admin.ops.topTenants"),
+  "admin.ops.queueBacklog": platform("admin", "admin.ops.queueBacklog"),
   // support access (break-glass): both chains for the session, the tenant's chain for every read
   "support.open": platform("admin", "support.open", onTenant("support_session.opened"), onPlatform("support_session.opened")),
   "support.end": platform("admin", "support.end", onTenant("support_session.ended"), onPlatform("support_session.ended")),

@@ -87,6 +87,7 @@ const t = initTRPC.context<TRPCContext>().create({
         stack: undefined,
         reason: appError?.reason ?? (error.cause instanceof ZodError ? "invalidInput" : null),
         retryAfterSeconds: appError?.retryAfterSeconds ?? null,
+        params: appError?.params ?? null,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },
     };

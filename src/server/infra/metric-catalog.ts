@@ -259,6 +259,13 @@ export const METRICS = [
     attributes: ["ocsuite.limit"],
   },
   {
+    name: "ocsuite.admission.refused",
+    kind: "counter",
+    unit: "{request}",
+    description: "New meetings or tasks (create, resume, retry, send back) refused because the workspace's queued + running work was at its bound (services/admission).",
+    attributes: ["ocsuite.work.kind"],
+  },
+  {
     name: "ocsuite.audit.write_failures",
     kind: "counter",
     unit: "{event}",

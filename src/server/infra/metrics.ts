@@ -54,6 +54,7 @@ const HELPERS = {
   // Security, auth, audit
   signIns: "ocsuite.auth.sign_ins",
   rateLimited: "ocsuite.rate_limited",
+  admissionRefused: "ocsuite.admission.refused",
   auditWriteFailures: "ocsuite.audit.write_failures",
   // Registered for the key-rotation work (master key / tenant data key re-wrap);
   // nothing records it yet, so it is exported only once that code increments it.

@@ -47,3 +47,13 @@ export const ZOpsLiveOutput = z.object({
 
 const ZTopTenant = z.object({ tenantId: z.string(), tenantSlug: z.string().nullable(), tenantName: z.string().nullable(), calls: z.number().int(), tokens: z.number().int() });
 export const ZTopTenantsOutput = z.object({ last7Days: z.array(ZTopTenant), last30Days: z.array(ZTopTenant) });
+
+/** The admin pages' backlog banner: depth and oldest due age per function, flagged over the alert thresholds. */
+export const ZQueueBacklogOutput = z.object({
+  at: z.date(),
+  available: z.boolean(),
+  backlogged: z.boolean(),
+  thresholds: z.object({ depth: z.number().int(), oldestAgeSeconds: z.number() }),
+  functions: z.array(z.object({ functionId: z.string(), depth: z.number().int(), oldestAgeSeconds: z.number(), backlogged: z.boolean() })),
+  runbook: z.string(),
+});
