@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 import { hasRole, type TRole } from "~/lib/roles";
 import { db } from "~/server/db/client";
 import { AppError, notFound } from "~/server/errors";
@@ -8,6 +9,9 @@ import type { TenantCtx, UserCtx } from "../context";
 /** Membership.lastActiveAt is written at most this often per membership (access reviews need the day, not the second). */
 export const ACTIVITY_WRITE_INTERVAL_MS = 5 * 60_000;
 
+/** Per membership, a time its lastActiveAt is known to be at or after (this process's writes); bounded, least recent forgotten first. */
+const activityKnownSince = new LRUCache<string, number>({ max: 50_000 });
+
 /**
  * Records that a member used the workspace, unless that was already recorded
  * within ACTIVITY_WRITE_INTERVAL_MS: one conditional UPDATE, so concurrent
@@ -16,13 +20,22 @@ export const ACTIVITY_WRITE_INTERVAL_MS = 5 * 60_000;
  */
 export const touchMembershipActivity = async (membershipId: string, now = new Date()): Promise<boolean> => {
   const cutoff = new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS);
+  // What this process knows the row's lastActiveAt to be at least: within the interval, skip the
+  // statement (an UPDATE with an OR filter is BEGIN + UPDATE + COMMIT in Prisma, on every request
+  // otherwise). Set before the write, so concurrent requests of this process issue one.
+  const known = activityKnownSince.get(membershipId);
+  if (known !== undefined && known > cutoff.getTime()) return false;
+  activityKnownSince.set(membershipId, now.getTime());
   try {
     const { count } = await db.membership.updateMany({
       where: { id: membershipId, OR: [{ lastActiveAt: null }, { lastActiveAt: { lt: cutoff } }] },
       data: { lastActiveAt: now },
     });
+    // Nothing written: another request or process wrote it after `cutoff`, which is all we know.
+    if (count === 0) activityKnownSince.set(membershipId, cutoff.getTime());
     return count > 0;
   } catch (err) {
+    activityKnownSince.delete(membershipId);
     logger.warn({ err, membershipId }, "membership activity write failed");
     return false;
   }
