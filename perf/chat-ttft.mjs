@@ -143,7 +143,8 @@ try {
     const res = await fetch(`${appUrl}/api/t/acme/chat`, {
       method: "POST",
       headers: headers(),
-      body: JSON.stringify({ action: "send", personaKey: "cfo", content: `What is our runway? (${i})` }),
+      // With the page's locale, as the chat UI sends every turn (features/chat/types.ts TurnRequest).
+      body: JSON.stringify({ action: "send", personaKey: "cfo", content: `What is our runway? (${i})`, locale: "en" }),
     });
     if (res.status !== 200) throw new Error(`chat route: ${res.status} ${await res.text()}`);
     return firstDelta(res, t0, (line) => line.startsWith('{"type":"delta"'));
