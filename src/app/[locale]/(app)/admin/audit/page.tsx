@@ -4,12 +4,13 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import { PageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
-import { Button } from "~/components/ui/button";
+import { Button, buttonVariants } from "~/components/ui/button";
 import { Field } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { NotAllowed } from "~/features/admin/not-allowed";
+import { ExportLink } from "~/features/audit/export-link";
 import { requireSession } from "~/lib/server-pages/require-session";
 import { trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
@@ -73,18 +74,14 @@ export default async function AdminAuditPage({ params, searchParams }: Props) {
         lead={t("auditLead")}
         actions={
           <>
-            <Button asChild variant="secondary">
-              <a href={exportHref("csv")} download>
-                <Download aria-hidden="true" />
-                {t("exportCsv")}
-              </a>
-            </Button>
-            <Button asChild variant="secondary">
-              <a href={exportHref("json")} download>
-                <Download aria-hidden="true" />
-                {t("exportJson")}
-              </a>
-            </Button>
+            <ExportLink href={exportHref("csv")} className={buttonVariants({ variant: "secondary" })}>
+              <Download aria-hidden="true" />
+              {t("exportCsv")}
+            </ExportLink>
+            <ExportLink href={exportHref("json")} className={buttonVariants({ variant: "secondary" })}>
+              <Download aria-hidden="true" />
+              {t("exportJson")}
+            </ExportLink>
           </>
         }
       />

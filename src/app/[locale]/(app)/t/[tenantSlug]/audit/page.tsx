@@ -9,6 +9,7 @@ import { Input } from "~/components/ui/input";
 import { Select } from "~/components/ui/select";
 import { Table, Td, Th, THead } from "~/components/ui/table";
 import { EventDetails } from "~/features/audit/event-details";
+import { ExportLink } from "~/features/audit/export-link";
 import { VerifyButton } from "~/features/audit/verify-button";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
@@ -160,14 +161,14 @@ export default async function AuditPage({ params, searchParams }: Props) {
         </form>
 
         <div className="flex flex-wrap gap-3">
-          <a href={exportQuery("csv")} download className={buttonVariants({ variant: "secondary", size: "sm" })}>
+          <ExportLink href={exportQuery("csv")} className={buttonVariants({ variant: "secondary", size: "sm" })}>
             <Download aria-hidden="true" />
             {t("exportCsv")}
-          </a>
-          <a href={exportQuery("json")} download className={buttonVariants({ variant: "secondary", size: "sm" })}>
+          </ExportLink>
+          <ExportLink href={exportQuery("json")} className={buttonVariants({ variant: "secondary", size: "sm" })}>
             <Download aria-hidden="true" />
             {t("exportJson")}
-          </a>
+          </ExportLink>
         </div>
 
         {list.items.length === 0 ? (
