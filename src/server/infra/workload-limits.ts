@@ -10,7 +10,7 @@ import { hitRateLimit, type RateLimitResult, type RateLimitRule } from "./rate-l
  * these limits fail open). A refusal is AppError TOO_MANY_REQUESTS
  * `rateLimited` with Retry-After, i.e. 429 from a route handler and from tRPC.
  * The limits, their variables and defaults are tabled in docs/ARCHITECTURE.md
- * ("Rate limits") and README.md.
+ * ("Workload limits") and README.md.
  */
 
 export const WORKLOAD_KINDS = ["chat", "upload", "meeting", "task", "export"] as const;
