@@ -57,7 +57,27 @@ export const buildCallRequest = (
   return { url, headers: sdkHeaders(body, signingKey, { "x-inngest-req-version": "2" }), body };
 };
 
-export type CallResponse = { status: number; headers: Headers; text: string };
+export type CallResponse = {
+  status: number;
+  headers: Headers;
+  text: string;
+  /**
+   * The app refused the connection (nothing listening: a worker or web process
+   * restarting): the request never reached it, so no step ran. Retried without
+   * spending an attempt (settle.ts), for up to APP_UNREACHABLE_GRACE_MS.
+   */
+  refused?: boolean;
+};
+
+/** Connection refused, at any depth of the error's causes (undici: TypeError "fetch failed" → cause ECONNREFUSED). */
+const isRefused = (err: unknown): boolean => {
+  for (let e = err as { code?: string; cause?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === "ECONNREFUSED") return true;
+    // Happy eyeballs: an AggregateError of one refusal per address.
+    if (Array.isArray(e.errors) && e.errors.length && e.errors.every(isRefused)) return true;
+  }
+  return false;
+};
 
 /** Sends a call request. A transport failure or timeout becomes status 0 with an ExecutorRequestError body, so it is retried like a 5xx. */
 export const postCall = async (request: CallRequest, timeoutMs: number): Promise<CallResponse> => {
@@ -74,6 +94,7 @@ export const postCall = async (request: CallRequest, timeoutMs: number): Promise
       status: 0,
       headers: new Headers(),
       text: JSON.stringify({ name: "ExecutorRequestError", message: (err as Error).message }),
+      refused: isRefused(err),
     };
   }
 };

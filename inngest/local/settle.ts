@@ -59,9 +59,36 @@ const applyOps = async (
   return enqueueDiscoveryIfIdle(ctx, tx, run, { continuation: true });
 };
 
+/**
+ * How long an app that refuses connections (its process restarting: a killed
+ * worker, a redeploy) is waited for without spending the run's attempts. Found
+ * by the chaos run (npm run perf:chaos): with seconds of backoff, a worker
+ * restart of a few seconds used up a run's attempts and then its onFailure
+ * handler's, so the task it ran stayed "running" for good.
+ */
+export const APP_UNREACHABLE_GRACE_MS = 10 * 60_000;
+/** Between two tries of an app that refused the connection. */
+const REFUSED_RETRY_MAX_MS = 2_000;
+
 /** Function-level error (500 retriable / 400 non-retriable) or transport failure (status 0). */
 const retryOrFail = async (ctx: ExecutorContext, tx: Tx, run: Run, item: Item, response: CallResponse, noRetry: boolean) => {
   const { status, headers, text } = response;
+  // Nothing ran: the same attempt again once the app is back. The item keeps its
+  // createdAt (when this attempt was first due), which bounds the wait.
+  if (response.refused && Date.now() - item.createdAt.getTime() < APP_UNREACHABLE_GRACE_MS) {
+    ctx.log.warn("app refused the connection; retrying the same attempt", { runId: run.id, functionId: run.functionId, attempt: item.attempt });
+    await tx.inngestQueueItem.create({
+      data: {
+        ...item,
+        id: newId(),
+        availableAt: new Date(Date.now() + Math.min(ctx.backoff(item.attempt + 1), REFUSED_RETRY_MAX_MS)),
+        leaseUntil: null,
+        leaseOwner: null,
+        concurrency: json(item.concurrency),
+      },
+    });
+    return;
+  }
   const error = toJsonError(parseJson(text), status ? `HTTP${status}` : "ExecutorRequestError");
   const retriable = !noRetry && status !== 400;
   if (retriable && item.attempt + 1 < run.maxAttempts) {
