@@ -15,6 +15,7 @@ import { ZSafeInput } from "~/lib/safe-text";
 import { ZTenantSlug } from "~/lib/slug";
 import { auth } from "~/server/auth";
 import { requestMetaFrom } from "~/server/auth/request-meta";
+import { readSession } from "~/server/auth/session-lookup";
 import { AppError, isAppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
@@ -49,7 +50,10 @@ export const createTRPCContext = async (opts: { headers: Headers; req?: Request 
     const cause = new AppError("FORBIDDEN", "crossOrigin", "Cross-site requests are not allowed");
     throw new TRPCError({ code: "FORBIDDEN", message: cause.message, cause });
   }
-  const session = opts.req ? await (auth as unknown as SessionOf)({ req: opts.req, res: { headers: new Headers() } }) : await auth();
+  // A Session row that cannot be read (the database down) is a 503, not a signed-out caller (auth/session-lookup.ts).
+  const session = await readSession(() => (opts.req ? (auth as unknown as SessionOf)({ req: opts.req, res: { headers: new Headers() } }) : auth())).catch((err: unknown) => {
+    throw isAppError(err) ? new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err }) : err;
+  });
   const host = opts.headers.get("x-forwarded-host") ?? opts.headers.get("host") ?? "localhost:3000";
   const proto = opts.headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
   return createInnerTRPCContext({

@@ -18,6 +18,7 @@ import { recordAudit } from "~/server/services/audit/audit";
 import { discardUnverifiedPassword } from "~/server/services/verification/email-verification";
 import { currentAuthRequestMeta } from "./request-context";
 import { requestMetaFrom } from "./request-meta";
+import { noteSessionLookupFailure } from "./session-lookup";
 
 declare module "next-auth" {
   interface Session {
@@ -151,10 +152,16 @@ export const authConfig = {
         return token;
       }
       if (typeof token.sid !== "string") return null;
-      const row = await db.session.findUnique({
-        where: { sessionToken: token.sid },
-        select: { expires: true, lastSeenAt: true, user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true, emailVerified: true } } },
-      });
+      const row = await db.session
+        .findUnique({
+          where: { sessionToken: token.sid },
+          select: { expires: true, lastSeenAt: true, user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true, emailVerified: true } } },
+        })
+        .catch((err: unknown) => {
+          // Not "no session": the caller answers 503 (session-lookup.ts).
+          noteSessionLookupFailure(err);
+          throw err;
+        });
       // An unverified account holds no session at all, so it cannot create workspaces or accept
       // invitations that would later become the address owner's.
       if (!row || row.expires < new Date() || row.user.disabledAt || !row.user.emailVerified) return null;
