@@ -8,7 +8,8 @@
 // those services instead. Ctrl-C stops the server and closes the database.
 //
 // Options: --port N (or PORT), --host ADDR (or HOST; default 127.0.0.1, this
-// machine only), --dev (next dev instead of a build), --no-seed.
+// machine only), --dev (next dev instead of a build), --no-seed, --no-build (serve
+// the existing build even when the sources changed since: a supervisor's restart).
 import "./lib/use-node-lts.mjs";
 import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
@@ -184,7 +185,7 @@ try {
 
   // --- 4. Build when the sources changed since the last build -----------------
   if (!dev) {
-    if (!buildIsCurrent()) {
+    if (!flag("no-build") && !buildIsCurrent()) {
       log("building the app (first start, or sources changed)…");
       await run(process.execPath, ["scripts/build.mjs"]);
     }

@@ -145,6 +145,9 @@ const main = async () => {
       adminUrl: postgres.url,
       redisUrl: redis.url,
       log,
+      // A restart serves the build made before the run, as a deployment's would, even
+      // when the working tree changes meanwhile (npm start would rebuild it otherwise).
+      startArgs: ["--no-build"],
       start: supervisedStarter((name, what, at) => {
         events.push({ name, what, at });
         log(`supervisor: ${name} ${what}`);
@@ -202,15 +205,13 @@ const main = async () => {
         what: describe[key],
         t0,
         t1,
-        total: inWindow.length,
-        failed: failed.length,
-        reasons: tally(failed.map((r) => `${r.kind}: ${r.error}`)),
+        windowEnd,
         recoverMs: recoveredAt === null ? null : recoveredAt - t1,
         healthDuring: tally(traffic.health.filter((h) => h.t >= t0 && h.t <= windowEnd).map((h) => (h.code ? `${h.status} (${h.code})` : h.status))),
         healthAfter: after ? (after.code ? `${after.status} (${after.code})` : after.status) : "–",
         restarts,
       });
-      log(`fault ${key}: ${failed.length}/${inWindow.length} requests failed; ${recoveredAt === null ? "NOT recovered" : `recovered ${secs(recoveredAt - t1)} after its end`}; health after: ${rows.at(-1).healthAfter}`);
+      log(`fault ${key}: ${failed.length}/${inWindow.length} requests failed so far; ${recoveredAt === null ? "NOT recovered" : `recovered ${secs(recoveredAt - t1)} after its end`}; health after: ${rows.at(-1).healthAfter}`);
       await sleep(SETTLE_MS);
     }
     log("faults done: stopping the traffic (waiting for the requests in flight)");
@@ -231,6 +232,12 @@ const main = async () => {
 
 const writeReport = ({ rows, verification, traffic, stackText, versions }) => {
   const { result, summary } = verification;
+  // Failures counted now that every request has ended (a stalled turn fails only when its timeout fires).
+  for (const r of rows) {
+    const inWindow = traffic.requests.filter((q) => q.start >= r.t0 && q.start <= r.windowEnd);
+    const failed = inWindow.filter((q) => !q.ok);
+    Object.assign(r, { total: inWindow.length, failed: failed.length, reasons: tally(failed.map((q) => `${q.kind}: ${q.error ?? "unfinished"}`)) });
+  }
   const writes = [...result.entries()];
   // A write belongs to the fault during whose segment (its start to the next fault's start) it was acknowledged.
   const segmentOf = (w) => rows.findLast((r) => w.at >= r.t0)?.key ?? "before";

@@ -100,7 +100,7 @@ export const startTraffic = ({ appUrl, users, rates, chatTimeoutMs = 150_000 }) 
         title: `Chaos review ${uid()}`,
         goal: "Decide whether to hire two engineers next quarter.",
         agenda: ["Hiring two engineers: cost and runway"],
-        personaKeys: ["cfo", "cto"],
+        personaKeys: ["ceo", "cfo"],
         chairKey: "ceo",
         rounds: 1,
       });

@@ -49,9 +49,10 @@ export const freshDatabase = async (admin) => {
 /**
  * Starts the stack (each process also pushed to `procs`); returns the app's URL, the database URL, what runs, and a stop().
  * `adminUrl`: the PostgreSQL server where a fresh database is made; `redisUrl`; `embedded`: npm start alone;
- * `start`: how a process is started (scripts/drill/processes.ts's startProcess, or a supervised one: perf/chaos).
+ * `start`: how a process is started (scripts/drill/processes.ts's startProcess, or a supervised one: perf/chaos);
+ * `startArgs`: more options for `npm start`'s script.
  */
-export const boot = async (work, procs, { embedded = false, adminUrl, redisUrl, log = () => undefined, start = startProcess } = {}) => {
+export const boot = async (work, procs, { embedded = false, adminUrl, redisUrl, log = () => undefined, start = startProcess, startArgs = [] } = {}) => {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const dataDir = path.join(work, "data");
@@ -77,7 +78,7 @@ export const boot = async (work, procs, { embedded = false, adminUrl, redisUrl, 
   try {
     if (embedded) {
       log(`web: npm start, embedded default (PGlite in a temporary folder, its own executor) on ${appUrl}`);
-      procs.push(start("web", process.execPath, ["scripts/start.mjs", "--port", String(appPort)], { cwd: ROOT, env: { ...common, OCSUITE_PG_PORT: "0" } }));
+      procs.push(start("web", process.execPath, ["scripts/start.mjs", "--port", String(appPort), ...startArgs], { cwd: ROOT, env: { ...common, OCSUITE_PG_PORT: "0" } }));
       await waitForHttp(`${appUrl}/api/health`, 300_000);
       await waitForOutput(procs[0], "OC Suite is running", 120_000);
       const pgPort = readFileSync(path.join(dataDir, "pg.port"), "utf8").trim();
@@ -102,7 +103,7 @@ export const boot = async (work, procs, { embedded = false, adminUrl, redisUrl, 
       INNGEST_BASE_URL: executorUrl,
     };
     log(`web: npm start's script on ${appUrl} (${db.version}, Redis ${redisUrl})`);
-    procs.push(start("web", process.execPath, ["scripts/start.mjs", "--port", String(appPort)], { cwd: ROOT, env }));
+    procs.push(start("web", process.execPath, ["scripts/start.mjs", "--port", String(appPort), ...startArgs], { cwd: ROOT, env }));
     await waitForHttp(`${appUrl}/api/health`, 300_000);
     log(`worker: scripts/worker.ts on :${workerPort}`);
     procs.push(
