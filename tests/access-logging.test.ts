@@ -221,6 +221,7 @@ const CASES: Record<string, Case> = {
   "admin.ops.slos": { as: asPlatformAdmin, input: () => undefined },
   "admin.ops.live": { as: asPlatformAdmin, input: () => undefined },
   "admin.ops.topTenants": { as: asPlatformAdmin, input: () => undefined },
+  "admin.ops.queueBacklog": { as: asPlatformAdmin, input: () => undefined },
   "support.open": {
     as: asPlatformAdmin,
     input: (fx) => ({ tenantId: fx.other.tenant.id, reason: "Access log: investigating a ticket", durationMinutes: 15 }),

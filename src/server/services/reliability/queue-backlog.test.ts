@@ -7,13 +7,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createTenantWithMembers, createUser, uid } from "../../../prisma/factories";
-import { callerFor } from "../../../tests/support/trpc";
-import { parsePrometheusText } from "../../../tests/support/prometheus-text";
+import { createTenantWithMembers, createUser, uid } from "../../../../prisma/factories";
+import { callerFor } from "../../../../tests/support/trpc";
+import { parsePrometheusText } from "../../../../tests/support/prometheus-text";
 import { db } from "~/server/db/client";
-import { BACKLOG_RUNBOOK, BACKLOG_THRESHOLDS, getQueueBacklog } from "~/server/services/reliability/queue-backlog";
-import { observeJobQueueDepth, readJobQueue } from "./job-queue-depth";
-import { scrapePrometheus } from "./metrics-exporter";
+import { BACKLOG_RUNBOOK, BACKLOG_THRESHOLDS, getQueueBacklog } from "./queue-backlog";
+import { observeJobQueueDepth, readJobQueue } from "~/server/infra/job-queue-depth";
+import { scrapePrometheus } from "~/server/infra/metrics-exporter";
 
 const tag = uid();
 const FN = { late: `qd-${tag}-late`, leased: `qd-${tag}-leased`, keyed: `qd-${tag}-keyed`, capped: `qd-${tag}-capped`, fresh: `qd-${tag}-fresh` };
@@ -98,7 +98,7 @@ describe("job queue gauges", () => {
   });
 
   it("uses the thresholds the alert rules use", () => {
-    const file = path.resolve(__dirname, "../../../ops/prometheus/rules/symptom-alerts.yml");
+    const file = path.resolve(__dirname, "../../../../ops/prometheus/rules/symptom-alerts.yml");
     const rules = (parse(readFileSync(file, "utf8")) as { groups: { rules: { alert?: string; expr: string; labels: { severity: string } }[] }[] }).groups.flatMap((g) => g.rules);
     const expr = (alert: string, severity: string) => rules.find((r) => r.alert === alert && r.labels.severity === severity)?.expr;
     expect(expr("JobQueueOldestAgeHigh", "ticket")).toBe(`max by (messaging_destination_name) (ocsuite_job_queue_oldest_age) > ${BACKLOG_THRESHOLDS.oldestAgeSeconds}`);
