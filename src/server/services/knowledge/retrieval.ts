@@ -5,6 +5,7 @@ import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
 import { withSpan } from "~/server/infra/tracing";
 import { contentWords, embedderFromEnv, embedTexts, type Embedder } from "./embeddings";
+import { matchingWordSets } from "./fts-terms";
 import { vectorSearch, vectorStoreAvailable, type SqlClient } from "./vector-store";
 
 /*
@@ -15,7 +16,8 @@ import { vectorSearch, vectorStoreAvailable, type SqlClient } from "./vector-sto
  * the indexed text). websearch_to_tsquery would AND every word, and a natural
  * question ("how many days can I work from abroad?") almost never has all its
  * words in one passage. Ranked by ts_rank_cd (cover density, headings weigh A,
- * body B) with normalization 32 (rank/(rank+1)); top 50.
+ * body B) with normalization 32 (rank/(rank+1)); top 50. On a large tenant
+ * only the question's rarer words select the passages to rank (fts-terms.ts).
  * Vector search when the database has pgvector and an embedder is configured:
  * cosine distance `<=>`, top 50. Both lists are fused by reciprocal rank
  * (score = Σ 1/(60 + rank)), so neither scale has to be calibrated against the
@@ -52,29 +54,51 @@ export const RRF_K = 60;
 const CANDIDATES = 50;
 const MAX_LIMIT = 50;
 const MAX_QUERY_TERMS = 32;
+/**
+ * At most this many matching passages are ranked per search. Ranking reads each one's tsvector, so an
+ * unbounded match over a large tenant (a question of common words only) cost ~1 s at 100k chunks; the
+ * rarer-words narrowing (fts-terms.ts) picks good candidates first, this bounds what is left. Which
+ * passages past the bound are skipped is the index's order, not relevance: the price of the bound.
+ */
+export const MAX_RANKED = 3000;
 
 /**
  * The to_tsquery text for a question: its distinct content words OR-ed, each
  * quoted (words are letters/digits only, so a quote can never appear inside).
  * null when nothing is left (empty, punctuation or stopwords only).
  */
-export const ftsQueryText = (query: string): string | null => {
-  const words = [...new Set(contentWords(query.slice(0, 2000), MAX_QUERY_TERMS * 2, { fold: false }))].slice(0, MAX_QUERY_TERMS);
-  return words.length ? words.map((w) => `'${w}'`).join(" | ") : null;
-};
+export const ftsQueryText = (query: string): string | null => orQuery(ftsQueryWords(query));
+
+/** The question's distinct content words (at most MAX_QUERY_TERMS), each safe to quote in a tsquery. */
+export const ftsQueryWords = (query: string): string[] => [...new Set(contentWords(query.slice(0, 2000), MAX_QUERY_TERMS * 2, { fold: false }))].slice(0, MAX_QUERY_TERMS);
+
+const orQuery = (words: readonly string[]): string | null => (words.length ? words.map((w) => `'${w}'`).join(" | ") : null);
 
 type Hit = Omit<RetrievedPassage, "score">;
 
-export const ftsSearch = async (input: { tenantId: string; tsquery: string; limit?: number; documentIds?: string[] }, sql: SqlClient = defaultDb): Promise<Hit[]> => {
+/**
+ * Passages matching `matchTsquery` (default: `tsquery`), ranked by `tsquery`:
+ * a narrower match bounds how many passages are ranked (see fts-terms.ts), and
+ * at most MAX_RANKED of the matches are ranked at all.
+ */
+export const ftsSearch = async (
+  input: { tenantId: string; tsquery: string; matchTsquery?: string; limit?: number; documentIds?: string[] },
+  sql: SqlClient = defaultDb,
+): Promise<Hit[]> => {
   const docFilter = input.documentIds ? Prisma.sql`AND c."documentId" = ANY(${input.documentIds}::text[])` : Prisma.empty;
   return sql.$queryRaw<Hit[]>`
-    SELECT c.id AS "chunkId", c."documentId", d.title AS "documentTitle", c.page, c.heading, c.text
-    FROM "DocumentChunk" c
-    JOIN "Document" d ON d.id = c."documentId"
+    WITH candidates AS MATERIALIZED (
+      SELECT c.id, c."documentId", d.title, c.page, c.heading, c.text, c.tsv
+      FROM "DocumentChunk" c
+      JOIN "Document" d ON d.id = c."documentId"
+      WHERE c."tenantId" = ${input.tenantId} AND d."tenantId" = ${input.tenantId} AND d.status = 'ready'
+        AND c.tsv @@ to_tsquery('english', ${input.matchTsquery ?? input.tsquery})
+        ${docFilter}
+      LIMIT ${MAX_RANKED}
+    )
+    SELECT c.id AS "chunkId", c."documentId", c.title AS "documentTitle", c.page, c.heading, c.text
+    FROM candidates c
     CROSS JOIN to_tsquery('english', ${input.tsquery}) AS q
-    WHERE c."tenantId" = ${input.tenantId} AND d."tenantId" = ${input.tenantId} AND d.status = 'ready'
-      AND c.tsv @@ q
-      ${docFilter}
     ORDER BY ts_rank_cd(c.tsv, q, 32) DESC, c.id
     LIMIT ${input.limit ?? CANDIDATES}`;
 };
@@ -114,7 +138,8 @@ const resolveEmbedder = (opts: RetrieveOptions): Embedder | null => {
  * Empty or stopword-only queries return [].
  */
 export const retrievePassages = async (ctx: { tenantId: string }, query: string, opts: RetrieveOptions = {}): Promise<RetrievedPassage[]> => {
-  const tsquery = ftsQueryText(query);
+  const words = ftsQueryWords(query);
+  const tsquery = orQuery(words);
   if (!tsquery) return [];
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 6)), MAX_LIMIT);
   if (opts.documentIds && opts.documentIds.length === 0) return [];
@@ -141,7 +166,20 @@ export const retrievePassages = async (ctx: { tenantId: string }, query: string,
       }
     };
 
-    const [fts, vec] = await Promise.all([ftsSearch({ tenantId: ctx.tenantId, tsquery, documentIds: opts.documentIds }, sql), vectorHits()]);
+    // The rarer words select the passages to rank; too few found (the statistics are the whole
+    // table's, not this tenant's), the next wider set, up to every word (fts-terms.ts).
+    const textHits = async (): Promise<Hit[]> => {
+      const sets = await matchingWordSets(sql, words);
+      let hits: Hit[] = [];
+      for (const [i, set] of sets.entries()) {
+        hits = await ftsSearch({ tenantId: ctx.tenantId, tsquery, matchTsquery: orQuery(set) ?? tsquery, documentIds: opts.documentIds }, sql);
+        span.setAttribute("knowledge.fts_match_words", set.length);
+        if (hits.length >= limit || i === sets.length - 1) break;
+      }
+      return hits;
+    };
+
+    const [fts, vec] = await Promise.all([textHits(), vectorHits()]);
     const passages = fuseByReciprocalRank([fts, vec], limit);
     span.setAttributes({ "knowledge.fts_hits": fts.length, "knowledge.vector_hits": vec.length, "knowledge.result_count": passages.length });
     metrics.retrievalDuration.record((performance.now() - started) / 1000, { "ocsuite.retrieval.mode": mode });
