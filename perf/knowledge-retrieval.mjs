@@ -178,7 +178,7 @@ try {
   // The labelled corpus through the real ingestion (as tests/knowledge-retrieval-quality.test.ts does),
   // into the measured tenant: its documents must still be found once the noise is around them.
   const { seedDocument, utf8 } = await import("../tests/fixtures/knowledge/seed.ts");
-  const { createFsStorage } = await import("../src/server/infra/storage.ts");
+  const { createFsStorage } = await import("../src/server/infra/storage/index.ts");
   const { ingestDocumentNow } = await import("../src/server/services/knowledge/ingest.ts");
   const storageRoot = mkdtempSync(path.join(os.tmpdir(), "ocsuite-perf-retrieval-"));
   cleanups.push(async () => rmSync(storageRoot, { recursive: true, force: true }));
