@@ -60,6 +60,10 @@ export const env = createEnv({
       .optional(),
     MAIL_FROM: z.string().min(3).default("OC Suite <no-reply@ocsuite.local>"),
     DEV_MAILBOX: bool,
+    // Test seam for the e2e suite only (e2e/support/serve.mjs): with it on, a page request from this
+    // machine carrying "x-ocsuite-e2e-fault: page" fails its workspace page, to show the section's
+    // error boundary (src/lib/server-pages/injected-fault.ts). Never set it on a deployment.
+    E2E_PAGE_FAULTS: bool,
     // Versioned master keys for tenant secrets: "1:<base64 32 bytes>,2:<…>" (highest is current;
     // see packages/crypto/README.md). npm start generates one into .data/ when unset.
     OCSUITE_MASTER_KEYS: z.string().regex(/^\d+:[A-Za-z0-9+/=_-]{43,}(,\d+:[A-Za-z0-9+/=_-]{43,})*$/, "must be 'version:base64key' pairs separated by commas").optional(),

@@ -35,6 +35,8 @@ const env = {
   // A data-key rotation waits one key-cache TTL before re-encrypting (inngest/jobs/rotate-data-key.ts);
   // one second instead of the default minute lets key-rotation.spec.ts watch a rotation finish.
   KEY_CACHE_TTL_SECONDS: "1",
+  // The test seam of src/lib/server-pages/injected-fault.ts: shell-resilience.spec.ts fails a page on request.
+  E2E_PAGE_FAULTS: "1",
 };
 delete env.DATABASE_URL;
 delete env.REDIS_URL;

@@ -83,8 +83,9 @@ const ReindexButton = ({ tenantSlug, doc }: { tenantSlug: string; doc: DocumentI
   const t = useTranslations("knowledge.list");
   const tc = useTranslations("common");
   const trpc = useTRPC();
+  const tt = useTranslations("toast");
   const invalidate = useInvalidateKnowledge();
-  const feedback = useMutationFeedback();
+  const feedback = useMutationFeedback({ success: tt("reindexStarted") });
   const reindex = useMutation(
     trpc.knowledge.reindex.mutationOptions({
       onSuccess: () => {
@@ -120,8 +121,9 @@ const ReindexButton = ({ tenantSlug, doc }: { tenantSlug: string; doc: DocumentI
 
 const DeleteButton = ({ tenantSlug, doc }: { tenantSlug: string; doc: DocumentItem }) => {
   const t = useTranslations("knowledge.list");
+  const tt = useTranslations("toast");
   const trpc = useTRPC();
-  const confirm = useConfirmAction();
+  const confirm = useConfirmAction(undefined, { success: tt("documentDeleted") });
   const invalidate = useInvalidateKnowledge();
   const remove = useMutation(trpc.knowledge.delete.mutationOptions());
   return (

@@ -12,7 +12,8 @@ import { useTRPC } from "~/trpc/react";
 
 export const RemoveMemberButton = ({ tenantSlug, membershipId, email }: { tenantSlug: string; membershipId: string; email: string }) => {
   const t = useTranslations("members");
-  const confirm = useConfirmAction();
+  const tt = useTranslations("toast");
+  const confirm = useConfirmAction(undefined, { success: tt("memberRemoved") });
   const trpc = useTRPC();
   const remove = useMutation(trpc.member.remove.mutationOptions());
   return (
@@ -58,7 +59,8 @@ export const LeaveWorkspaceButton = ({ tenantSlug }: { tenantSlug: string }) => 
 export const RevokeInvitationButton = ({ tenantSlug, invitationId, who }: { tenantSlug: string; invitationId: string; who: string }) => {
   const t = useTranslations("invitations");
   const tc = useTranslations("common");
-  const { error, clearError, handlers } = useMutationFeedback();
+  const tt = useTranslations("toast");
+  const { error, clearError, handlers } = useMutationFeedback({ success: tt("invitationRevoked") });
   const trpc = useTRPC();
   const revoke = useMutation(trpc.invitation.revoke.mutationOptions(handlers));
   return (

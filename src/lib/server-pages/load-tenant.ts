@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { redirect } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { throwInjectedPageFault } from "./injected-fault";
 import { requireSession } from "./require-session";
 import { reasonOf, trpcCodeOf } from "./trpc-errors";
 
@@ -17,6 +18,7 @@ export type LoadedTenant = Awaited<ReturnType<typeof api.tenant.get>>;
  */
 export const loadTenant = cache(async (locale: string, tenantSlug: string, returnPath: string): Promise<{ suspended: true } | { suspended: false; tenant: LoadedTenant }> => {
   await requireSession(locale, returnPath);
+  await throwInjectedPageFault();
   try {
     return { suspended: false, tenant: await api.tenant.get({ tenantSlug }) };
   } catch (err) {

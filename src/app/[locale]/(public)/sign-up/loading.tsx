@@ -1,0 +1,5 @@
+import { FormPageSkeleton } from "~/components/layout/page-skeletons";
+
+export default function Loading() {
+  return <FormPageSkeleton />;
+}
