@@ -15,15 +15,19 @@ import { PrismaInstrumentation } from "@prisma/instrumentation";
  * DB spans come from Prisma itself. With the `prisma-client` generator and
  * `engineType = "client"` (JS query compiler + @prisma/adapter-pg) the client
  * asks a global tracing helper, which PrismaInstrumentation installs, for every
- * call: `prisma:client:operation` (model + method), `prisma:client:serialize`
- * and one `prisma:client:db_query` (CLIENT, `db.system.name`, `db.query.text`
+ * call: `prisma:client:operation` (model + method) and one `prisma:client:db_query` (CLIENT, `db.system.name`, `db.query.text`
  * with $n placeholders — never the values) per SQL statement. Because the
  * helper is looked up per call, this works however late it is registered; the
  * pg driver's own instrumentation (@opentelemetry/instrumentation-pg) only
  * works when it patches `pg` before the first import, which the worker's
  * static imports already did, and would duplicate every query span.
  */
-export const traceInstrumentations = (): Instrumentation[] => [new PrismaInstrumentation()];
+export const traceInstrumentations = (): Instrumentation[] => [
+  // Not the client's internal phases (request serialisation, query compilation): two spans per
+  // statement that no dashboard or alert reads, created and processed on every query (issue 14's
+  // profiles: span creation and our processors were ~5 % of a busy web process's CPU).
+  new PrismaInstrumentation({ ignoreSpanTypes: ["prisma:client:serialize", "prisma:client:compile"] }),
+];
 
 const PRISMA_OPERATION = "prisma:client:operation";
 const PRISMA_QUERY = "prisma:client:db_query";
