@@ -253,6 +253,10 @@ const CASES: Record<string, Case> = {
     input: (fx, r: { reviewId: string }) => ({ ...slugOf(fx), reviewId: r.reviewId }),
   },
   "accessReview.setInterval": { as: asOwner, input: (fx) => ({ ...slugOf(fx), days: 120 }) },
+  "onboarding.dismiss": { as: asAdmin, input: slugOf },
+  "onboarding.restore": { as: asAdmin, before: (fx) => callerFor(fx.admin).onboarding.dismiss(slugOf(fx)), input: slugOf },
+  "onboarding.confirmPersonas": { as: asAdmin, input: slugOf },
+  "onboarding.keepOfflineModel": { as: asAdmin, input: slugOf },
   "keys.rotate": { as: asOwner, input: slugOf },
   "keys.rollback": { as: asOwner, before: rotatedKey, input: slugOf },
   "keys.destroy": {

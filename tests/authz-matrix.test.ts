@@ -346,6 +346,14 @@ const MATRIX: Record<string, Entry> = {
   "accessReview.decide": { input: (fx) => ({ ...slugOf(fx), reviewId: fx.accessReviewId, itemId: fx.accessReviewItemId, decision: "keep" }), expect: tenantRole("OWNER") },
   "accessReview.complete": { input: (fx) => ({ ...slugOf(fx), reviewId: fx.accessReviewId }), expect: tenantRole("OWNER") },
   "accessReview.setInterval": { input: (fx) => ({ ...slugOf(fx), days: 120 }), expect: tenantRole("OWNER") },
+  // the workspace's home: everyone reads the checklist (viewers get no steps) and the Overview; owners and admins
+  // hide and restore the checklist and confirm what only they can ("ok" for restore is the no-change answer: it is shown).
+  "onboarding.get": { input: slugOf, expect: tenantRole("VIEWER") },
+  "onboarding.dismiss": { input: slugOf, expect: tenantRole("ADMIN") },
+  "onboarding.restore": { input: slugOf, expect: tenantRole("ADMIN") },
+  "onboarding.confirmPersonas": { input: slugOf, expect: tenantRole("ADMIN") },
+  "onboarding.keepOfflineModel": { input: slugOf, expect: tenantRole("ADMIN") },
+  "overview.get": { input: slugOf, expect: tenantRole("VIEWER") },
 };
 
 const allProcedures = Object.keys(appRouter._def.procedures).sort();
@@ -410,7 +418,7 @@ const stateDigest = async (fx: Fixture) => {
     db.invitation.count(),
     db.session.count(),
     db.devMail.count(),
-    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true, industry: true, description: true, monthlyTokenBudget: true } }),
+    db.tenant.findUniqueOrThrow({ where: { id: fx.tenant.id }, select: { name: true, status: true, industry: true, description: true, monthlyTokenBudget: true, onboardingDismissedAt: true, personasReviewedAt: true, offlineModelConfirmedAt: true } }),
     db.membership.findMany({ where: { tenantId: fx.tenant.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
     db.invitation.findUniqueOrThrow({ where: { id: fx.invitationId }, select: { acceptedAt: true, revokedAt: true } }),
     db.inngestDeadLetter.findUniqueOrThrow({ where: { id: fx.deadLetterId }, select: { replayedAt: true, discardedAt: true } }),

@@ -169,6 +169,13 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "accessReview.decide": admin(onTenant("access_review.item_decided")),
   "accessReview.complete": admin(onTenant("access_review.completed")),
   "accessReview.setInterval": admin(onTenant("access_review.interval_changed")),
+  // the workspace's home: the onboarding checklist (derived from the workspace's data) and the Overview
+  "onboarding.get": none("which set-up steps of the caller's own workspace are done; no content"),
+  "onboarding.dismiss": admin(onTenant("onboarding.dismissed")),
+  "onboarding.restore": admin(onTenant("onboarding.restored")),
+  "onboarding.confirmPersonas": admin(onTenant("tenant.personas_reviewed")),
+  "onboarding.keepOfflineModel": admin(onTenant("tenant.offline_model_kept")),
+  "overview.get": none("the caller's own workspace work and their own conversations, each readable by them on its page"),
   // the workspace's encryption keys: every operation on both chains (services/key-rotation/rotation-log.ts)
   "keys.status": none("key versions, ages and operations; never key material"),
   "keys.rotate": admin(onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),

@@ -8,6 +8,8 @@ import { keysRouter } from "./routers/keys/router";
 import { knowledgeRouter } from "./routers/knowledge/router";
 import { meetingRouter } from "./routers/meeting/router";
 import { memberRouter } from "./routers/member/router";
+import { onboardingRouter } from "./routers/onboarding/router";
+import { overviewRouter } from "./routers/overview/router";
 import { personaRouter } from "./routers/persona/router";
 import { providerRouter } from "./routers/provider/router";
 import { supportRouter } from "./routers/support/router";
@@ -34,6 +36,8 @@ export const appRouter = createTRPCRouter({
   usage: usageRouter,
   accessReview: accessReviewRouter,
   keys: keysRouter,
+  onboarding: onboardingRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

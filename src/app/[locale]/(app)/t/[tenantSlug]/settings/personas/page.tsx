@@ -6,6 +6,7 @@ import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { buttonVariants } from "~/components/ui/button";
 import { Card, CardContent, CardHeader } from "~/components/ui/card";
+import { ConfirmOnboardingFact } from "~/features/onboarding/confirm-fact-button";
 import { PersonaEditor } from "~/features/personas/persona-form";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
@@ -33,6 +34,8 @@ export default async function PersonasPage({ params }: Props) {
   const t = await getTranslations("personas");
   const isAdmin = hasRole(tenant.role, "ADMIN");
   const { personas, credentials } = isAdmin ? await api.persona.list({ tenantSlug }) : { personas: [], credentials: [] };
+  // The onboarding step "personas reviewed": an admin confirms them as they are here (customising one counts too).
+  const reviewed = isAdmin ? (await api.onboarding.get({ tenantSlug })).steps.some((s) => s.key === "personas" && s.done) : false;
 
   return (
     <div className="flex flex-col gap-10">
@@ -49,6 +52,7 @@ export default async function PersonasPage({ params }: Props) {
           <h2 id="personas-list-title" className="text-xl font-semibold">
             {t("listTitle")}
           </h2>
+          <ConfirmOnboardingFact tenantSlug={tenantSlug} fact="personas" confirmed={reviewed} />
           <ul className="grid items-start gap-6 lg:grid-cols-2">
             {personas.map((p) => {
               const m = p.effectiveModel;

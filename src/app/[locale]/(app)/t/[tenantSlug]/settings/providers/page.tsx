@@ -6,6 +6,7 @@ import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { Table, Td, Th, THead } from "~/components/ui/table";
+import { ConfirmOnboardingFact } from "~/features/onboarding/confirm-fact-button";
 import { AddCredentialForm } from "~/features/providers/add-credential-form";
 import { DeleteCredentialButton, TestCredentialButton } from "~/features/providers/credential-actions";
 import { providerNameKey } from "~/lib/provider-name";
@@ -34,6 +35,8 @@ export default async function ProvidersPage({ params }: Props) {
   const t = await getTranslations("providers");
   const isAdmin = hasRole(tenant.role, "ADMIN");
   const credentials = isAdmin ? await api.provider.list({ tenantSlug }) : [];
+  // The onboarding step "a provider key": without one, an admin may choose to keep the offline model on purpose.
+  const offlineKept = isAdmin && credentials.length === 0 ? (await api.onboarding.get({ tenantSlug })).steps.some((s) => s.key === "provider" && s.done) : false;
   const format = await getFormatter();
 
   return (
@@ -53,7 +56,10 @@ export default async function ProvidersPage({ params }: Props) {
               {t("listTitle")}
             </h2>
             {credentials.length === 0 ? (
-              <p className="text-muted-fg">{t("empty")}</p>
+              <>
+                <p className="text-muted-fg">{t("empty")}</p>
+                <ConfirmOnboardingFact tenantSlug={tenantSlug} fact="offlineModel" confirmed={offlineKept} />
+              </>
             ) : (
               <Table>
                 <caption className="sr-only">{t("listCaption", { name: tenant.name })}</caption>
