@@ -277,6 +277,8 @@ const MATRIX: Record<string, Entry> = {
   "task.updateDeliverable": { input: (fx) => ({ ...slugOf(fx), id: fx.taskId, deliverable: "# Matrix edited" }), expect: tenantRole("MEMBER") },
   // "ok" really sends task/run.requested for the next revision to the executor started above.
   "task.retry": { input: (fx) => ({ ...slugOf(fx), id: fx.failedTaskId }), expect: tenantRole("MEMBER") },
+  // command palette: one workspace search for viewers and up (what each role gets back: services/search/workspace-search.test.ts)
+  "search.query": { input: (fx) => ({ ...slugOf(fx), query: "matrix" }), expect: tenantRole("VIEWER") },
   // platform admin
   "admin.tenants": { input: () => ({}), expect: platformOnly },
   "admin.users": { input: () => ({ query: "example" }), expect: platformOnly },

@@ -176,6 +176,8 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "onboarding.confirmPersonas": admin(onTenant("tenant.personas_reviewed")),
   "onboarding.keepOfflineModel": admin(onTenant("tenant.offline_model_kept")),
   "overview.get": none("the caller's own workspace work and their own conversations, each readable by them on its page"),
+  // the command palette: one search over what the caller may already open, their own conversations only
+  "search.query": none("titles and passages the caller can already read on their pages; another user's conversations are never searched"),
   // the workspace's encryption keys: every operation on both chains (services/key-rotation/rotation-log.ts)
   "keys.status": none("key versions, ages and operations; never key material"),
   "keys.rotate": admin(onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),

@@ -12,6 +12,7 @@ import { onboardingRouter } from "./routers/onboarding/router";
 import { overviewRouter } from "./routers/overview/router";
 import { personaRouter } from "./routers/persona/router";
 import { providerRouter } from "./routers/provider/router";
+import { searchRouter } from "./routers/search/router";
 import { supportRouter } from "./routers/support/router";
 import { taskRouter } from "./routers/task/router";
 import { tenantRouter } from "./routers/tenant/router";
@@ -36,6 +37,7 @@ export const appRouter = createTRPCRouter({
   usage: usageRouter,
   accessReview: accessReviewRouter,
   keys: keysRouter,
+  search: searchRouter,
   onboarding: onboardingRouter,
   overview: overviewRouter,
 });

@@ -1,0 +1,40 @@
+// What the palette's typed text becomes: words for a word-prefix tsquery on the
+// 'simple' configuration (the indexes of migration 20261206234806_workspace_search),
+// and the excerpt of a long text around its first match.
+
+const MAX_WORDS = 6;
+const MAX_WORD_CHARS = 64;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** The query's distinct words, lower-cased (letters and digits only, so each is safe to quote in a tsquery). */
+export const searchWords = (query: string): string[] =>
+  [...new Set((query.slice(0, 200).toLowerCase().match(WORD) ?? []).map((w) => w.slice(0, MAX_WORD_CHARS)))].slice(0, MAX_WORDS);
+
+/** Every word as a prefix, all required: "q3 bud" → `'q3':* & 'bud':*`. null when there is no word. */
+export const prefixTsquery = (words: readonly string[]): string | null => (words.length ? words.map((w) => `'${w}':*`).join(" & ") : null);
+
+/** Whether every word starts a word of `text` (the same rule as the tsquery, for rows filtered in memory). */
+export const matchesAllWords = (text: string, words: readonly string[]): boolean => {
+  const tokens = text.toLowerCase().match(WORD) ?? [];
+  return words.every((w) => tokens.some((t) => t.startsWith(w)));
+};
+
+/**
+ * At most `max` characters of `text` around the first word starting with one of `words`,
+ * with "…" where it was cut; the start when nothing matches (a stemmed passage hit).
+ */
+export const excerptAround = (text: string, words: readonly string[], max = 160): string => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const lower = flat.toLowerCase();
+  let at = -1;
+  for (const m of lower.matchAll(WORD)) {
+    if (words.some((w) => m[0].startsWith(w))) {
+      at = m.index;
+      break;
+    }
+  }
+  const start = Math.max(0, Math.min(at < 0 ? 0 : at - Math.floor(max / 3), flat.length - max));
+  const end = Math.min(flat.length, start + max);
+  return `${start > 0 ? "…" : ""}${flat.slice(start, end).trim()}${end < flat.length ? "…" : ""}`;
+};
