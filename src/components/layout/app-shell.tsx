@@ -9,8 +9,8 @@ import { PageFrame } from "./page-frame";
 export type ShellUser = { email: string; name?: string | null; isPlatformAdmin: boolean };
 export type ShellTenant = { slug: string; name: string };
 
-/** The frame of every signed-in page: header with switchers and user menu, main, footer. */
-export const AppShell = async ({ user, tenants, children }: { user: ShellUser; tenants: ShellTenant[]; children: ReactNode }) => {
+/** The frame of every signed-in page: header with switchers, the command palette (`palette`, from the layout) and user menu, main, footer. */
+export const AppShell = async ({ user, tenants, palette, children }: { user: ShellUser; tenants: ShellTenant[]; palette?: ReactNode; children: ReactNode }) => {
   const t = await getTranslations("shell");
   const tc = await getTranslations("common");
   const locale = await getLocale();
@@ -28,6 +28,7 @@ export const AppShell = async ({ user, tenants, children }: { user: ShellUser; t
               </nav>
             </div>
             <div className="flex flex-wrap items-center gap-3">
+              {palette}
               <LocaleSwitcher persist />
               <UserMenu email={user.email} name={user.name ?? null} isPlatformAdmin={user.isPlatformAdmin} signOutCallbackUrl={`/${locale}`} />
             </div>

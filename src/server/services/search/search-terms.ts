@@ -2,13 +2,9 @@
 // 'simple' configuration (the indexes of migration 20261206234806_workspace_search),
 // and the excerpt of a long text around its first match.
 
-const MAX_WORDS = 6;
-const MAX_WORD_CHARS = 64;
-const WORD = /[\p{L}\p{N}]+/gu;
+import { searchWords, WORD_PATTERN as WORD } from "~/lib/search";
 
-/** The query's distinct words, lower-cased (letters and digits only, so each is safe to quote in a tsquery). */
-export const searchWords = (query: string): string[] =>
-  [...new Set((query.slice(0, 200).toLowerCase().match(WORD) ?? []).map((w) => w.slice(0, MAX_WORD_CHARS)))].slice(0, MAX_WORDS);
+export { searchWords };
 
 /** Every word as a prefix, all required: "q3 bud" → `'q3':* & 'bud':*`. null when there is no word. */
 export const prefixTsquery = (words: readonly string[]): string | null => (words.length ? words.map((w) => `'${w}':*`).join(" & ") : null);
