@@ -5,7 +5,7 @@
  * work and work waiting for review do not count. Events go to an executor
  * that runs nothing, so rows stay where the services put them.
  */
-import { IntlMessageFormat } from "intl-messageformat";
+import { createTranslator } from "next-intl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExecutor } from "../../../../inngest/local/testing/harness";
 import { createTenantWithMembers, tenantCtxOf, type TenantFixture } from "../../../../prisma/factories";
@@ -102,10 +102,12 @@ describe("tasks", () => {
 
 describe("the message", () => {
   it("says how many are in progress, in English and Spanish", () => {
-    const fmt = (locale: string, msg: string, kind: string, n: number) => new IntlMessageFormat(msg, locale).format({ kind, inProgress: n, limit: n }) as string;
-    expect(fmt("en", en.errors.workQueueFull, "meeting", 20)).toMatch(/^This workspace already has 20 meetings queued or running, .*\(20\)\. Wait for one to finish, or cancel one/);
-    expect(fmt("en", en.errors.workQueueFull, "task", 1)).toMatch(/already has 1 task queued/);
-    expect(fmt("es", es.errors.workQueueFull, "task", 50)).toMatch(/ya tiene 50 tareas en cola o en curso/);
-    expect(fmt("es", es.errors.workQueueFull, "meeting", 20)).toMatch(/20 reuniones/);
+    // The same formatter the UI uses (next-intl), over the real message catalogues.
+    const fmt = (locale: "en" | "es", kind: string, n: number) =>
+      createTranslator({ locale, messages: locale === "en" ? en : es, namespace: "errors" })("workQueueFull", { kind, inProgress: n, limit: n });
+    expect(fmt("en", "meeting", 20)).toMatch(/^This workspace already has 20 meetings queued or running, .*\(20\)\. Wait for one to finish, or cancel one/);
+    expect(fmt("en", "task", 1)).toMatch(/already has 1 task queued/);
+    expect(fmt("es", "task", 50)).toMatch(/ya tiene 50 tareas en cola o en curso/);
+    expect(fmt("es", "meeting", 20)).toMatch(/20 reuniones/);
   });
 });
