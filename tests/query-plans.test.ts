@@ -261,6 +261,8 @@ const procedures = (): [string, (c: Caller, s: string) => Promise<unknown>][] =>
     ["usage.budget", (c, s) => c.usage.budget({ tenantSlug: s })],
     ["keys.status", (c, s) => c.keys.status({ tenantSlug: s })],
     ["support.notices", (c, s) => c.support.notices({ tenantSlug: s })],
+    ["onboarding.get", (c, s) => c.onboarding.get({ tenantSlug: s })],
+    ["overview.get", (c, s) => c.overview.get({ tenantSlug: s })],
   ];
 };
 

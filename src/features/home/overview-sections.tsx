@@ -148,7 +148,7 @@ export const OverviewSections = async ({ tenantSlug, overview, canSeeUsage }: { 
                     {c.title}
                   </Link>
                   <span className="text-sm text-muted-fg">
-                    {t("chatWith", { persona: c.personaName })} · <time dateTime={c.lastMessageAt.toISOString()}>{format.relativeTime(c.lastMessageAt)}</time>
+                    {t("chatWith", { persona: c.personaName })} · <time dateTime={c.lastMessageAt.toISOString()}>{format.dateTime(c.lastMessageAt, "short")}</time>
                   </span>
                 </li>
               ))}
