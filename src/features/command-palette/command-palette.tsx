@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft, Clock, CornerDownLeft, Download, FileText, Search } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button, buttonVariants } from "~/components/ui/button";
 import { Command, CommandEmpty, CommandGroup, CommandInput, CommandItem, CommandList } from "~/components/ui/command";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "~/components/ui/dialog";
@@ -59,12 +59,22 @@ export const CommandPalette = ({ tenants, isPlatformAdmin }: { tenants: Tenant[]
   const words = searchWords(query);
   const scope = tenant?.slug ?? GLOBAL;
 
+  // Where focus was when the palette opened: given back when it closes. Radix returns focus to a
+  // DialogTrigger, and the shortcut opens the palette without one.
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const rememberFocus = () => {
+    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  };
+
   // Ctrl+K / ⌘K from anywhere on the page, text fields included (the shortcut has no text meaning there).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "k") {
         e.preventDefault();
-        setOpen((o) => !o);
+        setOpen((o) => {
+          if (!o) rememberFocus();
+          return !o;
+        });
       }
     };
     window.addEventListener("keydown", onKey);
@@ -72,6 +82,7 @@ export const CommandPalette = ({ tenants, isPlatformAdmin }: { tenants: Tenant[]
   }, []);
 
   const onOpenChange = (next: boolean) => {
+    if (next && !open) rememberFocus();
     setOpen(next);
     if (!next) {
       setQuery("");
@@ -122,6 +133,15 @@ export const CommandPalette = ({ tenants, isPlatformAdmin }: { tenants: Tenant[]
         <DialogContent
           className="top-[15vh] max-w-xl translate-y-0 p-0"
           data-testid="command-palette"
+          onCloseAutoFocus={(e) => {
+            const target = returnFocus.current;
+            returnFocus.current = null;
+            // After a navigation (Enter on a result) the element may be gone: then the default.
+            if (target?.isConnected) {
+              e.preventDefault();
+              target.focus();
+            }
+          }}
           onEscapeKeyDown={(e) => {
             if (passage) {
               e.preventDefault();
@@ -139,12 +159,12 @@ export const CommandPalette = ({ tenants, isPlatformAdmin }: { tenants: Tenant[]
           ) : (
             <Command shouldFilter={false} loop label={t("title")}>
               <CommandInput value={query} onValueChange={setQuery} placeholder={tenant ? t("placeholder") : t("placeholderNoWorkspace")} aria-label={t("inputLabel")} />
-              <CommandList>
+              <CommandList label={t("resultsLabel")}>
                 {!pending ? <CommandEmpty>{t("noResults", { query: query.trim() })}</CommandEmpty> : null}
                 {!query.trim() && recent.length > 0 ? (
                   <CommandGroup heading={t("groups.recent")}>
                     {recent.map((item) => (
-                      <CommandItem key={item.key} value={`recent:${item.key}`} onSelect={() => go(item)}>
+                      <CommandItem key={item.key} value={`recent:${item.key}`} aria-label={item.label} onSelect={() => go(item)}>
                         <Clock aria-hidden="true" className="text-muted-fg" />
                         <span className="truncate">{item.label}</span>
                       </CommandItem>
@@ -154,7 +174,7 @@ export const CommandPalette = ({ tenants, isPlatformAdmin }: { tenants: Tenant[]
                 {groups.map((g) => (
                   <CommandGroup key={g.kind} heading={t(`groups.${g.kind}`)}>
                     {g.hits.map((hit) => (
-                      <CommandItem key={`${hit.kind}:${hit.id}`} value={`${hit.kind}:${hit.id}`} onSelect={() => openHit(hit)}>
+                      <CommandItem key={`${hit.kind}:${hit.id}`} value={`${hit.kind}:${hit.id}`} aria-label={hit.excerpt ? `${hit.title} — ${hit.excerpt}` : hit.title} onSelect={() => openHit(hit)}>
                         <HitLabel hit={hit} words={words} />
                       </CommandItem>
                     ))}
@@ -163,7 +183,7 @@ export const CommandPalette = ({ tenants, isPlatformAdmin }: { tenants: Tenant[]
                 {navGroups.map((g) => (
                   <CommandGroup key={g.group} heading={t(`groups.${g.group}`)}>
                     {g.items.map((item: NavItem & { label: string }) => (
-                      <CommandItem key={item.key} value={item.key} onSelect={() => go({ key: item.key, label: item.label, href: item.href, kind: "page" })}>
+                      <CommandItem key={item.key} value={item.key} aria-label={item.label} onSelect={() => go({ key: item.key, label: item.label, href: item.href, kind: "page" })}>
                         <CornerDownLeft aria-hidden="true" className="text-muted-fg" />
                         <Highlight text={item.label} words={words} />
                       </CommandItem>
