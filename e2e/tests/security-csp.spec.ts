@@ -28,10 +28,12 @@ test("pages carry an enforced nonce CSP and every script carries the nonce", asy
   expect(Number(/max-age=(\d+)/.exec(headers["strict-transport-security"]!)![1])).toBeGreaterThanOrEqual(31_536_000);
   expect(headers["x-frame-options"]).toBe("DENY"); // the headers next.config.mjs already sent stay
 
-  // The browser hides nonce attributes from the DOM after parsing; the property keeps the value.
-  const nonces = await page.locator("script").evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
-  expect(nonces.length).toBeGreaterThan(0);
-  expect(nonces.every((n) => n === nonce)).toBe(true);
+  // Every script the server rendered carries this response's nonce (read from the HTML as sent: the
+  // browser hides nonce attributes after parsing). Chunks the bundler's runtime loads later (a lazy
+  // import) are inserted by a trusted script and allowed by 'strict-dynamic', so they carry none.
+  const tags = (await res!.text()).match(/<script\b[^>]*>/g) ?? [];
+  expect(tags.length).toBeGreaterThan(0);
+  expect(tags.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
 
   // A second request gets another nonce.
   const again = await page.request.get("/en/sign-in");

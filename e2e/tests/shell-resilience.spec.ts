@@ -96,7 +96,7 @@ test("a completed action is announced in a dismissible toast that does not take 
   await page.reload();
   const revoke = page.getByRole("button", { name: /^Revoke invitation for/ }).first();
   await revoke.click();
-  const region = page.getByRole("status", { name: "Notifications" });
+  const region = page.getByTestId("toast-region");
   await expect(region).toHaveAttribute("aria-live", "polite");
   await expect(region.getByText("Invitation revoked.")).toBeVisible();
   // The toast does not move focus into itself.

@@ -22,7 +22,7 @@ test("a support session is visible to the workspace owner: notice, reason and re
   await page.goto("/en/admin/support");
   await expect(page.getByRole("heading", { level: 1, name: "Support access" })).toBeVisible();
   await page.getByLabel("Find a workspace").fill(ws.slug);
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/\?q=/);
   await expectAccessible(page);
   await page.getByRole("combobox", { name: "Workspace", exact: true }).selectOption({ label: `${ws.name} (${ws.slug})` });

@@ -9,7 +9,7 @@ export const PageFrame = ({ header, children, mainClassName }: { header: ReactNo
   <div className="flex min-h-screen flex-col">
     <SkipLink />
     {header}
-    <main id={MAIN_ID} tabIndex={-1} className={cn("mx-auto w-full max-w-6xl flex-1 px-4 py-8 focus:outline-none sm:px-6", mainClassName)}>
+    <main id={MAIN_ID} tabIndex={-1} className={cn("mx-auto w-full min-w-0 max-w-6xl flex-1 px-4 py-8 [overflow-wrap:anywhere] focus:outline-none sm:px-6", mainClassName)}>
       {children}
     </main>
     <SiteFooter />

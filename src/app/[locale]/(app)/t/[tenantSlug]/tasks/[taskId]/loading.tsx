@@ -1,5 +1,0 @@
-import { DetailPageSkeleton } from "~/components/layout/page-skeletons";
-
-export default function Loading() {
-  return <DetailPageSkeleton />;
-}

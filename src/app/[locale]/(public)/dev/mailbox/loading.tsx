@@ -1,5 +1,0 @@
-import { ListPageSkeleton } from "~/components/layout/page-skeletons";
-
-export default function Loading() {
-  return <ListPageSkeleton />;
-}
