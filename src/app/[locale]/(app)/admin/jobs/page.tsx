@@ -133,7 +133,7 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
           ))}
         </ul>
         <form method="get" className="flex flex-wrap items-end gap-3">
-          <div className="flex flex-col gap-1.5">
+          <div className="flex min-w-0 max-w-full flex-col gap-1.5">
             <label htmlFor="jobs-filter-run-status" className="text-sm font-medium">
               {t("filterStatus")}
             </label>
@@ -193,7 +193,7 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
           {t("deadLettersTitle")}
         </h2>
         <form method="get" className="flex flex-wrap items-end gap-3">
-          <div className="flex flex-col gap-1.5">
+          <div className="flex min-w-0 max-w-full flex-col gap-1.5">
             <label htmlFor="jobs-filter-fn" className="text-sm font-medium">
               {t("filterFunction")}
             </label>
@@ -206,7 +206,7 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
               ))}
             </Select>
           </div>
-          <div className="flex flex-col gap-1.5">
+          <div className="flex min-w-0 max-w-full flex-col gap-1.5">
             <label htmlFor="jobs-filter-tenant" className="text-sm font-medium">
               {t("filterTenant")}
             </label>
@@ -219,7 +219,7 @@ export default async function AdminJobsPage({ params, searchParams }: Props) {
               ))}
             </Select>
           </div>
-          <div className="flex flex-col gap-1.5">
+          <div className="flex min-w-0 max-w-full flex-col gap-1.5">
             <label htmlFor="jobs-filter-status" className="text-sm font-medium">
               {t("filterStatus")}
             </label>
