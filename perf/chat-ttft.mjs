@@ -19,24 +19,15 @@
 // overhead (ours − baseline) and ratio.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startMockOpenAI } from "../tests/support/mock-openai-server.ts";
+import { freePort, root } from "./lib/bench.mjs";
 
 const ROUNDS = Number(process.argv[2] ?? 40);
 const CONCURRENCY = Number(process.argv[3] ?? 50);
 const UPSTREAM_TTFT_MS = Number(process.env.PERF_UPSTREAM_TTFT_MS ?? 100);
-const root = path.resolve(import.meta.dirname, "..");
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 const mock = await startMockOpenAI({
   reply: "Cash first: the runway impact is what matters. ".repeat(6).trim(),

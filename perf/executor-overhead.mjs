@@ -13,6 +13,7 @@ import { serve } from "inngest/node";
 import { createExecutorDb } from "../inngest/local/db.ts";
 import { createLocalExecutor } from "../inngest/local/executor.ts";
 import { createExecutorServer } from "../inngest/local/http.ts";
+import { median } from "./lib/bench.mjs";
 
 const RUNS = Number(process.argv[2] ?? 200);
 const BURST = Number(process.argv[3] ?? 1000);
@@ -37,7 +38,6 @@ client.setEnvVars({ INNGEST_BASE_URL: `http://127.0.0.1:${execPort}` });
 await executor.start();
 await executor.sync(`http://127.0.0.1:${appPort}/api/inngest`);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 // 1. per-step overhead (runs one at a time)

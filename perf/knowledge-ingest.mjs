@@ -14,40 +14,19 @@
 // Baselines, in the same run: unpdf's bare extractText (PDF.js, nothing else) for
 // extract; a plain multi-row INSERT of the same chunks through `pg` (no Prisma,
 // no transaction) for index. Medians of `runs`; pages/s = pages ÷ median seconds.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { appEnv, median, scratchDatabase } from "./lib/bench.mjs";
 
 const RUNS = Number(process.argv[2] ?? 5);
 const PAGES = Number(process.argv[3] ?? 200);
-const root = path.resolve(import.meta.dirname, "..");
-const serverUrl = process.env.PERF_DATABASE_URL;
-if (!serverUrl) {
-  console.error("PERF_DATABASE_URL is required (a PostgreSQL server where a fresh database is created and dropped)");
-  process.exit(2);
-}
-const dbName = `ocsuite_perf_ingest_${randomBytes(4).toString("hex")}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${dbName}"`);
-const u = new URL(serverUrl);
-u.pathname = `/${dbName}`;
-const databaseUrl = u.toString();
+const scratch = await scratchDatabase("ingest");
+const databaseUrl = scratch.url;
 const storageRoot = mkdtempSync(path.join(os.tmpdir(), "ocsuite-perf-ingest-"));
 
-const run = (cmd, args, env) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} failed:\n${out}`))));
-  });
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const timed = async (fn) => {
   const t0 = performance.now();
   const value = await fn();
@@ -57,16 +36,7 @@ const timed = async (fn) => {
 let client;
 let raw;
 try {
-  await run(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
-  Object.assign(process.env, {
-    DATABASE_URL: databaseUrl,
-    AUTH_SECRET: "perf-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    STORAGE_DRIVER: "fs",
-    STORAGE_FS_ROOT: storageRoot,
-    EMBEDDINGS_PROVIDER: "none",
-  });
+  Object.assign(process.env, appEnv(databaseUrl, { STORAGE_DRIVER: "fs", STORAGE_FS_ROOT: storageRoot }));
   const { db } = await import("../src/server/db/client.ts");
   client = db;
   const { createFsStorage, documentOriginalKey } = await import("../src/server/infra/storage/index.ts");
@@ -161,8 +131,7 @@ try {
 } finally {
   await raw?.end().catch(() => {});
   await client?.$disconnect().catch(() => {});
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
   rmSync(storageRoot, { recursive: true, force: true });
 }
 process.exit(0);

@@ -13,65 +13,26 @@
 // SELECT id, text FROM "DocumentChunk" WHERE "tenantId" = $1 LIMIT 6.
 // --hybrid: the same at the first size on embedded PGlite with pgvector and the
 // deterministic test embedder (FTS + vector + RRF), against the same baseline there.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { appEnv, freePort, median, migrate, p95, scratchDatabase } from "./lib/bench.mjs";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const SIZES = (args[0] ?? "10000,100000").split(",").map(Number);
 const ROUNDS = Number(args[1] ?? 4);
 const HYBRID = process.argv.includes("--hybrid");
-const root = path.resolve(import.meta.dirname, "..");
-const serverUrl = process.env.PERF_DATABASE_URL;
-if (!serverUrl) {
-  console.error("PERF_DATABASE_URL is required (a PostgreSQL server where a fresh database is created and dropped)");
-  process.exit(2);
-}
 
-const run = (cmd, argv, env) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} failed:\n${out}`))));
-  });
-const migrate = (url) => run(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
-const p95 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
-
-const dbName = `ocsuite_perf_retrieval_${randomBytes(4).toString("hex")}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${dbName}"`);
-const u = new URL(serverUrl);
-u.pathname = `/${dbName}`;
-const databaseUrl = u.toString();
+const scratch = await scratchDatabase("retrieval");
+const databaseUrl = scratch.url;
 
 let raw;
 let appDb;
 const cleanups = [];
 try {
-  await migrate(databaseUrl);
-  Object.assign(process.env, {
-    DATABASE_URL: databaseUrl,
-    AUTH_SECRET: "perf-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    EMBEDDINGS_PROVIDER: "none",
-  });
+  Object.assign(process.env, appEnv(databaseUrl));
   const { db } = await import("../src/server/db/client.ts");
   appDb = db;
   const { retrievePassages } = await import("../src/server/services/knowledge/retrieval.ts");
@@ -254,7 +215,6 @@ try {
   for (const c of cleanups) await c().catch(() => {});
   await raw?.end().catch(() => {});
   await appDb?.$disconnect().catch(() => {});
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }
 process.exit(0);

@@ -17,25 +17,18 @@
 //   end-to-end the gap between consecutive turns' stored times minus the later
 //              turn's model time: adds the engine's scheduling and the SDK's
 //              re-entry (memoised steps replayed) between steps.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { migrate, requireServerUrl, scratchDatabase } from "./lib/bench.mjs";
 
 const args = process.argv.slice(2);
 const usePglite = args.includes("--pglite");
 const RUNS = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
-const root = path.resolve(import.meta.dirname, "..");
-const serverUrl = process.env.PERF_DATABASE_URL;
-if (!serverUrl && !usePglite) {
-  console.error("PERF_DATABASE_URL is required (a PostgreSQL server where a fresh database is created and dropped), or pass --pglite");
-  process.exit(2);
-}
-const dbName = `ocsuite_perf_meeting_${randomBytes(4).toString("hex")}`;
-let admin;
+if (!usePglite) requireServerUrl();
+let scratch;
 let pglite;
 let pgServer;
 let pgDir;
@@ -47,22 +40,10 @@ if (usePglite) {
   pgServer = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 100 });
   databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgServer.port}/postgres`;
 } else {
-  admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const u = new URL(serverUrl);
-  u.pathname = `/${dbName}`;
-  databaseUrl = u.toString();
+  scratch = await scratchDatabase("meeting");
+  databaseUrl = scratch.url;
 }
 
-const run = (cmd, args, env) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} failed:\n${out}`))));
-  });
 const listen = (srv) => new Promise((r) => srv.listen(0, "127.0.0.1", () => r(srv.address().port)));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -75,7 +56,7 @@ let executor;
 let appServer;
 let execServer;
 try {
-  await run(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
+  if (usePglite) await migrate(databaseUrl);
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: "perf-secret-0123456789abcdefghijklmnopqrstuvwxyz",
@@ -151,10 +132,7 @@ try {
   execServer?.closeAllConnections?.();
   execServer?.close();
   await db?.$disconnect().catch(() => {});
-  if (admin) {
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e) => console.error("drop failed", e.message));
-    await admin.end();
-  }
+  await scratch?.drop().catch((e) => console.error("drop failed", e.message));
   if (pgServer) await pgServer.stop().catch(() => {});
   if (pglite) await pglite.close().catch(() => {});
   if (pgDir) rmSync(pgDir, { recursive: true, force: true });

@@ -12,33 +12,14 @@
 // searchWorkspace (the service behind search.query, as a MEMBER: every source) — server time,
 // without HTTP. Baseline in the same run, same client, interleaved: a plain indexed lookup,
 // SELECT id, title FROM "Task" WHERE "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 5.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import path from "node:path";
 import pg from "pg";
+import { appEnv, median, p95, scratchDatabase } from "./lib/bench.mjs";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const OBJECTS = Number(args[0] ?? 100_000);
 const ROUNDS = Number(args[1] ?? 5);
-const root = path.resolve(import.meta.dirname, "..");
-const serverUrl = process.env.PERF_DATABASE_URL;
-if (!serverUrl) {
-  console.error("PERF_DATABASE_URL is required (a PostgreSQL server where a fresh database is created and dropped)");
-  process.exit(2);
-}
-
-const run = (cmd, argv, env) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} failed:\n${out}`))));
-  });
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
-const p95 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
 // What people type into a palette: 2- and 3-letter prefixes of common and rare words, whole words,
 // two words, a word and a prefix, digits, a Spanish word, and a miss.
@@ -51,19 +32,13 @@ const VOCAB = (
   "fiscal año presupuesto plan ventas informe reunión objetivos trimestre europe asia americas growth margin cost reduction"
 ).split(" ");
 
-const dbName = `ocsuite_perf_search_${randomBytes(4).toString("hex")}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${dbName}"`);
-const u = new URL(serverUrl);
-u.pathname = `/${dbName}`;
-const databaseUrl = u.toString();
+const scratch = await scratchDatabase("search");
+const databaseUrl = scratch.url;
 
 let raw;
 let appDb;
 try {
-  await run(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, AUTH_SECRET: "perf-secret-0123456789abcdefghijklmnopqrstuvwxyz", NODE_ENV: "production", LOG_LEVEL: "warn", EMBEDDINGS_PROVIDER: "none" });
+  Object.assign(process.env, appEnv(databaseUrl));
   const { db } = await import("../src/server/db/client.ts");
   appDb = db;
   const { searchWorkspace } = await import("../src/server/services/search/workspace-search.ts");
@@ -163,7 +138,6 @@ try {
 } finally {
   await raw?.end().catch(() => {});
   await appDb?.$disconnect().catch(() => {});
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }
 process.exit(0);

@@ -1,41 +1,28 @@
 /**
- * The Redis path of the rate limiter, against the real Redis at
- * redis://127.0.0.1:6379 (override with TEST_REDIS_URL). src/env.js reads
- * REDIS_URL once at import and redis.ts caches its client on globalThis, so
- * this file sets REDIS_URL and then imports fresh copies of the modules.
+ * The Redis path of the rate limiter, against the real Redis (TEST_REDIS_URL,
+ * default redis://127.0.0.1:6379), on fresh copies of the modules
+ * (tests/support/redis-modules.ts says why).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import type * as RateLimit from "./rate-limit";
+import { importWithRedis } from "../../../tests/support/redis-modules";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `vitest-${randomBytes(4).toString("hex")}`;
 
 let rl: typeof RateLimit;
 let probe: Redis;
+let restore: () => Promise<void>;
 
 beforeAll(async () => {
-  process.env.REDIS_URL = REDIS_URL;
-  vi.resetModules();
-  delete (globalThis as { __ocsuiteRedis?: unknown }).__ocsuiteRedis;
-  rl = await import("./rate-limit");
-  // The limiter goes to its in-memory insurance while the connection is not ready
-  // (rejectIfRedisNotReady); wait for it so these tests exercise Redis itself.
-  const client = (await import("./redis")).getRedis()!;
-  if (client.status !== "ready") await new Promise<void>((resolve, reject) => client.once("ready", resolve).once("error", reject));
-  probe = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  ({ modules: rl, probe, restore } = await importWithRedis(() => import("./rate-limit")));
 });
 
 afterAll(async () => {
   const keys = await probe.keys(`rl:${prefix}*`);
   if (keys.length) await probe.del(...keys);
-  await probe.quit();
-  const g = globalThis as { __ocsuiteRedis?: Redis | null };
-  await g.__ocsuiteRedis?.quit();
-  delete g.__ocsuiteRedis;
-  delete process.env.REDIS_URL;
-  vi.resetModules();
+  await restore();
 });
 
 describe("rate limiter, Redis path", () => {

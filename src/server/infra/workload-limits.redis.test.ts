@@ -1,16 +1,15 @@
 /**
  * Workload limits on the Redis store (the production path), against the real
- * Redis at redis://127.0.0.1:6379 (override with TEST_REDIS_URL). As in
- * rate-limit.redis.test.ts, REDIS_URL and the limits are set first and fresh
- * copies of the modules imported. Keys are this run's own users, workspaces
+ * Redis (TEST_REDIS_URL), on fresh copies of the modules with the limits below
+ * (tests/support/redis-modules.ts). Keys are this run's own users, workspaces
  * and addresses (random), deleted afterwards.
  */
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as WorkloadLimits from "./workload-limits";
+import { importWithRedis } from "../../../tests/support/redis-modules";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const LIMITS: Record<string, string> = {
   RATE_LIMIT_MEETINGS_PER_HOUR: "2",
   RATE_LIMIT_MEETINGS_IP_PER_HOUR: "3",
@@ -20,33 +19,17 @@ const id = (what: string) => `${what}-${randomBytes(6).toString("hex")}`;
 
 let wl: typeof WorkloadLimits;
 let probe: Redis;
+let restore: () => Promise<void>;
 const used: string[] = [];
-const saved = Object.fromEntries(Object.keys(LIMITS).map((k) => [k, process.env[k]]));
 
 beforeAll(async () => {
-  process.env.REDIS_URL = REDIS_URL;
-  Object.assign(process.env, LIMITS);
-  vi.resetModules();
-  delete (globalThis as { __ocsuiteRedis?: unknown }).__ocsuiteRedis;
-  wl = await import("./workload-limits");
-  const client = (await import("./redis")).getRedis()!;
-  if (client.status !== "ready") await new Promise<void>((resolve, reject) => client.once("ready", resolve).once("error", reject));
-  probe = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  ({ modules: wl, probe, restore } = await importWithRedis(() => import("./workload-limits"), LIMITS));
 });
 
 afterAll(async () => {
   const keys = used.flatMap((k) => ["user", "ip", "tenant"].map((tier) => `rl:meeting-${tier}:${k}`));
   if (keys.length) await probe.del(...keys);
-  await probe.quit();
-  const g = globalThis as { __ocsuiteRedis?: Redis | null };
-  await g.__ocsuiteRedis?.quit();
-  delete g.__ocsuiteRedis;
-  delete process.env.REDIS_URL;
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  vi.resetModules();
+  await restore();
 });
 
 const actor = (o: { ip?: string | null; userId?: string; tenantId?: string | null } = {}) => {

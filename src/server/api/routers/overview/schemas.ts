@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZTokenBudgetStatus } from "../usage/schemas";
 
 const bounded = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), more: z.boolean() });
 
@@ -10,13 +11,6 @@ export const ZWorkspaceOverview = z.object({
     z.object({ id: z.string(), description: z.string(), ownerName: z.string(), dueDate: z.date().nullable(), meetingId: z.string(), meetingTitle: z.string() }),
   ),
   conversations: bounded(z.object({ id: z.string(), title: z.string(), personaName: z.string(), lastMessageAt: z.date() })),
-  usage: z.object({
-    monthlyTokens: z.number().int().nullable(),
-    used: z.number().int(),
-    month: z.string(),
-    resetsAt: z.date(),
-    exhausted: z.boolean(),
-    warning: z.boolean(),
-  }),
+  usage: ZTokenBudgetStatus,
   canWrite: z.boolean(),
 });
