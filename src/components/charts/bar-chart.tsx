@@ -15,11 +15,12 @@ const H = 260;
 const PAD = { top: 16, right: 12, bottom: 36, left: 72 };
 
 /**
- * Series colours: dark enough for 3:1 against the white plot (WCAG 1.4.11).
- * Colour is never the only cue: the legend names each series and the table
- * has every figure.
+ * Series colours: the chart roles of src/app/globals.css, 3:1 against the
+ * plot's bg in both themes (WCAG 1.4.11; tests/design-tokens.test.ts). Whole
+ * class names, so Tailwind finds them. Colour is never the only cue: the
+ * legend names each series and the table has every figure.
  */
-const PALETTE = ["#3730a3", "#0f766e", "#b45309", "#be185d", "#4d7c0f", "#6d28d9", "#4b5563"];
+const PALETTE = ["fill-chart-1", "fill-chart-2", "fill-chart-3", "fill-chart-4", "fill-chart-5", "fill-chart-6", "fill-chart-7"];
 
 /** A round axis maximum at or above the largest value: 1, 2 or 5 × 10ⁿ. */
 const niceMax = (v: number) => {
@@ -86,7 +87,7 @@ export const BarChart = ({ title, summary, series, points, mode = "stacked", for
       const top = mode === "stacked" ? PAD.top + plotH - ((base + v) / max) * plotH : PAD.top + plotH - h;
       base += v;
       return (
-        <rect key={s.key} x={x} y={top} width={Math.max(1, w - (mode === "grouped" ? 1 : 0))} height={h} fill={colour(si)}>
+        <rect key={s.key} x={x} y={top} width={Math.max(1, w - (mode === "grouped" ? 1 : 0))} height={h} className={colour(si)}>
           <title>{`${p.label} · ${s.label}: ${format(v)}`}</title>
         </rect>
       );
@@ -118,7 +119,7 @@ export const BarChart = ({ title, summary, series, points, mode = "stacked", for
               {series.map((s, i) => (
                 <li key={s.key} className="inline-flex items-center gap-1.5">
                   <svg aria-hidden="true" width="12" height="12" className="shrink-0">
-                    <rect width="12" height="12" rx="2" fill={colour(i)} />
+                    <rect width="12" height="12" rx="2" className={colour(i)} />
                   </svg>
                   {s.label}
                 </li>
@@ -146,8 +147,8 @@ export const BarChart = ({ title, summary, series, points, mode = "stacked", for
             ))}
             {threshold ? (
               <g>
-                <line x1={PAD.left} x2={W - PAD.right} y1={y(threshold.value)} y2={y(threshold.value)} stroke="#b91c1c" strokeDasharray="6 4" strokeWidth={1.5} />
-                <text x={W - PAD.right - 4} y={y(threshold.value) - 6} textAnchor="end" fontSize={12} fill="#b91c1c">
+                <line x1={PAD.left} x2={W - PAD.right} y1={y(threshold.value)} y2={y(threshold.value)} className="stroke-danger" strokeDasharray="6 4" strokeWidth={1.5} />
+                <text x={W - PAD.right - 4} y={y(threshold.value) - 6} textAnchor="end" fontSize={12} className="fill-danger">
                   {threshold.label}
                 </text>
               </g>

@@ -11,7 +11,7 @@ export const buttonVariants = cva(
         primary: "bg-accent text-accent-fg hover:bg-accent-hover",
         secondary: "border border-border bg-bg text-fg hover:bg-surface",
         ghost: "text-fg hover:bg-surface",
-        danger: "bg-danger text-white hover:bg-danger-hover",
+        danger: "bg-danger text-danger-fg hover:bg-danger-hover",
         link: "text-accent underline hover:text-accent-hover",
       },
       size: {

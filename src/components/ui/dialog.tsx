@@ -10,7 +10,7 @@ export const DialogClose = DialogPrimitive.Close;
 
 export const DialogContent = ({ className, children, ...props }: ComponentProps<typeof DialogPrimitive.Content>) => (
   <DialogPrimitive.Portal>
-    <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-black/50" />
+    <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-overlay" />
     <DialogPrimitive.Content
       className={cn(
         "fixed left-1/2 top-1/2 z-50 w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-lg border border-border bg-bg p-6 shadow-lg",
