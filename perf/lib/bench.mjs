@@ -47,7 +47,8 @@ export const requireServerUrl = () => {
 
 /**
  * A fresh database named ocsuite_perf_<label>_<random> on the PERF_DATABASE_URL server, migrated
- * with `migrate`. `drop()` removes it even with connections still open; call it in a finally.
+ * with `migrate`. `drop()` removes it even with connections still open (unless PERF_KEEP_DB=1);
+ * call it in a finally.
  */
 export const scratchDatabase = async (label) => {
   const serverUrl = requireServerUrl();
@@ -59,7 +60,9 @@ export const scratchDatabase = async (label) => {
   u.pathname = `/${name}`;
   const url = u.toString();
   const drop = async () => {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // PERF_KEEP_DB=1 keeps it for profiling the loaded data afterwards (EXPLAIN in psql).
+    if (process.env.PERF_KEEP_DB === "1") console.error(`kept database ${url} (PERF_KEEP_DB=1): drop it when done`);
+    else await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   };
   try {

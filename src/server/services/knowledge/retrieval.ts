@@ -48,6 +48,12 @@ export type RetrieveOptions = {
   embedder?: Embedder | null;
   /** Test seam: which paths to use (default both when available). */
   mode?: "fts" | "hybrid";
+  /**
+   * Rank at most this many matching passages (default and ceiling MAX_RANKED). The command
+   * palette asks for fewer: it shows three passages that contain the typed words while the
+   * user types, and ranking is the cost of a common word (docs/performance.md, search).
+   */
+  maxRanked?: number;
 };
 
 export const RRF_K = 60;
@@ -82,7 +88,7 @@ type Hit = Omit<RetrievedPassage, "score">;
  * at most MAX_RANKED of the matches are ranked at all.
  */
 export const ftsSearch = async (
-  input: { tenantId: string; tsquery: string; matchTsquery?: string; limit?: number; documentIds?: string[] },
+  input: { tenantId: string; tsquery: string; matchTsquery?: string; limit?: number; documentIds?: string[]; maxRanked?: number },
   sql: SqlClient = defaultDb,
 ): Promise<Hit[]> => {
   const docFilter = input.documentIds ? Prisma.sql`AND c."documentId" = ANY(${input.documentIds}::text[])` : Prisma.empty;
@@ -94,7 +100,7 @@ export const ftsSearch = async (
       WHERE c."tenantId" = ${input.tenantId} AND d."tenantId" = ${input.tenantId} AND d.status = 'ready'
         AND c.tsv @@ to_tsquery('english', ${input.matchTsquery ?? input.tsquery})
         ${docFilter}
-      LIMIT ${MAX_RANKED}
+      LIMIT ${Math.min(input.maxRanked ?? MAX_RANKED, MAX_RANKED)}
     )
     SELECT c.id AS "chunkId", c."documentId", c.title AS "documentTitle", c.page, c.heading, c.text
     FROM candidates c
@@ -172,7 +178,7 @@ export const retrievePassages = async (ctx: { tenantId: string }, query: string,
       const sets = await matchingWordSets(sql, words);
       let hits: Hit[] = [];
       for (const [i, set] of sets.entries()) {
-        hits = await ftsSearch({ tenantId: ctx.tenantId, tsquery, matchTsquery: orQuery(set) ?? tsquery, documentIds: opts.documentIds }, sql);
+        hits = await ftsSearch({ tenantId: ctx.tenantId, tsquery, matchTsquery: orQuery(set) ?? tsquery, documentIds: opts.documentIds, maxRanked: opts.maxRanked }, sql);
         span.setAttribute("knowledge.fts_match_words", set.length);
         if (hits.length >= limit || i === sets.length - 1) break;
       }

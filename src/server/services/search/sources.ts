@@ -15,58 +15,111 @@ type Row = { id: string; title: string; text: string | null; parentId: string | 
 
 const matches = (column: Prisma.Sql, tsquery: string) => Prisma.sql`to_tsvector('simple'::regconfig, ${column}) @@ to_tsquery('simple'::regconfig, ${tsquery})`;
 
+/**
+ * How many of a table's newest rows the first step reads. Left to itself the planner
+ * walks the (tenantId, createdAt) index newest first and tests each row's text,
+ * which is instant for a common word and a scan of the whole workspace (computing
+ * to_tsvector per row) for a word that is nowhere: 118 ms for a miss over 15,000
+ * action items, measured with perf/search.mjs (docs/performance.md). The GIN index
+ * path is the opposite: instant for a miss, a sort of every match for a common
+ * word (14 ms over 14,000 decisions). So: step 1 tests only the newest
+ * RECENT_WINDOW rows (≤ ~5 ms); when they hold fewer than `limit` matches, the
+ * word is rare, and step 2 takes the GIN path (its ORDER BY is an expression so
+ * that the planner cannot turn it back into the index walk). One statement: step
+ * 2 does not run at all when step 1 filled the page.
+ */
+const RECENT_WINDOW = 500;
+
+type Source = {
+  /** The table, aliased x everywhere below. */
+  table: string;
+  /** The rows the caller may see, on x (the tenant, and for conversations the user). */
+  scope: Prisma.Sql;
+  /** The recency column, with an index on (scope columns…, column). */
+  newest: string;
+  /** The text column with the GIN expression index. */
+  text: string;
+  /** The row's fields, on x and the joined tables. */
+  select: Prisma.Sql;
+  join?: Prisma.Sql;
+};
+
+const newestMatching = <R>({ table, scope, newest, text, select, join = Prisma.empty }: Source, tsquery: string, limit: number) => {
+  const from = Prisma.raw(`"${table}"`);
+  const order = Prisma.raw(`x."${newest}"`);
+  const match = matches(Prisma.raw(`x."${text}"`), tsquery);
+  return db.$queryRaw<R[]>`
+    WITH recent AS (
+      SELECT ${select}, ${order} AS "sortKey"
+      FROM (SELECT * FROM ${from} x WHERE ${scope} ORDER BY ${order} DESC LIMIT ${RECENT_WINDOW}) x ${join}
+      WHERE ${match}
+      ORDER BY ${order} DESC
+      LIMIT ${limit}
+    )
+    SELECT * FROM (
+      SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= ${limit}
+      UNION ALL
+      (SELECT ${select}, ${order} AS "sortKey"
+       FROM ${from} x ${join}
+       WHERE ${scope} AND ${match} AND (SELECT count(*) FROM recent) < ${limit}
+       ORDER BY ${order} + interval '0' DESC
+       LIMIT ${limit})
+    ) hits
+    ORDER BY "sortKey" DESC`;
+};
+
+const titleOnly = Prisma.sql`x.id, x.title, NULL::text AS text, NULL::text AS "parentId"`;
+
 /** The caller's own conversations only: they are private, admins included. */
 export const searchConversations = ({ tenantId, tsquery, limit }: SourceArgs, userId: string) =>
-  db.$queryRaw<Row[]>`
-    SELECT c.id, c.title, NULL::text AS text, NULL::text AS "parentId"
-    FROM "Conversation" c
-    WHERE c."tenantId" = ${tenantId} AND c."userId" = ${userId} AND ${matches(Prisma.sql`c."title"`, tsquery)}
-    ORDER BY c."lastMessageAt" DESC
-    LIMIT ${limit}`;
+  newestMatching<Row>(
+    { table: "Conversation", scope: Prisma.sql`x."tenantId" = ${tenantId} AND x."userId" = ${userId}`, newest: "lastMessageAt", text: "title", select: titleOnly },
+    tsquery,
+    limit,
+  );
 
 export const searchMeetings = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  db.$queryRaw<Row[]>`
-    SELECT m.id, m.title, NULL::text AS text, NULL::text AS "parentId"
-    FROM "Meeting" m
-    WHERE m."tenantId" = ${tenantId} AND ${matches(Prisma.sql`m."title"`, tsquery)}
-    ORDER BY m."createdAt" DESC
-    LIMIT ${limit}`;
+  newestMatching<Row>({ table: "Meeting", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", text: "title", select: titleOnly }, tsquery, limit);
 
 /** A decision opens its meeting: the title is the meeting's, the text the decision. */
 export const searchDecisions = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  db.$queryRaw<Row[]>`
-    SELECT o.id, m.title, o.decision AS text, o."meetingId" AS "parentId"
-    FROM "MeetingOutcome" o
-    JOIN "Meeting" m ON m.id = o."meetingId" AND m."tenantId" = ${tenantId}
-    WHERE o."tenantId" = ${tenantId} AND ${matches(Prisma.sql`o."decision"`, tsquery)}
-    ORDER BY o."createdAt" DESC
-    LIMIT ${limit}`;
+  newestMatching<Row>(
+    {
+      table: "MeetingOutcome",
+      scope: Prisma.sql`x."tenantId" = ${tenantId}`,
+      newest: "createdAt",
+      text: "decision",
+      select: Prisma.sql`x.id, m.title, x.decision AS text, x."meetingId" AS "parentId"`,
+      join: Prisma.sql`JOIN "Meeting" m ON m.id = x."meetingId" AND m."tenantId" = ${tenantId}`,
+    },
+    tsquery,
+    limit,
+  );
 
 /** An action item opens its task when one was made from it, else its meeting. */
 export const searchActionItems = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  db.$queryRaw<(Row & { taskId: string | null })[]>`
-    SELECT a.id, m.title, a.description AS text, a."meetingId" AS "parentId", a."taskId"
-    FROM "ActionItem" a
-    JOIN "Meeting" m ON m.id = a."meetingId" AND m."tenantId" = ${tenantId}
-    WHERE a."tenantId" = ${tenantId} AND ${matches(Prisma.sql`a."description"`, tsquery)}
-    ORDER BY a."createdAt" DESC
-    LIMIT ${limit}`;
+  newestMatching<Row & { taskId: string | null }>(
+    {
+      table: "ActionItem",
+      scope: Prisma.sql`x."tenantId" = ${tenantId}`,
+      newest: "createdAt",
+      text: "description",
+      select: Prisma.sql`x.id, m.title, x.description AS text, x."meetingId" AS "parentId", x."taskId"`,
+      join: Prisma.sql`JOIN "Meeting" m ON m.id = x."meetingId" AND m."tenantId" = ${tenantId}`,
+    },
+    tsquery,
+    limit,
+  );
 
 export const searchTasks = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  db.$queryRaw<Row[]>`
-    SELECT t.id, t.title, NULL::text AS text, NULL::text AS "parentId"
-    FROM "Task" t
-    WHERE t."tenantId" = ${tenantId} AND ${matches(Prisma.sql`t."title"`, tsquery)}
-    ORDER BY t."createdAt" DESC
-    LIMIT ${limit}`;
+  newestMatching<Row>({ table: "Task", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", text: "title", select: titleOnly }, tsquery, limit);
 
 export const searchDocuments = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  db.$queryRaw<Row[]>`
-    SELECT d.id, d.title, d.filename AS text, NULL::text AS "parentId"
-    FROM "Document" d
-    WHERE d."tenantId" = ${tenantId} AND ${matches(Prisma.sql`d."title"`, tsquery)}
-    ORDER BY d."createdAt" DESC
-    LIMIT ${limit}`;
+  newestMatching<Row>(
+    { table: "Document", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", text: "title", select: Prisma.sql`x.id, x.title, x.filename AS text, NULL::text AS "parentId"` },
+    tsquery,
+    limit,
+  );
 
 /**
  * Members whose name or email has a word starting with every query word. A

@@ -93,6 +93,42 @@ describe("searchWorkspace", () => {
   });
 });
 
+describe("searchWorkspace over more rows than the recent window (sources.ts)", () => {
+  // 520 tasks: more than RECENT_WINDOW (500), so the newest rows are tested first and a word
+  // found only in older rows needs the second, GIN-index step.
+  const RARE = `zr${uid(4)}`;
+  const COMMON = `zc${uid(4)}`;
+  let big: TenantFixture;
+  beforeAll(async () => {
+    big = await createTenantWithMembers();
+    const start = Date.UTC(2026, 0, 1);
+    await db.task.createMany({
+      data: Array.from({ length: 520 }, (_, i) => ({
+        tenantId: big.tenant.id,
+        createdById: big.owner.id,
+        personaKey: "cfo",
+        // The rare word only in the two oldest tasks; the common one in every tenth.
+        title: [`Task ${i}`, i < 2 ? RARE : null, i % 10 === 0 ? COMMON : null].filter(Boolean).join(" "),
+        description: "d",
+        createdAt: new Date(start + i * 60_000),
+      })),
+    });
+  });
+  const tasksFor = async (query: string) => (await searchWorkspace(tenantCtxOf(big.tenant, big.owner, "OWNER"), { query })).hits.filter((h) => h.kind === "task").map((h) => h.title);
+
+  it("finds a word that only old rows hold, newest first", async () => {
+    expect(await tasksFor(RARE)).toEqual([`Task 1 ${RARE}`, `Task 0 ${RARE} ${COMMON}`]);
+  });
+
+  it("gives the newest five of a common word", async () => {
+    expect(await tasksFor(COMMON)).toEqual([510, 500, 490, 480, 470].map((i) => `Task ${i} ${COMMON}`));
+  });
+
+  it("finds nothing for a word nowhere", async () => {
+    expect(await tasksFor(`zn${uid(4)}`)).toEqual([]);
+  });
+});
+
 describe("search terms", () => {
   it("turns typed text into required word prefixes", () => {
     expect(searchWords("  Q3 Bud-get, q3 ")).toEqual(["q3", "bud", "get"]);

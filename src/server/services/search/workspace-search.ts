@@ -49,6 +49,8 @@ export type SearchHit = {
 
 const PER_KIND = 5;
 const PASSAGES = 3;
+/** Passages ranked per search (retrieval's maxRanked): 300 ranks in ~5 ms where 3,000 took ~45 ms at 15,000 passages. */
+const PASSAGES_RANKED = 300;
 
 const hit = (kind: TSearchKind, id: string, title: string, target: SearchHit["target"], excerpt: string | null = null): SearchHit => ({ kind, id, title, excerpt, target, passage: null });
 
@@ -63,7 +65,7 @@ const personaHits = async (ctx: TenantCtx, words: readonly string[]): Promise<Se
 };
 
 const passageHits = async (ctx: TenantCtx, query: string, words: readonly string[]): Promise<SearchHit[]> =>
-  (await retrievePassages({ tenantId: ctx.tenantId }, query, { limit: PASSAGES, mode: "fts" })).map((p) => ({
+  (await retrievePassages({ tenantId: ctx.tenantId }, query, { limit: PASSAGES, mode: "fts", maxRanked: PASSAGES_RANKED })).map((p) => ({
     ...hit("passage", p.chunkId, p.documentTitle, { type: "document", id: p.documentId }, excerptAround(p.text, words)),
     passage: { text: p.text, page: p.page, heading: p.heading },
   }));
