@@ -2,17 +2,22 @@
 
 import { LogOut, Shield, User } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useRef } from "react";
+import { useId, useRef } from "react";
+import { THEME_ICONS } from "~/components/theme/theme-icons";
+import { useTheme } from "~/components/theme/theme-provider";
 import { Button } from "~/components/ui/button";
 import {
   DropdownMenu,
   DropdownMenuContent,
   DropdownMenuItem,
   DropdownMenuLabel,
+  DropdownMenuRadioGroup,
+  DropdownMenuRadioItem,
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "~/components/ui/dropdown-menu";
 import { Link } from "~/i18n/navigation";
+import { parseTheme, THEMES } from "~/lib/theme";
 import { SignOutForm } from "./sign-out-form";
 
 export const UserMenu = ({
@@ -27,6 +32,9 @@ export const UserMenu = ({
   signOutCallbackUrl: string;
 }) => {
   const t = useTranslations("shell");
+  const tTheme = useTranslations("theme");
+  const { theme, setTheme } = useTheme();
+  const themeLabelId = useId();
   const formRef = useRef<HTMLFormElement>(null);
 
   return (
@@ -59,6 +67,20 @@ export const UserMenu = ({
               </Link>
             </DropdownMenuItem>
           ) : null}
+          <DropdownMenuSeparator />
+          {/* The same choice as on the account page; it applies at once, the menu closes as after any item. */}
+          <DropdownMenuLabel id={themeLabelId}>{tTheme("label")}</DropdownMenuLabel>
+          <DropdownMenuRadioGroup aria-labelledby={themeLabelId} value={theme} onValueChange={(v) => setTheme(parseTheme(v))}>
+            {THEMES.map((value) => {
+              const Icon = THEME_ICONS[value];
+              return (
+                <DropdownMenuRadioItem key={value} value={value}>
+                  <Icon aria-hidden="true" />
+                  {tTheme(value)}
+                </DropdownMenuRadioItem>
+              );
+            })}
+          </DropdownMenuRadioGroup>
           <DropdownMenuSeparator />
           <DropdownMenuItem onSelect={() => formRef.current?.requestSubmit()}>
             <LogOut aria-hidden="true" />

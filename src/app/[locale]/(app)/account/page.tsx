@@ -5,6 +5,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { SignOutEverywhereButton } from "~/features/account/sign-out-everywhere-button";
 import { requireSession } from "~/lib/server-pages/require-session";
 import { LocaleSwitcher } from "~/components/shell/locale-switcher";
+import { ThemeChoice } from "~/components/theme/theme-choice";
 import { api } from "~/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -22,6 +23,7 @@ export default async function AccountPage({ params }: Props) {
   setRequestLocale(locale);
   await requireSession(locale, "/account");
   const t = await getTranslations("account");
+  const tTheme = await getTranslations("theme");
   const me = await api.account.me();
 
   return (
@@ -47,6 +49,15 @@ export default async function AccountPage({ params }: Props) {
         </CardHeader>
         <CardContent>
           <LocaleSwitcher persist label={t("languageLabel")} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle id="theme-title">{tTheme("title")}</CardTitle>
+          <CardDescription id="theme-hint">{tTheme("hint")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ThemeChoice describedBy="theme-hint" />
         </CardContent>
       </Card>
       <Card>
