@@ -2,12 +2,13 @@ import createIntlMiddleware from "next-intl/middleware";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "~/env";
 import { routing } from "./i18n/routing";
+import { localePathPattern } from "./lib/locales";
 
 const intl = createIntlMiddleware(routing);
 
 // Pages that need a signed-in user. This is only a cheap redirect for a better
 // experience (cookie present or not); every procedure checks the session itself.
-const PROTECTED = /^\/(en|es)\/(workspaces|t|account|admin)(\/|$)/;
+const PROTECTED = new RegExp(`^/(${localePathPattern})/(workspaces|t|account|admin)(/|$)`);
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 // The SSO button is a form POST to /api/auth/signin/oidc that answers a redirect

@@ -1,4 +1,4 @@
-import { LOCALES } from "./locales";
+import { UI_LOCALES } from "./locales";
 
 /**
  * Accepts only same-site relative paths (no open redirects): "/en/t/acme" is
@@ -15,6 +15,6 @@ export const safeRelativePath = (value: unknown, fallback: string): string =>
 export const localisedNextPath = (next: string | null | undefined, locale: string, fallback = "/workspaces"): string => {
   let path = safeRelativePath(next, fallback);
   const first = path.split("/")[1] ?? "";
-  if ((LOCALES as readonly string[]).includes(first)) path = path.slice(first.length + 1) || "/";
+  if ((UI_LOCALES as readonly string[]).includes(first)) path = path.slice(first.length + 1) || "/";
   return `/${locale}${path === "/" ? "" : path}`;
 };

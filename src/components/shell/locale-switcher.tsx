@@ -6,7 +6,7 @@ import { useId, useTransition } from "react";
 import { Select } from "~/components/ui/select";
 import { usePathname, useRouter } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
-import { isLocale, LOCALES } from "~/lib/locales";
+import { isLocale, isUiLocale, UI_LOCALES } from "~/lib/locales";
 import { useTRPC } from "~/trpc/react";
 
 /**
@@ -25,8 +25,9 @@ export const LocaleSwitcher = ({ persist, label, className }: { persist: boolean
   const setLocale = useMutation(trpc.account.setLocale.mutationOptions());
 
   const onChange = async (next: string) => {
-    if (!isLocale(next) || next === locale) return;
-    if (persist) await setLocale.mutateAsync({ locale: next }).catch(() => undefined);
+    if (!isUiLocale(next) || next === locale) return;
+    // The development pseudo-locale is never stored on the account.
+    if (persist && isLocale(next)) await setLocale.mutateAsync({ locale: next }).catch(() => undefined);
     const href = `${pathname}${window.location.search}`;
     startTransition(() => router.replace(href, { locale: next }));
   };
@@ -37,7 +38,7 @@ export const LocaleSwitcher = ({ persist, label, className }: { persist: boolean
         {label ?? t("language")}
       </label>
       <Select id={id} size="sm" value={locale} disabled={pending || setLocale.isPending} onChange={(e) => void onChange(e.target.value)}>
-        {LOCALES.map((l) => (
+        {UI_LOCALES.map((l) => (
           <option key={l} value={l} lang={l}>
             {tl(l)}
           </option>

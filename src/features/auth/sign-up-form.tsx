@@ -9,7 +9,7 @@ import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { useErrorMessage } from "~/components/hooks/use-error-message";
-import { isLocale } from "~/lib/locales";
+import { DEFAULT_LOCALE, isLocale } from "~/lib/locales";
 import { useTRPC } from "~/trpc/react";
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -38,7 +38,7 @@ export const SignUpForm = () => {
     setPending(true);
     setError(null);
     try {
-      const created = await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : "en" });
+      const created = await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : DEFAULT_LOCALE });
       setSentTo(created.email);
     } catch (err) {
       setError(errorMessage(err));

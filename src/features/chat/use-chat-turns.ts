@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import type { ChatMessage } from "~/lib/chat-message";
+import { isLocale } from "~/lib/locales";
 import { ChatRequestError, isAbortError, runChatTurn, StreamCutError } from "./stream";
 import type { ConversationMeta, TurnRequest } from "./types";
 
@@ -107,7 +108,9 @@ export function useChatTurns({ tenantSlug, locale, personaKey, personaName, init
         setMessages((list) => list.map((m) => (m.id === assistantId ? patch(m) : m)));
 
       try {
-        await runChatTurn(tenantSlug, { ...request, locale }, {
+        // The answer's language: a shipped locale only (the development pseudo-locale
+        // en-XA is not one; the server then uses the stored preference).
+        await runChatTurn(tenantSlug, { ...request, locale: isLocale(locale) ? locale : undefined }, {
           signal: controller.signal,
           onEvent: (event) => {
             switch (event.type) {

@@ -5,6 +5,7 @@ import { AppError } from "~/server/errors";
 import { hashPassword } from "~/server/infra/password";
 import { hitRateLimit } from "~/server/infra/rate-limit";
 import { env } from "~/env";
+import type { TLocale } from "~/lib/locales";
 import { recordAudit } from "../audit/audit";
 import { sendEmailVerification } from "../verification/email-verification";
 import type { RequestMeta, UserCtx } from "../context";
@@ -45,7 +46,7 @@ export const getMe = async (user: UserCtx) => {
 };
 
 /** Remembers the user's language; the locale switcher calls this. */
-export const setLocale = async (user: UserCtx, locale: string) => {
+export const setLocale = async (user: UserCtx, locale: TLocale) => {
   await db.user.update({ where: { id: user.userId }, data: { locale } });
   return { locale };
 };

@@ -5,6 +5,6 @@ import { ZMeOutput, ZSetLocaleInput, ZSetLocaleOutput, ZSignOutEverywhereOutput,
 export const accountRouter = createTRPCRouter({
   signUp: publicProcedure.input(ZSignUpInput).output(ZSignUpOutput).mutation(({ ctx, input }) => signUp({ ...input, appUrl: ctx.appUrl }, ctx.meta)),
   me: protectedProcedure.output(ZMeOutput).query(({ ctx }) => getMe(ctx.userCtx)),
-  setLocale: protectedProcedure.input(ZSetLocaleInput).output(ZSetLocaleOutput).mutation(({ ctx, input }) => setLocale(ctx.userCtx, input.locale) as Promise<{ locale: "en" | "es" }>),
+  setLocale: protectedProcedure.input(ZSetLocaleInput).output(ZSetLocaleOutput).mutation(({ ctx, input }) => setLocale(ctx.userCtx, input.locale)),
   signOutEverywhere: protectedProcedure.output(ZSignOutEverywhereOutput).mutation(({ ctx }) => signOutEverywhere(ctx.userCtx)),
 });

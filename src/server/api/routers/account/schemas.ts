@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOCALES } from "~/lib/locales";
+import { DEFAULT_LOCALE, LOCALES } from "~/lib/locales";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/server/infra/password";
 
 export const ZEmail = z.string().trim().toLowerCase().email().max(320);
@@ -8,7 +8,7 @@ export const ZSignUpInput = z.object({
   email: ZEmail,
   name: z.string().trim().min(1).max(120),
   password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX),
-  locale: z.enum(LOCALES).default("en"),
+  locale: z.enum(LOCALES).default(DEFAULT_LOCALE),
 });
 export const ZSignUpOutput = z.object({ id: z.string(), email: z.string() });
 
