@@ -29,7 +29,7 @@ export const useFeatureErrorMessage = (namespace: "meetings.reasons" | "tasks.re
   return useCallback(
     (err: unknown): string => {
       const reason = reasonOfClientError(err);
-      return reason && t.has(reason) ? t(reason as "generic") : fallback(err);
+      return reason && t.has(reason as "generic") ? t(reason as "generic") : fallback(err);
     },
     [t, fallback],
   );

@@ -28,7 +28,7 @@ export const useErrorMessage = () => {
         return t("workQueueFull", { kind: String(p.kind ?? "task"), inProgress: Number(p.inProgress ?? 0), limit: Number(p.limit ?? 0) });
       }
       if (reason === "rateLimited" || data?.code === "TOO_MANY_REQUESTS") return t("rateLimited", { seconds });
-      if (reason && t.has(reason)) return t(reason as "generic");
+      if (reason && t.has(reason as "generic")) return t(reason as "generic");
       if (data?.code === "UNAUTHORIZED") return t("unauthorized");
       if (data?.code === "FORBIDDEN") return t("forbidden");
       if (data?.code === "NOT_FOUND") return t("notFound");

@@ -16,7 +16,7 @@ export const useReviewErrorMessage = () => {
   return useCallback(
     (err: unknown): string => {
       const reason = err instanceof TRPCClientError ? ((err.data as { reason?: string | null } | undefined)?.reason ?? null) : null;
-      if (reason && t.has(reason)) return t(reason as "reviewNotOpen");
+      if (reason && t.has(reason as "reviewNotOpen")) return t(reason as "reviewNotOpen");
       return generic(err);
     },
     [t, generic],

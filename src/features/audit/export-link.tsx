@@ -41,7 +41,7 @@ export const ExportLink = ({ href, className, children }: { href: string; classN
       const res = await fetch(href, { credentials: "same-origin", cache: "no-store" });
       if (!res.ok) {
         const { reason, seconds } = await refusalOf(res);
-        setError(reason === "rateLimited" ? t("rateLimited", { seconds }) : t.has(reason) ? t(reason as "generic") : t("generic"));
+        setError(reason === "rateLimited" ? t("rateLimited", { seconds }) : t.has(reason as "generic") ? t(reason as "generic") : t("generic"));
         return;
       }
       const url = URL.createObjectURL(await res.blob());

@@ -15,7 +15,7 @@ export const useAuthErrorMessage = () => {
       if (result.kind === "unverified") return t("emailUnverified");
       // Any error on the credentials callback means the pair was refused.
       if (opts.credentials && result.code) return t("invalidCredentials");
-      if (result.code && t.has(result.code)) return t(result.code as "default");
+      if (result.code && t.has(result.code as "default")) return t(result.code as "default");
       return t("default");
     },
     [t],

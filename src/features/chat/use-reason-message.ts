@@ -24,7 +24,7 @@ export const useReasonMessage = () => {
         const resetsAt = retryAfterSeconds ? new Date(Date.now() + retryAfterSeconds * 1000) : monthResetAt(new Date());
         return t("tokenBudgetExhausted", { date: format.dateTime(resetsAt, { dateStyle: "long", timeZone: "UTC" }) });
       }
-      if (reason && t.has(reason)) return t(reason as "generic");
+      if (reason && t.has(reason as "generic")) return t(reason as "generic");
       return t("generic");
     },
     [t, format],

@@ -1,3 +1,4 @@
+import type { Messages } from "next-intl";
 import { hasRole, type TRole } from "~/lib/roles";
 import type { TSearchTarget } from "~/lib/search";
 
@@ -8,13 +9,15 @@ import type { TSearchTarget } from "~/lib/search";
  * Labels are message keys under "palette.nav".
  */
 
-export type NavItem = { key: string; labelKey: string; values?: Record<string, string>; href: string; group: "actions" | "workspace" | "admin" | "general" };
+/** A key under palette.nav (typed messages: a label without a message fails tsc). */
+type NavLabelKey = keyof Messages["palette"]["nav"];
+export type NavItem = { key: string; labelKey: NavLabelKey; values?: Record<string, string>; href: string; group: "actions" | "workspace" | "admin" | "general" };
 
 export const workspaceNav = (slug: string, role: TRole): NavItem[] => {
   const base = `/t/${slug}`;
   const member = hasRole(role, "MEMBER");
   const admin = hasRole(role, "ADMIN");
-  const item = (key: string, href: string, group: NavItem["group"] = "workspace"): NavItem => ({ key: `nav:${key}`, labelKey: key, href, group });
+  const item = (key: NavLabelKey, href: string, group: NavItem["group"] = "workspace"): NavItem => ({ key: `nav:${key}`, labelKey: key, href, group });
   return [
     ...(member ? [item("newChatCfo", `${base}/chat?persona=cfo`, "actions"), item("newMeeting", `${base}/meetings/new`, "actions"), item("newTask", `${base}/tasks/new`, "actions")] : []),
     item("overview", base),

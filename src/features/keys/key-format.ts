@@ -30,9 +30,11 @@ export const OPERATION_VARIANTS = {
 
 export const VERSION_VARIANTS = { active: "success", "decrypt-only": "warning", retired: "neutral", destroyed: "danger" } as const;
 
-const OPERATION_STATUSES = Object.keys(OPERATION_VARIANTS);
-const KINDS = ["data-key", "rollback", "master-key"];
-const TRIGGERS = ["manual", "schedule", "drill"];
+const KINDS = ["data-key", "rollback", "master-key"] as const;
+const TRIGGERS = ["manual", "schedule", "drill"] as const;
+// Narrows a code from the server to the known ones, so the message key it builds is a typed one.
+const isKeyOf = <T extends object>(table: T, v: string): v is Extract<keyof T, string> => Object.hasOwn(table, v);
+const isOneOf = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
 
 /** Localised words for operations and versions, and the page's date formats. */
 export const useKeyFormat = () => {
@@ -42,10 +44,10 @@ export const useKeyFormat = () => {
   const dateTime = (d: Date) => format.dateTime(d, "long");
   const date = (d: Date) => format.dateTime(d, "short");
   const number = (n: number) => format.number(n);
-  const status = (s: string) => (OPERATION_STATUSES.includes(s) ? t(`opStatus.${s}`) : s);
-  const kind = (k: string) => (KINDS.includes(k) ? t(`kind.${k}`) : k);
-  const trigger = (k: string) => (TRIGGERS.includes(k) ? t(`trigger.${k}`) : k);
-  const versionStatus = (s: string) => (s in VERSION_VARIANTS ? t(`versionStatus.${s}`) : s);
+  const status = (s: string) => (isKeyOf(OPERATION_VARIANTS, s) ? t(`opStatus.${s}`) : s);
+  const kind = (k: string) => (isOneOf(KINDS, k) ? t(`kind.${k}`) : k);
+  const trigger = (k: string) => (isOneOf(TRIGGERS, k) ? t(`trigger.${k}`) : k);
+  const versionStatus = (s: string) => (isKeyOf(VERSION_VARIANTS, s) ? t(`versionStatus.${s}`) : s);
   /** "v1 → v2" for a data-key operation, "master key v3" for a re-wrap; the target may not be known before the job begins. */
   const versions = (op: Pick<Operation, "kind" | "fromVersion" | "toVersion" | "kekVersion">) => {
     if (op.kind === "master-key") return op.kekVersion === null ? "—" : t("masterVersions", { version: op.kekVersion });
@@ -53,6 +55,6 @@ export const useKeyFormat = () => {
     return op.toVersion === null ? t("versionsPending", { from: op.fromVersion }) : t("versionsValue", { from: op.fromVersion, to: op.toVersion });
   };
   /** A failure reason as a sentence (errors.<reason>), or the raw code when the server sent one this build does not know. */
-  const reason = (code: string) => (te.has(code) ? te(code as "generic") : t("unknownReason", { code }));
+  const reason = (code: string) => (te.has(code as "generic") ? te(code as "generic") : t("unknownReason", { code }));
   return { dateTime, date, number, status, kind, trigger, versionStatus, versions, reason };
 };

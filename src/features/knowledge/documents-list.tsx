@@ -70,7 +70,7 @@ export const UsageBar = ({ tenantSlug, initial }: { tenantSlug: string; initial:
 const StatusBadge = ({ doc }: { doc: DocumentItem }) => {
   const t = useTranslations("knowledge.status");
   const te = useTranslations("errors");
-  const reason = doc.status === "failed" ? (doc.errorReason && te.has(doc.errorReason) ? te(doc.errorReason as "generic") : t("failedUnknown")) : null;
+  const reason = doc.status === "failed" ? (doc.errorReason && te.has(doc.errorReason as "generic") ? te(doc.errorReason as "generic") : t("failedUnknown")) : null;
   return (
     <span className="flex flex-col items-start gap-1" data-testid="document-status" data-status={doc.status}>
       <Badge variant={STATUS_VARIANTS[doc.status]}>{t(doc.status)}</Badge>

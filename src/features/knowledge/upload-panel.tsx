@@ -57,7 +57,7 @@ export const UploadPanel = ({ tenantSlug, maxFileBytes }: { tenantSlug: string; 
       if (reason === "network") return t("network");
       if (reason === "unauthenticated" || reason === "unauthorized") return te("unauthorized");
       if (reason === "crossOrigin") return te("forbidden");
-      if (te.has(reason)) return te(reason as "generic");
+      if (te.has(reason as "generic")) return te(reason as "generic");
       return te("generic");
     },
     [t, te, formatBytes, maxFileBytes],

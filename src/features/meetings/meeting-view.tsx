@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ClipboardList, ExternalLink } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Button, buttonVariants } from "~/components/ui/button";
@@ -63,16 +63,28 @@ const CreateTaskButton = ({ tenantSlug, item, description }: { tenantSlug: strin
   const errorMessage = useFeatureErrorMessage("tasks.reasons");
   const invalidate = useInvalidateMeeting();
   const [error, setError] = useState<string | null>(null);
+  // The button is replaced by a link to the new task. Without this the focused
+  // button unmounted and focus fell back to <body> (WCAG 2.4.3, found by
+  // keyboard-journeys.spec.ts): focus moves to the link that took its place.
+  const linkRef = useRef<HTMLAnchorElement>(null);
   const create = useMutation(
     trpc.task.createFromActionItem.mutationOptions({
       onSuccess: () => void invalidate(),
       onError: (err) => setError(errorMessage(err)),
     }),
   );
+  useEffect(() => {
+    if (create.data) linkRef.current?.focus();
+  }, [create.data]);
   const taskId = item.taskId ?? create.data?.id ?? null;
   if (taskId)
     return (
-      <Link href={`/t/${tenantSlug}/tasks/${encodeURIComponent(taskId)}`} className={buttonVariants({ variant: "secondary", size: "sm" })} aria-label={t("viewTaskLabel", { description })}>
+      <Link
+        ref={linkRef}
+        href={`/t/${tenantSlug}/tasks/${encodeURIComponent(taskId)}`}
+        className={buttonVariants({ variant: "secondary", size: "sm" })}
+        aria-label={t("viewTaskLabel", { description })}
+      >
         <ExternalLink aria-hidden="true" />
         {t("viewTask")}
       </Link>
@@ -262,7 +274,7 @@ export const MeetingView = ({ tenantSlug, initial, canWrite }: { tenantSlug: str
         </div>
         {meeting.status === "failed" ? (
           <Alert variant="danger" data-testid="meeting-error">
-            {t("failed", { reason: meeting.errorReason && te.has(meeting.errorReason) ? te(meeting.errorReason as "generic") : te("generic") })}
+            {t("failed", { reason: meeting.errorReason && te.has(meeting.errorReason as "generic") ? te(meeting.errorReason as "generic") : te("generic") })}
           </Alert>
         ) : null}
         {meeting.status === "cancelled" ? <Alert variant="warning">{t("cancelledNote")}</Alert> : null}

@@ -107,7 +107,7 @@ export const NewMeetingForm = ({ tenantSlug, personas }: { tenantSlug: string; p
           if (participants.length === 0 && fields.has("chairKey")) fields.add("personaKeys");
           if (fields.has("personaKeys")) fields.delete("chairKey");
           setInvalid(fields);
-          setError(reason && tr.has(reason) ? tr(reason as "generic") : fields.size > 0 ? t("fixFields") : errorMessage(err));
+          setError(reason && tr.has(reason as "generic") ? tr(reason as "generic") : fields.size > 0 ? t("fixFields") : errorMessage(err));
         },
       },
     );
@@ -274,4 +274,4 @@ export const NewMeetingForm = ({ tenantSlug, personas }: { tenantSlug: string; p
 };
 
 /** The message key under meetings.form.errors for each input field. */
-const FIELD_KEYS: Record<FieldName, string> = { title: "title", goal: "goal", agenda: "agenda", personaKeys: "participants", chairKey: "chair", rounds: "rounds" };
+const FIELD_KEYS = { title: "title", goal: "goal", agenda: "agenda", personaKeys: "participants", chairKey: "chair", rounds: "rounds" } as const satisfies Record<FieldName, string>;

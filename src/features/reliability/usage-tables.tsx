@@ -46,7 +46,7 @@ export const ChatFailures = ({ usage }: { usage: TenantUsage }) => {
                   {label(k.key)}
                 </Th>
                 <Td className="text-right tabular-nums">{f.number(k.total)}</Td>
-                <Td className="text-sm">{te.has(k.key) ? te(k.key) : "—"}</Td>
+                <Td className="text-sm">{te.has(k.key as "generic") ? te(k.key as "generic") : "—"}</Td>
               </tr>
             ))}
           </tbody>

@@ -28,7 +28,7 @@ export const SupportReadView = async ({ tenantId, view, conversationId, basePath
   const t = await getTranslations("support");
   const te = await getTranslations("errors");
   const format = await getFormatter();
-  const refused = (reason: string) => <Alert variant="danger">{te.has(reason) ? te(reason as "generic") : te("generic")}</Alert>;
+  const refused = (reason: string) => <Alert variant="danger">{te.has(reason as "generic") ? te(reason as "generic") : te("generic")}</Alert>;
   const empty = <p className="text-muted-fg">{t("nothingHere")}</p>;
   const when = (d: Date) => <time dateTime={d.toISOString()}>{format.dateTime(d, "long")}</time>;
 

@@ -52,7 +52,7 @@ export const NewTaskForm = ({ tenantSlug, personas }: { tenantSlug: string; pers
           const fields = new Set([...fieldErrorsOf(err)].filter((f): f is FieldName => (FIELDS as string[]).includes(f)));
           if (reason && REASON_FIELDS[reason]) fields.add(REASON_FIELDS[reason]);
           setInvalid(fields);
-          setError(reason && tr.has(reason) ? tr(reason as "generic") : fields.size > 0 ? t("fixFields") : errorMessage(err));
+          setError(reason && tr.has(reason as "generic") ? tr(reason as "generic") : fields.size > 0 ? t("fixFields") : errorMessage(err));
         },
       },
     );

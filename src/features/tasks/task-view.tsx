@@ -43,7 +43,7 @@ const useAnnouncement = (data: TaskData) => {
     const parts: string[] = [];
     for (const step of data.steps) {
       if (step.status === "running" || seen.done.has(`${step.revision}:${step.name}:${step.status}`)) continue;
-      const name = ts.has(step.name) ? ts(step.name as "plan") : step.name;
+      const name = ts.has(step.name as "plan") ? ts(step.name as "plan") : step.name;
       if (step.status === "complete") parts.push(t("stepDone", { name, seconds: format.number((step.durationMs ?? 0) / 1000, { maximumFractionDigits: 1 }) }));
       else parts.push(t("stepEnded", { name, status: ts(`statuses.${step.status}` as "statuses.failed") }));
     }
@@ -301,7 +301,7 @@ export const TaskView = ({ tenantSlug, initial, canWrite, personaName }: { tenan
         ) : null}
         {task.status === "failed" ? (
           <Alert variant="danger" data-testid="task-error">
-            {t("failed", { reason: task.errorReason && te.has(task.errorReason) ? te(task.errorReason as "generic") : te("generic") })}
+            {t("failed", { reason: task.errorReason && te.has(task.errorReason as "generic") ? te(task.errorReason as "generic") : te("generic") })}
           </Alert>
         ) : null}
         {task.status === "failed" && canWrite ? <RetryTaskButton tenantSlug={tenantSlug} id={task.id} /> : null}

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Locale } from "next-intl";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { redirect } from "~/i18n/navigation";
@@ -16,7 +17,7 @@ export type LoadedTenant = Awaited<ReturnType<typeof api.tenant.get>>;
  * The workspace for a /t/<slug> page, once per request.
  * Unknown workspace or not a member → notFound(); suspended → { suspended: true }.
  */
-export const loadTenant = cache(async (locale: string, tenantSlug: string, returnPath: string): Promise<{ suspended: true } | { suspended: false; tenant: LoadedTenant }> => {
+export const loadTenant = cache(async (locale: Locale, tenantSlug: string, returnPath: string): Promise<{ suspended: true } | { suspended: false; tenant: LoadedTenant }> => {
   await requireSession(locale, returnPath);
   await throwInjectedPageFault();
   try {

@@ -5,12 +5,14 @@ import { CommandPalette } from "~/features/command-palette/command-palette";
 import { redirect } from "~/i18n/navigation";
 import { auth } from "~/server/auth";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 // Every signed-in page reads the session: never prerendered.
 export const dynamic = "force-dynamic";
 
 export default async function AppLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const session = await auth();
   if (!session) return redirect({ href: "/sign-in", locale });

@@ -5,11 +5,13 @@ import { buttonVariants } from "~/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { Link } from "~/i18n/navigation";
 import { auth } from "~/server/auth";
+import { routeLocale } from "~/i18n/route-locale";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "landing" });
   return { title: { absolute: t("metaTitle") } };
 };
@@ -17,7 +19,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
 const PERSONAS = ["ceo", "cfo", "cmo", "cto", "coo", "chro", "counsel"] as const;
 
 export default async function LandingPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const t = await getTranslations("landing");
   const session = await auth();

@@ -7,19 +7,22 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { LocaleSwitcher } from "~/components/shell/locale-switcher";
 import { ThemeChoice } from "~/components/theme/theme-choice";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "account" });
   return { title: t("metaTitle") };
 };
 
 export default async function AccountPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/account");
   const t = await getTranslations("account");

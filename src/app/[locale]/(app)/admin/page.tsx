@@ -9,13 +9,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "admin" });
   return { title: t("metaTitle") };
 };
@@ -29,7 +31,8 @@ const load = (q: string, uq: string) =>
   });
 
 export default async function AdminPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/admin");
   const query = await searchParams;

@@ -9,19 +9,22 @@ import { RoleBadge } from "~/features/tenant/role-badge";
 import { CreateWorkspaceForm } from "~/features/workspaces/create-workspace-form";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "workspaces" });
   return { title: t("metaTitle") };
 };
 
 export default async function WorkspacesPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/workspaces");
   const t = await getTranslations("workspaces");

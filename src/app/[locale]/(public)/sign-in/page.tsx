@@ -9,11 +9,13 @@ import { MagicLinkForm } from "~/features/auth/magic-link-form";
 import { PasswordSignInForm } from "~/features/auth/password-sign-in-form";
 import { SsoButton } from "~/features/auth/sso-button";
 import { Link } from "~/i18n/navigation";
+import { routeLocale } from "~/i18n/route-locale";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "auth.signIn" });
   return { title: t("metaTitle") };
 };
@@ -21,7 +23,8 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
 const KNOWN_ERRORS = new Set(["CredentialsSignin", "Verification", "OAuthAccountNotLinked", "AccessDenied", "Configuration"]);
 
 export default async function SignInPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const query = await searchParams;
   const t = await getTranslations("auth.signIn");

@@ -4,17 +4,20 @@ import { Card, CardContent } from "~/components/ui/card";
 import { safeRelativePath } from "~/lib/safe-redirect";
 import { SignUpForm } from "~/features/auth/sign-up-form";
 import { Link } from "~/i18n/navigation";
+import { routeLocale } from "~/i18n/route-locale";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "auth.signUp" });
   return { title: t("metaTitle") };
 };
 
 export default async function SignUpPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const query = await searchParams;
   const t = await getTranslations("auth.signUp");

@@ -6,6 +6,7 @@ import { buttonVariants } from "~/components/ui/button";
 import { Link } from "~/i18n/navigation";
 import { requestMetaFrom } from "~/server/auth/request-meta";
 import { verifyEmail } from "~/server/services/verification/email-verification";
+import { routeLocale } from "~/i18n/route-locale";
 
 // Opening the link consumes it (single use), so this page is never cached or prerendered.
 export const dynamic = "force-dynamic";
@@ -13,14 +14,16 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "auth.verifyEmail" });
   return { title: t("metaTitle") };
 };
 
 /** The link of the sign-up mail: confirms the address, after which the password works. */
 export default async function VerifyEmailPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const t = await getTranslations("auth.verifyEmail");
   const token = (await searchParams).token;

@@ -15,13 +15,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "admin" });
   return { title: t("auditPageTitle") };
 };
@@ -38,7 +40,8 @@ const utcDate = (v: string | undefined): { value?: Date; invalid: boolean } => {
 const RESULT_VARIANT = { SUCCESS: "success", FAILURE: "warning", DENIED: "danger" } as const;
 
 export default async function AdminAuditPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/admin/audit");
   const query = await searchParams;

@@ -6,20 +6,23 @@ import { OpsView } from "~/features/reliability/ops-view";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { requireSession } from "~/lib/server-pages/require-session";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "reliability.ops" });
   return { title: t("metaTitle") };
 };
 
 /** Platform admins: live health and queues, SLOs and budgets, top tenants (the client part keeps the live parts fresh). */
 export default async function AdminOpsPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/admin/ops");
   const t = await getTranslations("reliability.ops");

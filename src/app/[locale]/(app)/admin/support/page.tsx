@@ -13,13 +13,15 @@ import { OpenSessionForm } from "~/features/support/open-session-form";
 import { TimeLeft } from "~/features/support/time-left";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "support" });
   return { title: t("metaTitle") };
 };
@@ -33,7 +35,8 @@ const load = (q: string) =>
   });
 
 export default async function SupportAccessPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/admin/support");
   const q = param((await searchParams).q);

@@ -14,13 +14,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "admin" });
   return { title: t("usagePageTitle") };
 };
@@ -47,7 +49,8 @@ const load = async (input: { from?: string; to?: string; tenantId?: string }) =>
 };
 
 export default async function AdminUsagePage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/admin/usage");
   const query = await searchParams;

@@ -9,13 +9,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "admin" });
   return { title: t("usersTitle") };
 };
@@ -24,7 +26,8 @@ const load = (q: string) =>
   loadForPlatformAdmin(async () => ({ users: await api.admin.users({ query: q || undefined, take: 100 }) }));
 
 export default async function AdminUsersPage({ params, searchParams }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, "/admin/users");
   const raw = (await searchParams).q;

@@ -8,20 +8,23 @@ import { RoleBadge } from "~/features/tenant/role-badge";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "tenant" });
   return { title: t("metaTitle") };
 };
 
 /** The workspace's home: the onboarding checklist while unfinished, then what needs the user now. */
 export default async function TenantHomePage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}`);
   if (loaded.suspended) return <SuspendedNotice />;

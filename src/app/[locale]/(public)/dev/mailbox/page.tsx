@@ -7,13 +7,15 @@ import { PageHeader } from "~/components/layout/page-frame";
 import { Card } from "~/components/ui/card";
 import { isLoopbackAddress, peerAddressFrom } from "~/server/auth/request-meta";
 import { devMailboxEnabled, listDevMail } from "~/server/infra/mail";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "devMailbox" });
   return { title: t("metaTitle") };
 };
@@ -36,7 +38,8 @@ const Linkified = ({ text }: { text: string }) => (
 );
 
 export default async function DevMailboxPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   // Every magic link is on this page: only for requests from this machine, judged
   // by the socket address (a header can be typed by anyone), whatever DEV_MAILBOX says.

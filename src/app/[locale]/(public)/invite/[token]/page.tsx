@@ -10,13 +10,15 @@ import { trpcCodeOf } from "~/lib/server-pages/trpc-errors";
 import { Link } from "~/i18n/navigation";
 import { auth } from "~/server/auth";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; token: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "invite" });
   return { title: t("metaTitle"), referrer: "no-referrer" };
 };
@@ -32,7 +34,8 @@ const loadPreview = async (token: string) => {
 };
 
 export default async function InvitePage({ params }: Props) {
-  const { locale, token } = await params;
+  const { locale: segment, token } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const preview = await loadPreview(token);
   const session = await auth();

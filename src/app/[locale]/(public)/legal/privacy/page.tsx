@@ -1,17 +1,20 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
+import { routeLocale } from "~/i18n/route-locale";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "legal" });
   return { title: t("privacyTitle") };
 };
 
 export default async function PrivacyPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const t = await getTranslations("legal");
   return (

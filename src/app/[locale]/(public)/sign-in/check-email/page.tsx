@@ -4,17 +4,20 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { buttonVariants } from "~/components/ui/button";
 import { Link } from "~/i18n/navigation";
 import { devMailboxEnabled } from "~/server/infra/mail";
+import { routeLocale } from "~/i18n/route-locale";
 
 type Props = { params: Promise<{ locale: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "auth.checkEmail" });
   return { title: t("metaTitle") };
 };
 
 export default async function CheckEmailPage({ params }: Props) {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const t = await getTranslations("auth.checkEmail");
   const devMailbox = devMailboxEnabled();

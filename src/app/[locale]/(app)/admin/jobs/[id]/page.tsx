@@ -10,13 +10,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; id: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "adminJobs" });
   return { title: t("detailTitle") };
 };
@@ -32,7 +34,8 @@ const Row = ({ label, children }: { label: string; children: ReactNode }) => (
 );
 
 export default async function DeadLetterPage({ params }: Props) {
-  const { locale, id } = await params;
+  const { locale: segment, id } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, `/admin/jobs/${id}`);
   const t = await getTranslations("adminJobs");

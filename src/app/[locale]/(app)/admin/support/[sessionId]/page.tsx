@@ -12,13 +12,15 @@ import { TimeLeft } from "~/features/support/time-left";
 import { Link } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; sessionId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "support" });
   return { title: t("readMetaTitle") };
 };
@@ -30,7 +32,8 @@ const loadSession = (id: string) =>
   loadForPlatformAdmin(async () => ({ session: await api.support.get({ id }) }), { missing: "notFound" });
 
 export default async function SupportReadPage({ params, searchParams }: Props) {
-  const { locale, sessionId } = await params;
+  const { locale: segment, sessionId } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, `/admin/support/${sessionId}`);
   if (!SESSION_ID.test(sessionId)) notFound();

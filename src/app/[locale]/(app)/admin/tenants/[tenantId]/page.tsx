@@ -14,13 +14,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantId: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "admin" });
   return { title: t("tenantMetaTitle") };
 };
@@ -36,7 +38,8 @@ const Figure = ({ label, children }: { label: string; children: ReactNode }) => 
 );
 
 export default async function AdminTenantPage({ params }: Props) {
-  const { locale, tenantId } = await params;
+  const { locale: segment, tenantId } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   await requireSession(locale, `/admin/tenants/${tenantId}`);
   const t = await getTranslations("admin");

@@ -12,13 +12,15 @@ import { requireSession } from "~/lib/server-pages/require-session";
 import { loadForPlatformAdmin } from "~/lib/server-pages/platform-admin";
 import { Link } from "~/i18n/navigation";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; userId: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "admin" });
   return { title: t("userMetaTitle") };
 };
@@ -34,7 +36,8 @@ const Row = ({ label, children }: { label: string; children: ReactNode }) => (
 );
 
 export default async function AdminUserPage({ params }: Props) {
-  const { locale, userId } = await params;
+  const { locale: segment, userId } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const session = await requireSession(locale, `/admin/users/${userId}`);
   const t = await getTranslations("admin");

@@ -16,13 +16,15 @@ import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "audit" });
   return { title: t("metaTitle") };
 };
@@ -34,7 +36,8 @@ const text = (v: string | string[] | undefined, max: number) => (typeof v === "s
 const dayBound = (v: string, end: boolean) => (DAY.test(v) && !Number.isNaN(Date.parse(v)) ? new Date(`${v}T${end ? "23:59:59.999" : "00:00:00.000"}Z`) : undefined);
 
 export default async function AuditPage({ params, searchParams }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/audit`);
   if (loaded.suspended) return <SuspendedNotice />;

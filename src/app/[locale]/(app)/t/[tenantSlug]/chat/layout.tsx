@@ -6,6 +6,7 @@ import { ConversationSidebar } from "~/features/chat/conversation-sidebar";
 import { loadChatAccess, loadChatPersonas } from "~/features/chat/server";
 import { Link } from "~/i18n/navigation";
 import { ZTenantSlug } from "~/lib/slug";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,8 @@ export const dynamic = "force-dynamic";
  * Suspended workspaces and viewers get only the page (which explains why).
  */
 export default async function ChatLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string; tenantSlug: string }> }) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   if (!ZTenantSlug.safeParse(tenantSlug).success) return children;
   const access = await loadChatAccess(locale, tenantSlug, `/t/${tenantSlug}/chat`);
   if (access.kind !== "ok") return children;

@@ -9,20 +9,23 @@ import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "knowledge" });
   return { title: t("metaTitle") };
 };
 
 /** The workspace's documents: upload (members), status, storage use; what the personas answer from. */
 export default async function KnowledgePage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/knowledge`);
   if (loaded.suspended) return <SuspendedNotice />;

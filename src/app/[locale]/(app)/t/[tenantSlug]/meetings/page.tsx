@@ -9,20 +9,23 @@ import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "meetings" });
   return { title: t("metaTitle") };
 };
 
 /** The workspace's board meetings: status and progress; members start new ones. */
 export default async function MeetingsPage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/meetings`);
   if (loaded.suspended) return <SuspendedNotice />;

@@ -12,13 +12,15 @@ import { RoleBadge } from "~/features/tenant/role-badge";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { hasRole, type TRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "members" });
   return { title: t("metaTitle") };
 };
@@ -29,7 +31,8 @@ const STATUS_VARIANT = { PENDING: "accent", ACCEPTED: "success", REVOKED: "neutr
 const canRemove = (me: TRole, target: TRole) => me === "OWNER" || (me === "ADMIN" && !hasRole(target, "ADMIN"));
 
 export default async function MembersPage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/members`);
   if (loaded.suspended) return <SuspendedNotice />;

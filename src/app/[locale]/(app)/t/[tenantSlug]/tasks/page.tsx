@@ -10,20 +10,23 @@ import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "tasks" });
   return { title: t("metaTitle") };
 };
 
 /** The workspace's tasks: status, owner, due date and queue position; members add new ones. */
 export default async function TasksPage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/tasks`);
   if (loaded.suspended) return <SuspendedNotice />;

@@ -7,20 +7,23 @@ import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "reliability.usage" });
   return { title: t("metaTitle") };
 };
 
 /** A workspace's usage and reliability, for its owners and admins (usage.get refuses everyone else too). */
 export default async function UsagePage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/usage`);
   if (loaded.suspended) return <SuspendedNotice />;

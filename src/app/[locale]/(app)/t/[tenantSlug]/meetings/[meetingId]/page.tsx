@@ -7,19 +7,22 @@ import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string; meetingId: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "meetings" });
   return { title: t("meetingMetaTitle") };
 };
 
 export default async function MeetingPage({ params }: Props) {
-  const { locale, tenantSlug, meetingId } = await params;
+  const { locale: segment, tenantSlug, meetingId } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/meetings/${meetingId}`);
   if (loaded.suspended) return <SuspendedNotice />;

@@ -13,20 +13,23 @@ import { hasRole } from "~/lib/roles";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { loadOrNotFound } from "~/lib/server-pages/not-found";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }>; searchParams: Promise<{ review?: string | string[] }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "accessReviews" });
   return { title: t("metaTitle") };
 };
 
 /** Access reviews: the schedule, the open review (or a past one, ?review=<id>) and the history. Owners run them; admins read. */
 export default async function AccessReviewsPage({ params, searchParams }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/settings/access-reviews`);
   if (loaded.suspended) return <SuspendedNotice />;

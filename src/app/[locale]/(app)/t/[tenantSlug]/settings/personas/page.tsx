@@ -14,19 +14,22 @@ import { Link } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "personas" });
   return { title: t("metaTitle") };
 };
 
 export default async function PersonasPage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/settings/personas`);
   if (loaded.suspended) return <SuspendedNotice />;

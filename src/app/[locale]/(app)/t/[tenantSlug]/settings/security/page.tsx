@@ -8,20 +8,23 @@ import { Link } from "~/i18n/navigation";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "keys" });
   return { title: t("metaTitle") };
 };
 
 /** A workspace's encryption keys, for its owners (who act) and admins (who look); keys.status refuses everyone else too. */
 export default async function SecurityPage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/settings/security`);
   if (loaded.suspended) return <SuspendedNotice />;

@@ -9,19 +9,22 @@ import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
 import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
+import { routeLocale } from "~/i18n/route-locale";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
 
 export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
-  const { locale } = await params;
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
   const t = await getTranslations({ locale, namespace: "tasks" });
   return { title: t("newMetaTitle") };
 };
 
 export default async function NewTaskPage({ params }: Props) {
-  const { locale, tenantSlug } = await params;
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
   setRequestLocale(locale);
   const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/tasks/new`);
   if (loaded.suspended) return <SuspendedNotice />;
