@@ -2,8 +2,8 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { Check, Copy, Send } from "lucide-react";
-import { useFormatter, useTranslations } from "next-intl";
-import { useState, type FormEvent } from "react";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert, FormError } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { Field, FieldHint } from "~/components/ui/field";
@@ -12,6 +12,7 @@ import { Label } from "~/components/ui/label";
 import { Select } from "~/components/ui/select";
 import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
+import { isLocale } from "~/lib/locales";
 import type { TRole } from "~/lib/roles";
 import { useTRPC } from "~/trpc/react";
 
@@ -21,17 +22,26 @@ export const InviteForm = ({ tenantSlug, canInviteOwner }: { tenantSlug: string;
   const tr = useTranslations("roles");
   const tc = useTranslations("common");
   const format = useFormatter();
+  const locale = useLocale();
   const errorMessage = useErrorMessage();
   const router = useRouter();
   const trpc = useTRPC();
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  // The submit button is disabled while the invitation is created, and a disabled
+  // button loses focus: it fell back to <body> (WCAG 2.4.3, keyboard-journeys.spec.ts).
+  // Focus goes to the new link instead (its text is selected on focus, ready to copy).
+  const linkRef = useRef<HTMLInputElement>(null);
   const create = useMutation(
     trpc.invitation.create.mutationOptions({
       onSuccess: () => router.refresh(),
       onError: (err) => setError(errorMessage(err)),
     }),
   );
+
+  useEffect(() => {
+    if (create.data) linkRef.current?.focus();
+  }, [create.data]);
 
   const roles: TRole[] = canInviteOwner ? ["VIEWER", "MEMBER", "ADMIN", "OWNER"] : ["VIEWER", "MEMBER", "ADMIN"];
 
@@ -41,7 +51,7 @@ export const InviteForm = ({ tenantSlug, canInviteOwner }: { tenantSlug: string;
     const email = String(data.get("email") ?? "").trim();
     setError(null);
     setCopied(false);
-    create.mutate({ tenantSlug, role: String(data.get("role")) as TRole, ...(email ? { email } : {}) });
+    create.mutate({ tenantSlug, role: String(data.get("role")) as TRole, ...(email ? { email } : {}), ...(isLocale(locale) ? { locale } : {}) });
   };
 
   const copy = async (link: string) => {
@@ -85,7 +95,7 @@ export const InviteForm = ({ tenantSlug, canInviteOwner }: { tenantSlug: string;
               <Label htmlFor="invite-link" className="text-success">
                 {t("link")}
               </Label>
-              <Input id="invite-link" readOnly value={create.data.link} onFocus={(e) => e.currentTarget.select()} className="font-mono text-xs" />
+              <Input ref={linkRef} id="invite-link" readOnly value={create.data.link} onFocus={(e) => e.currentTarget.select()} className="font-mono text-xs" />
             </Field>
             <Button variant="secondary" onClick={() => void copy(create.data.link)}>
               {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}

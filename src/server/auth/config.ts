@@ -8,6 +8,8 @@ import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { env, oidcEnabled } from "~/env";
+import { emailLocale, emailTranslator } from "~/i18n/email-translator";
+import { isLocale } from "~/lib/locales";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
 import { sendMail } from "~/server/infra/mail";
@@ -28,6 +30,20 @@ declare module "next-auth" {
 }
 
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+const MAGIC_LINK_MAX_AGE_S = 15 * 60;
+
+/**
+ * The magic-link mail speaks the language of the page it was asked from: the
+ * sign-in page sends a callbackUrl under its locale (/es/after-sign-in?…), which
+ * Auth.js carries in the link. Without one, the account's stored preference.
+ */
+const magicLinkLocale = async (email: string, url: string) => {
+  const callback = new URL(url).searchParams.get("callbackUrl");
+  const pageLocale = callback ? new URL(callback, url).pathname.split("/")[1] : undefined;
+  if (isLocale(pageLocale)) return pageLocale;
+  const user = await db.user.findUnique({ where: { email: email.toLowerCase() }, select: { locale: true } });
+  return emailLocale(user?.locale);
+};
 const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
 
 /** The right password for an address nobody has verified yet: the form says "confirm your email first". */
@@ -89,14 +105,15 @@ const providers: Provider[] = [
     id: "email",
     type: "email",
     name: "Email link",
-    maxAge: 15 * 60,
+    maxAge: MAGIC_LINK_MAX_AGE_S,
     from: env.MAIL_FROM,
     options: {},
     sendVerificationRequest: async ({ identifier, url }) => {
+      const t = emailTranslator(await magicLinkLocale(identifier, url));
       await sendMail({
         to: identifier,
-        subject: "Your OC Suite sign-in link",
-        text: `Sign in to OC Suite with this link (valid for 15 minutes, single use):\n\n${url}\n\nIf you did not ask for it, ignore this email.`,
+        subject: t("emails.magicLink.subject"),
+        text: t("emails.magicLink.body", { minutes: MAGIC_LINK_MAX_AGE_S / 60, url }),
       });
     },
   },

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { emailLocale, emailTranslator } from "~/i18n/email-translator";
 import type { TRole } from "~/lib/roles";
 import { db } from "~/server/db/client";
 import { AppError, forbidden, notFound } from "~/server/errors";
@@ -38,7 +39,7 @@ export const listInvitations = async (ctx: TenantCtx) => {
  * is returned once (for the admin to copy) and stored only as a hash.
  * Admins may invite up to ADMIN; inviting an OWNER takes an owner.
  */
-export const createInvitation = async (ctx: TenantCtx, input: { email?: string; role: TRole; appUrl: string }) => {
+export const createInvitation = async (ctx: TenantCtx, input: { email?: string; role: TRole; appUrl: string; locale?: string }) => {
   if (input.role === "OWNER" && ctx.role !== "OWNER") throw forbidden("roleTooLow", "Only owners can invite owners");
   const email = input.email?.toLowerCase() ?? "";
   if (email) {
@@ -53,10 +54,15 @@ export const createInvitation = async (ctx: TenantCtx, input: { email?: string; 
   });
   const link = `${input.appUrl.replace(/\/$/, "")}/invite/${token}`;
   if (email) {
+    // The invitee's own language when they already have an account with a
+    // stored preference; otherwise the inviter's current UI locale.
+    const invitee = await db.user.findUnique({ where: { email }, select: { locale: true } });
+    const t = emailTranslator(emailLocale(invitee?.locale, input.locale));
+    const workspace = invitation.tenant.name;
     await sendMail({
       to: email,
-      subject: `You're invited to ${invitation.tenant.name} on OC Suite`,
-      text: `You have been invited to join ${invitation.tenant.name} on OC Suite as ${input.role.toLowerCase()}.\n\nAccept the invitation: ${link}\n\nThe link expires in ${INVITATION_TTL_DAYS} days.`,
+      subject: t("emails.invitation.subject", { workspace }),
+      text: t("emails.invitation.body", { workspace, role: t(`roles.${input.role}`), link, days: INVITATION_TTL_DAYS }),
     });
   }
   await recordAudit({

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { emailLocale, emailTranslator } from "~/i18n/email-translator";
 import { db } from "~/server/db/client";
 import { sendMail } from "~/server/infra/mail";
 import { recordAudit } from "../audit/audit";
@@ -28,11 +29,12 @@ export const sendEmailVerification = async (input: { email: string; appUrl: stri
     data: { identifier, token: hashToken(token), expires: new Date(Date.now() + EMAIL_VERIFICATION_TTL_HOURS * 3_600_000) },
   });
   const link = `${input.appUrl.replace(/\/$/, "")}/${input.locale}/verify-email?token=${token}`;
-  // Mail text is English, as the other mails (magic link, invitations) are.
+  // In the language of the sign-up page (the locale the account is created with).
+  const t = emailTranslator(emailLocale(input.locale));
   await sendMail({
     to: input.email,
-    subject: "Confirm your OC Suite email address",
-    text: `Confirm that this address is yours to finish creating your OC Suite account (valid for ${EMAIL_VERIFICATION_TTL_HOURS} hours, single use):\n\n${link}\n\nUntil then the account's password does not work. If you did not sign up, ignore this email: nobody can use the account without this link.`,
+    subject: t("emails.verifyEmail.subject"),
+    text: t("emails.verifyEmail.body", { hours: EMAIL_VERIFICATION_TTL_HOURS, link }),
   });
 };
 
