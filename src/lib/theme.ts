@@ -7,7 +7,7 @@ import { z } from "zod";
 // none). The dark palette and the selectors that apply it are in
 // src/app/globals.css; docs/design-tokens.md has the values and their contrast.
 export const THEMES = ["system", "light", "dark"] as const;
-export const ZTheme = z.enum(THEMES);
+const ZTheme = z.enum(THEMES);
 export type TTheme = z.infer<typeof ZTheme>;
 
 export const THEME_COOKIE = "ocsuite-theme";
