@@ -27,7 +27,7 @@ export const PersonaPicker = ({ personas, value, onChange }: { personas: Persona
               <input id={id} type="radio" name="persona" value={p.key} checked={checked} onChange={() => onChange(p.key)} className="mt-1 size-4 accent-accent" aria-describedby={`${id}-mandate`} />
               <span className="flex min-w-0 flex-col gap-1">
                 <span className="font-medium">{p.name}</span>
-                <span id={`${id}-mandate`} className="line-clamp-2 text-xs text-muted-fg">
+                <span id={`${id}-mandate`} className="text-xs text-muted-fg">
                   {p.mandate}
                 </span>
                 <span>

@@ -214,7 +214,7 @@ export const NewMeetingForm = ({ tenantSlug, personas }: { tenantSlug: string; p
                 />
                 <span className="flex min-w-0 flex-col">
                   <span className="font-medium">{p.name}</span>
-                  <span className="line-clamp-2 text-xs text-muted-fg">{p.mandate}</span>
+                  <span className="text-xs text-muted-fg">{p.mandate}</span>
                 </span>
               </label>
             );
