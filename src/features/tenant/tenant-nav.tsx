@@ -45,8 +45,11 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
               <Link
                 href={item.href}
                 aria-current={active ? "page" : undefined}
+                // The list scrolls sideways (overflow-x-auto), which also clips vertically: the
+                // default outline drawn 2 px outside the tab was cut off on all but its sides
+                // (WCAG 2.4.7, keyboard-journeys.spec.ts). An inset outline stays whole.
                 className={cn(
-                  "inline-flex h-10 items-center whitespace-nowrap border-b-2 px-3 text-sm font-medium",
+                  "inline-flex h-10 items-center whitespace-nowrap border-b-2 px-3 text-sm font-medium focus-visible:-outline-offset-2",
                   active ? "border-accent text-accent" : "border-transparent text-muted-fg hover:border-border-strong hover:text-fg",
                 )}
               >
