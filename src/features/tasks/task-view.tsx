@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Ban, Check, Pencil, RotateCcw, Undo2 } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "~/components/confirm-dialog";
 import { Alert, FormError } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
@@ -128,7 +128,8 @@ const DeliverableEditor = ({ tenantSlug, id, initial, onDone }: { tenantSlug: st
   );
 };
 
-const ReviewActions = ({ tenantSlug, id }: { tenantSlug: string; id: string }) => {
+/** `onReviewed` runs once the task was accepted or sent back: this section is about to go away. */
+const ReviewActions = ({ tenantSlug, id, onReviewed }: { tenantSlug: string; id: string; onReviewed: () => void }) => {
   const t = useTranslations("tasks.review");
   const tc = useTranslations("common");
   const trpc = useTRPC();
@@ -137,7 +138,13 @@ const ReviewActions = ({ tenantSlug, id }: { tenantSlug: string; id: string }) =
   const invalidate = useInvalidateTask();
   const [feedback, setFeedback] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const handlers = { onSuccess: () => void invalidate(), onError: (err: unknown) => setError(errorMessage(err)) };
+  const handlers = {
+    onSuccess: () => {
+      onReviewed();
+      void invalidate();
+    },
+    onError: (err: unknown) => setError(errorMessage(err)),
+  };
   const accept = useMutation(trpc.task.accept.mutationOptions(handlers));
   const sendBack = useMutation(
     trpc.task.sendBack.mutationOptions({
@@ -252,6 +259,11 @@ export const TaskView = ({ tenantSlug, initial, canWrite, personaName }: { tenan
   const format = useFormatter();
   const trpc = useTRPC();
   const [editing, setEditing] = useState(false);
+  // Accept and Send back disable themselves while they work, then the whole review
+  // section goes away with the state it was for: focus fell back to <body> (WCAG 2.4.3,
+  // found by keyboard-journeys.spec.ts). It moves to the task's heading instead, next to
+  // the new status; the live region below says what happened.
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const { data = initial, isError } = useQuery({
     ...trpc.task.get.queryOptions({ tenantSlug, id: initial.task.id }),
     initialData: initial,
@@ -267,7 +279,9 @@ export const TaskView = ({ tenantSlug, initial, canWrite, personaName }: { tenan
     <div className="flex flex-col gap-8" data-testid="task-view" data-status={task.status}>
       <div className="flex flex-col gap-4">
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-3xl font-bold tracking-tight">{task.title}</h1>
+          <h1 ref={headingRef} tabIndex={-1} className="text-3xl font-bold tracking-tight">
+            {task.title}
+          </h1>
           <TaskStatusBadge status={task.status} />
           {task.status === "queued" && queuePosition != null ? (
             <span className="text-sm text-muted-fg" data-testid="task-queue-position">
@@ -357,7 +371,7 @@ export const TaskView = ({ tenantSlug, initial, canWrite, personaName }: { tenan
         )}
       </section>
 
-      {reviewing && !editing ? <ReviewActions tenantSlug={tenantSlug} id={task.id} /> : null}
+      {reviewing && !editing ? <ReviewActions tenantSlug={tenantSlug} id={task.id} onReviewed={() => headingRef.current?.focus()} /> : null}
       {task.status === "done" ? (
         <Link href={`/t/${tenantSlug}/tasks`} className={buttonVariants({ variant: "secondary", size: "sm", className: "self-start" })}>
           {t("backToTasks")}
