@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import en from "./messages/en.json";
 import es from "./messages/es.json";
+import { flattenMessages } from "../../tests/support/flatten-messages";
 
 /*
  * Which message keys the code uses, by static analysis of src (tests excluded:
@@ -23,14 +24,6 @@ import es from "./messages/es.json";
  * en; this covers es and keys nobody reads any more.
  */
 
-type Tree = { [k: string]: string | Tree };
-const flatten = (obj: Tree, prefix = ""): Record<string, string> =>
-  Object.entries(obj).reduce<Record<string, string>>((acc, [k, v]) => {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === "string") acc[key] = v;
-    else Object.assign(acc, flatten(v, key));
-    return acc;
-  }, {});
 
 const SRC = join(import.meta.dirname, "..");
 const sourceFiles = () =>
@@ -143,8 +136,8 @@ const withoutArguments = (s: string) => {
 };
 
 describe("message usage", () => {
-  const enFlat = flatten(en);
-  const esFlat = flatten(es);
+  const enFlat = flattenMessages(en);
+  const esFlat = flattenMessages(es);
   const keys = new Set(Object.keys(enFlat));
   const usage = scan(keys);
 

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
 import en from "./messages/en.json";
 import es from "./messages/es.json";
+import { flattenMessages } from "../../tests/support/flatten-messages";
 
-const flatten = (obj: unknown, prefix = ""): Record<string, string> =>
-  Object.entries(obj as Record<string, unknown>).reduce<Record<string, string>>((acc, [k, v]) => {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === "object") Object.assign(acc, flatten(v, key));
-    else acc[key] = String(v);
-    return acc;
-  }, {});
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort();
 
 describe("messages", () => {
-  const enFlat = flatten(en);
-  const esFlat = flatten(es);
+  const enFlat = flattenMessages(en);
+  const esFlat = flattenMessages(es);
 
   it("Spanish has exactly the English keys (the second locale is complete)", () => {
     expect(Object.keys(esFlat).sort()).toEqual(Object.keys(enFlat).sort());

@@ -2,15 +2,8 @@ import { createTranslator } from "next-intl";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import en from "./messages/en.json";
 import { pseudoLocalise, pseudoLocaliseMessages } from "./pseudo";
+import { flattenMessages } from "../../tests/support/flatten-messages";
 
-type Tree = { [k: string]: string | Tree };
-const flatten = (obj: Tree, prefix = ""): Record<string, string> =>
-  Object.entries(obj).reduce<Record<string, string>>((acc, [k, v]) => {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === "string") acc[key] = v;
-    else Object.assign(acc, flatten(v, key));
-    return acc;
-  }, {});
 
 /** Argument names with their ICU type ("" for a plain {name}), from the English source. */
 const argumentsOf = (s: string) => new Map([...s.matchAll(/\{\s*(\w+)\s*(?:\}|,\s*(\w+))/g)].map((m) => [m[1]!, m[2] ?? ""]));
@@ -18,9 +11,9 @@ const sampleValue = (type: string): string | number | Date =>
   type === "plural" || type === "selectordinal" || type === "number" ? 3 : type === "date" || type === "time" ? new Date(0) : type === "select" ? "other" : "Zed";
 
 describe("pseudo-locale (en-XA)", () => {
-  const enFlat = flatten(en);
+  const enFlat = flattenMessages(en);
   const pseudo = pseudoLocaliseMessages(en);
-  const pseudoFlat = flatten(pseudo);
+  const pseudoFlat = flattenMessages(pseudo);
 
   it("accents letters, pads ~35% and brackets, and keeps ICU syntax exactly", () => {
     expect(pseudoLocalise("Sign in")).toBe("[Šîĝñ îñ ~~~]");
