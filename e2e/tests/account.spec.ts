@@ -7,7 +7,9 @@ test.use(perFileClientIp());
 test("switching locale translates the UI and is remembered for the user", async ({ page }) => {
   const email = await signUpAndSignIn(page.request, "polyglot", "Pat Polyglot");
   await page.goto("/en/workspaces");
-  await page.getByLabel("Language").first().selectOption("es");
+  // The header's language menu (a menu, not a select: choosing reloads the page, WCAG 3.2.2).
+  await page.getByRole("button", { name: "Language: English" }).first().click();
+  await page.getByRole("menuitemradio", { name: "Español" }).click();
   await expect(page).toHaveURL(/\/es\/workspaces/);
   await expect(page.locator("html")).toHaveAttribute("lang", "es");
   await expectAccessible(page);

@@ -12,8 +12,10 @@ test("production routes only the shipped locales: the dev pseudo-locale en-XA is
   expect(pseudo?.status()).toBe(404);
 
   await page.goto("/en/sign-in");
-  const language = page.getByLabel("Language", { exact: true }).first();
-  await expect(language.locator("option")).toHaveText(["English", "Español"]);
+  await page.getByRole("button", { name: "Language: English" }).click();
+  await expect(page.getByRole("menuitemradio")).toHaveText(["English", "Español"]);
+  await expect(page.getByRole("menuitemradio", { name: "English" })).toHaveAttribute("aria-checked", "true");
+  await page.keyboard.press("Escape");
 
   // The proxy's protected-path pattern comes from the same list: a signed-out visit to a
   // Spanish workspace page lands on the Spanish sign-in page and comes back there.
