@@ -9,6 +9,11 @@ import { cn } from "~/lib/cn";
  * its content overflows, it becomes a tab stop (WCAG 2.1.1; axe
  * `scrollable-region-focusable`), so arrow keys scroll it. Tables that fit add
  * no extra tab stop.
+ *
+ * `relative`: an absolutely positioned descendant (an `sr-only` column label in a
+ * table) is laid out against its nearest positioned ancestor; without one here it
+ * escaped the scrolling box and widened the whole page (/admin/jobs was 496 px wide
+ * in a 360 px window once the dead-letter table had rows).
  */
 export const ScrollRegion = ({ className, children }: { className?: string; children: ReactNode }) => {
   const ref = useRef<HTMLDivElement>(null);
@@ -26,7 +31,7 @@ export const ScrollRegion = ({ className, children }: { className?: string; chil
     return () => observer.disconnect();
   }, []);
   return (
-    <div ref={ref} tabIndex={overflows ? 0 : undefined} className={cn("overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring", className)}>
+    <div ref={ref} tabIndex={overflows ? 0 : undefined} className={cn("relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring", className)}>
       {children}
     </div>
   );
