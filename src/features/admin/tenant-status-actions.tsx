@@ -10,8 +10,12 @@ import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 import { ReasonDialog } from "./reason-dialog";
 
-/** Suspend (asks for the reason the tenant's owners will read) or reactivate one workspace. */
-export const TenantStatusActions = ({ tenantId, name, status }: { tenantId: string; name: string; status: "ACTIVE" | "SUSPENDED" }) => {
+/**
+ * Suspend (asks for the reason the tenant's owners will read) or reactivate one workspace. A
+ * workspace pending deletion or deleted has no status actions here: its owners cancel a deletion
+ * from the privacy centre, and a deleted one is gone.
+ */
+export const TenantStatusActions = ({ tenantId, name, status }: { tenantId: string; name: string; status: "ACTIVE" | "SUSPENDED" | "PENDING_DELETION" | "DELETED" }) => {
   const t = useTranslations("admin");
   const trpc = useTRPC();
   const router = useRouter();
@@ -44,6 +48,7 @@ export const TenantStatusActions = ({ tenantId, name, status }: { tenantId: stri
       />
     );
   }
+  if (status !== "SUSPENDED") return null;
   return (
     <ConfirmDialog
       trigger={

@@ -5,9 +5,10 @@ import { env } from "~/env";
 import { AppError } from "~/server/errors";
 import { hitRateLimit } from "~/server/infra/rate-limit";
 import { recordAudit } from "../audit/audit";
+import type { TenantStatus } from "~/server/db/generated/client";
 import type { TenantCtx, UserCtx } from "../context";
 
-export type TenantSummary = { id: string; slug: string; name: string; role: TRoleOut; status: "ACTIVE" | "SUSPENDED" };
+export type TenantSummary = { id: string; slug: string; name: string; role: TRoleOut; status: TenantStatus };
 type TRoleOut = "OWNER" | "ADMIN" | "MEMBER" | "VIEWER";
 
 export const listMyTenants = async (user: UserCtx): Promise<TenantSummary[]> => {

@@ -4,7 +4,7 @@ import { ZTenantSlug } from "~/lib/slug";
 import { MAX_DESCRIPTION, MAX_INDUSTRY } from "~/server/services/tenancy/tenants";
 
 export const ZRole = z.enum(ROLES);
-export const ZTenantStatus = z.enum(["ACTIVE", "SUSPENDED"]);
+export const ZTenantStatus = z.enum(["ACTIVE", "SUSPENDED", "PENDING_DELETION", "DELETED"]);
 export const ZTenantName = z.string().trim().min(2).max(80);
 
 export const ZTenantSummary = z.object({ id: z.string(), slug: z.string(), name: z.string(), role: ZRole, status: ZTenantStatus });
