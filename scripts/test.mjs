@@ -3,11 +3,14 @@
 // lint → typecheck → unit + integration (vitest, real Postgres) → key-rotation drill → production
 // build → alert drill (real Prometheus + Alertmanager) → end-to-end (Playwright
 // in Debian's chromium).
-// Pick steps with e.g. `npm test -- unit e2e`. Postgres for the tests:
+// Pick steps with e.g. `npm test -- unit e2e`; arguments from the first `-` one on go to the last
+// step's tool: `npm test -- e2e --grep @critical` (= `npm run test:critical`, the critical-flow
+// regression suite, docs/testing.md). Rules in scripts/lib/test-args.mjs. Postgres for the tests:
 // TEST_DATABASE_URL when set (a fresh database is created per run on that
 // server), else embedded PGlite.
 import "./lib/use-node-lts.mjs";
 import { bin, run } from "./lib/prisma.mjs";
+import { parseTestArgs } from "./lib/test-args.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
@@ -25,7 +28,7 @@ const STEPS = {
     await run(process.execPath, ["scripts/secret-scan.mjs"]);
   },
   typecheck: () => run(bin("tsc"), ["--noEmit", "-p", "."]),
-  unit: () => run(bin("vitest"), ["run"]),
+  unit: (extra) => run(bin("vitest"), ["run", ...extra]),
   // The key-rotation drill (scripts/drill/rotation-drill.ts, ~1 min): data-key rotation of every
   // tenant with a SIGKILL of the worker mid-run, retirement, a rollback and a master-key rewrap,
   // under continuous reads and writes; fails on any failed read or lost write.
@@ -35,22 +38,23 @@ const STEPS = {
   // Alertmanager scrape the built app and worker; two provider faults must page
   // and resolve. Needs the build above and Debian's prometheus packages.
   drill: () => run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/drill/alert-drill.ts"]),
-  e2e: () => run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts"]),
+  e2e: (extra) => run(bin("playwright"), ["test", "-c", "e2e/playwright.config.ts", ...extra]),
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-const unknown = wanted.filter((s) => !(s in STEPS));
-if (unknown.length) {
-  console.error(`unknown step(s): ${unknown.join(", ")}; steps are: ${Object.keys(STEPS).join(", ")}`);
+// The steps whose tool takes pass-through arguments (a filter, a grep, a reporter).
+const TAKES_ARGS = new Set(["unit", "e2e"]);
+const parsed = parseTestArgs(process.argv.slice(2), Object.keys(STEPS), TAKES_ARGS);
+if (!parsed.ok) {
+  console.error(parsed.error);
   process.exit(2);
 }
-const steps = wanted.length ? wanted : Object.keys(STEPS);
+const { steps, extra } = parsed;
 const timings = [];
 for (const name of steps) {
   const t0 = performance.now();
-  console.log(`\n=== npm test: ${name} ===`);
+  console.log(`\n=== npm test: ${[name, ...(name === steps.at(-1) ? extra : [])].join(" ")} ===`);
   try {
-    await STEPS[name]();
+    await STEPS[name](name === steps.at(-1) ? extra : []);
   } catch (err) {
     console.error(`\n=== npm test: ${name} FAILED ===\n${err.message.split("\n")[0]}`);
     process.exit(1);
