@@ -8,7 +8,7 @@ test.use(perFileClientIp());
 // suspended (its owner is locked out with a clear page) and reactivated (the
 // owner gets back in), the owner's sessions are ended, and the usage and audit
 // pages answer for it.
-test("a platform admin suspends a workspace, its owner sees the suspended page, reactivation lets them back in; ending their sessions signs them out", async ({ page, browser }) => {
+test("a platform admin suspends a workspace, its owner sees the suspended page, reactivation lets them back in; ending their sessions signs them out", { tag: "@critical" }, async ({ page, browser }) => {
   test.setTimeout(90_000);
   // A fresh owner with a fresh workspace, in their own browser session.
   const ownerContext = await browser.newContext(perFileClientIp());

@@ -77,7 +77,7 @@ test.describe("bad input gets a clear 4xx and writes nothing", () => {
 });
 
 test.describe("sign-in rate limits", () => {
-  test(`per account: attempt ${E2E_SIGNIN_ACCOUNT_LIMIT + 1} is 429 with Retry-After`, async ({ request }) => {
+  test(`per account: attempt ${E2E_SIGNIN_ACCOUNT_LIMIT + 1} is 429 with Retry-After`, { tag: "@critical" }, async ({ request }) => {
     const email = uniqueEmail("locked");
     for (let i = 0; i < E2E_SIGNIN_ACCOUNT_LIMIT; i++) {
       const res = await signInWithApi(request, email, "wrong-password-123", { "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 254) + 1}` });

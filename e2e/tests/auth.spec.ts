@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, demo, expectAccessible, perFileClientIp, signInWithForm,
 
 test.use(perFileClientIp());
 
-test("sign up, create a workspace, sign out, sign back in", async ({ page }) => {
+test("sign up, create a workspace, sign out, sign back in", { tag: "@critical" }, async ({ page }) => {
   const email = uniqueEmail("founder");
   await page.goto("/en/sign-up");
   await expectAccessible(page);
@@ -50,13 +50,13 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await expectAccessible(page);
 });
 
-test("each demo user can sign in with the printed password", async ({ page }) => {
+test("each demo user can sign in with the printed password", { tag: "@critical" }, async ({ page }) => {
   await signInWithForm(page, demo("OWNER"), DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/en\/workspaces/);
   await expect(page.getByRole("link", { name: /Acme Robotics/ })).toBeVisible();
 });
 
-test("magic link: the link arrives in the dev mailbox and signs the user in", async ({ page }) => {
+test("magic link: the link arrives in the dev mailbox and signs the user in", { tag: "@critical" }, async ({ page }) => {
   const email = demo("ADMIN");
   await page.goto("/en/sign-in");
   await page.getByLabel("Address to send the link to").fill(email);
@@ -77,7 +77,7 @@ test("magic link: the link arrives in the dev mailbox and signs the user in", as
   await expect(page.getByRole("link", { name: /Acme Robotics/ })).toBeVisible();
 });
 
-test("SSO: signs in through a real OpenID Connect provider", async ({ page }) => {
+test("SSO: signs in through a real OpenID Connect provider", { tag: "@critical" }, async ({ page }) => {
   const email = uniqueEmail("sso");
   await page.goto("/en/sign-in");
   await page.getByRole("button", { name: "Sign in with Acme SSO" }).click();

@@ -22,7 +22,7 @@ const ITEMS = ["Raise list prices by 5% in Q3", "Renegotiate the three largest s
 const participant = (page: Page, name: string) => page.getByRole("checkbox", { name: new RegExp(name) });
 const submit = (page: Page) => page.getByRole("button", { name: "Start meeting" });
 
-test("run a meeting, read its decisions, turn an action item into a task, accept the deliverable", async ({ page }) => {
+test("run a meeting, read its decisions, turn an action item into a task, accept the deliverable", { tag: "@critical" }, async ({ page }) => {
   test.setTimeout(300_000);
   await signUpAndSignIn(page.request, "boardroom", "Bea Board");
   const ws = await createWorkspace(page.request, `Boardroom ${unique()}`);

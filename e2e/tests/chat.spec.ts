@@ -187,7 +187,7 @@ test.describe("with a provider (mock OpenAI-compatible server)", () => {
     mock.setBehaviour({ reply: "Hello from the mock model.", chunkDelayMs: 0, timeToFirstTokenMs: 0, dropAfterChunks: null, fail500: false, failWithStatus: null, rateLimitFirst: 0 });
   });
 
-  test("the CFO answers with the provider's text and the model's name", async ({ page }) => {
+  test("the CFO answers with the provider's text and the model's name", { tag: "@critical" }, async ({ page }) => {
     const ws = await workspaceWithMock(page, mock);
     mock.setBehaviour({ reply: "Cash runway is **18 months** at the current burn.", usage: { prompt_tokens: 42, completion_tokens: 9 } });
     await page.goto(`/en/t/${ws.slug}/chat`);
@@ -213,7 +213,7 @@ test.describe("with a provider (mock OpenAI-compatible server)", () => {
     await expectAccessible(page);
   });
 
-  test("a provider failure mid-stream keeps the partial answer as failed; Retry completes it", async ({ page }) => {
+  test("a provider failure mid-stream keeps the partial answer as failed; Retry completes it", { tag: "@critical" }, async ({ page }) => {
     const ws = await workspaceWithMock(page, mock);
     mock.setBehaviour({ reply: "Partial words arrive first and then the connection drops", dropAfterChunks: 3, chunkDelayMs: 30 });
     const question = "Should we raise prices this quarter?";

@@ -13,7 +13,7 @@ test.beforeEach(async ({ page }) => {
   await signInWithApi(page.request, demo("OWNER"));
 });
 
-test("Ctrl+K opens an accessible palette from any page, Escape closes it and returns focus", async ({ page }) => {
+test("Ctrl+K opens an accessible palette from any page, Escape closes it and returns focus", { tag: "@critical" }, async ({ page }) => {
   await page.goto(`${base}/tasks`);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await page.keyboard.press("Tab");
@@ -31,7 +31,7 @@ test("Ctrl+K opens an accessible palette from any page, Escape closes it and ret
   await expect(skip).toBeFocused();
 });
 
-test("typing searches the workspace: grouped, highlighted, Enter opens the object", async ({ page }) => {
+test("typing searches the workspace: grouped, highlighted, Enter opens the object", { tag: "@critical" }, async ({ page }) => {
   await page.goto(base);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await page.keyboard.press("Control+k");

@@ -18,7 +18,7 @@ const checklist = (page: Page) => page.getByTestId("onboarding-checklist");
 const step = (page: Page, key: string) => page.getByTestId(`onboarding-step-${key}`);
 const progress = (page: Page) => page.getByRole("progressbar", { name: "Onboarding progress" });
 
-test("a new workspace's home: checklist at 0 of 8 with links, empty sections with next actions; doing the work ticks steps off; admin hides and restores it", async ({ page }) => {
+test("a new workspace's home: checklist at 0 of 8 with links, empty sections with next actions; doing the work ticks steps off; admin hides and restores it", { tag: "@critical" }, async ({ page }) => {
   await signUpAndSignIn(page.request, "home", "Hana Home");
   const ws = await createWorkspace(page.request, `Home ${unique()}`);
   const base = `/en/t/${ws.slug}`;

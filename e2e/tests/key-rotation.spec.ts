@@ -15,7 +15,7 @@ const JOB_TIMEOUT = 45_000;
 const versionRow = (page: Page, version: number) => page.getByTestId("key-version").and(page.locator(`[data-version="${version}"]`));
 const versionStatus = (page: Page, version: number) => versionRow(page, version).getByTestId("key-version-status");
 
-test("an owner rotates the data key and rolls the rotation back, while every secret stays readable", async ({ page }) => {
+test("an owner rotates the data key and rolls the rotation back, while every secret stays readable", { tag: "@critical" }, async ({ page }) => {
   test.setTimeout(150_000);
   await signUpAndSignIn(page.request, "keys", "Kira Keys");
   const ws = await createWorkspace(page.request, `Keys ${Date.now().toString(36)}`);

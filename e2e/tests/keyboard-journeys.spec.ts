@@ -212,7 +212,7 @@ test("keyboard only: sign in with the password form and reach the workspace", as
   await tabTo(page, page.getByRole("link", { name: "Chat", exact: true }));
 });
 
-test("keyboard only: chat with the CFO, the answer is announced, open its citation and come back", async ({ page }) => {
+test("keyboard only: chat with the CFO, the answer is announced, open its citation and come back", { tag: "@critical" }, async ({ page }) => {
   await signUpAndSignIn(page.request, "kbd-chat", "Kira Keys");
   const ws = await createWorkspace(page.request, `Keyboard chat ${unique()}`);
   await seedDocument(page, ws.slug, "Travel policy.md", travelPolicy());

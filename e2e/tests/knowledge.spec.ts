@@ -44,7 +44,7 @@ const askCfo = async (page: Page, slug: string, question: string) => {
   return answer;
 };
 
-test("upload two files → ready → the CFO's answer cites the passage → delete → no longer cited", async ({ page }) => {
+test("upload two files → ready → the CFO's answer cites the passage → delete → no longer cited", { tag: "@critical" }, async ({ page }) => {
   await signUpAndSignIn(page.request, "knowledge", "Kim Knowledge");
   const ws = await createWorkspace(page.request, `Knowledge ${unique()}`);
 

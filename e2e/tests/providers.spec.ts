@@ -4,7 +4,7 @@ import { expectAccessible, perFileClientIp } from "../support/fixtures";
 
 test.use(perFileClientIp());
 
-test("BYOK: a provider key is saved encrypted and never comes back to the browser", async ({ page }) => {
+test("BYOK: a provider key is saved encrypted and never comes back to the browser", { tag: "@critical" }, async ({ page }) => {
   await signUpAndSignIn(page.request, "byok", "Bea Byok");
   const ws = await createWorkspace(page.request, `Keys ${Date.now().toString(36)}`);
   const apiKey = `sk-e2e-${Date.now().toString(36)}-SECRETVALUE-wxyz`;

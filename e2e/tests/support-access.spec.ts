@@ -7,7 +7,7 @@ test.use(perFileClientIp());
 // Break-glass support access, end to end: a platform admin opens an audited,
 // time-boxed session on a fresh workspace; its owner is told in the app and
 // finds the session, with the admin's reason, in the workspace's audit trail.
-test("a support session is visible to the workspace owner: notice, reason and reads in the audit trail", async ({ page, browser }) => {
+test("a support session is visible to the workspace owner: notice, reason and reads in the audit trail", { tag: "@critical" }, async ({ page, browser }) => {
   test.setTimeout(120_000);
   const reason = `Ticket ${Date.now().toString(36)}: the owner reports missing chat answers`;
 

@@ -4,7 +4,7 @@ import { expectAccessible, perFileClientIp, signInWithApi, trpc, uniqueEmail } f
 
 test.use(perFileClientIp());
 
-test("invite a member by email, they accept, the owner changes their role", async ({ page, browser }) => {
+test("invite a member by email, they accept, the owner changes their role", { tag: "@critical" }, async ({ page, browser }) => {
   await signUpAndSignIn(page.request, "owner", "Orla Owner");
   const ws = await createWorkspace(page.request, `Invite Co ${Date.now().toString(36)}`);
 
