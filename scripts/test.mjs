@@ -20,7 +20,7 @@ const STEPS = {
   // package the code, tests and scripts import is declared, and every declared one is used;
   // secretlint over every tracked file (scripts/secret-scan.mjs, as the security workflow runs it).
   // `npm audit` is not here: the registry's audit endpoint answers 405 from our machines and CI,
-  // so it runs only in .github/workflows/security.yml.
+  // so it runs only in .github/workflows/weekly.yml (npm-audit).
   lint: async () => {
     await run(bin("eslint"), ["--max-warnings=0", "."]);
     await run(bin("depcruise"), ["--validate", "--output-type", "err", "src", "inngest"]);

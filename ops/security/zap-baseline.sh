@@ -11,7 +11,8 @@
 #
 # ZAP cannot run on the dev machines (there is a docker client but no Docker daemon, and ZAP only
 # ships as a container image), so this script is not run by the test suite: the weekly
-# .github/workflows/security.yml job (zap-baseline) builds and starts the app and runs it.
+# .github/workflows/weekly.yml job (zap-baseline) builds the app and runs scan-app.sh, which starts
+# it and runs this script.
 # tests/ops/security-files.test.ts only checks that this file and the rules file are well formed.
 # Anywhere with Docker: start the app (`npm run build && npm start`) and run this script.
 set -euo pipefail
