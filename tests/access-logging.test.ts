@@ -257,6 +257,7 @@ const CASES: Record<string, Case> = {
   "onboarding.restore": { as: asAdmin, before: (fx) => callerFor(fx.admin).onboarding.dismiss(slugOf(fx)), input: slugOf },
   "onboarding.confirmPersonas": { as: asAdmin, input: slugOf },
   "onboarding.keepOfflineModel": { as: asAdmin, input: slugOf },
+  "privacy.update": { as: asOwner, input: (fx) => ({ ...slugOf(fx), telemetryEnabled: false, retention: { conversations: 90, audit: 730 } }) },
   "keys.rotate": { as: asOwner, input: slugOf },
   "keys.rollback": { as: asOwner, before: rotatedKey, input: slugOf },
   "keys.destroy": {

@@ -337,6 +337,9 @@ const MATRIX: Record<string, Entry> = {
   "keys.rotate": { input: slugOf, expect: tenantRole("OWNER") },
   "keys.rollback": { input: slugOf, expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
   "keys.destroy": { input: (fx) => ({ ...slugOf(fx), version: 1, confirmation: "destroy v1" }), expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
+  // the privacy centre's settings: owners and admins read them; only owners change them.
+  "privacy.get": { input: slugOf, expect: tenantRole("ADMIN") },
+  "privacy.update": { input: (fx) => ({ ...slugOf(fx), telemetryEnabled: false }), expect: tenantRole("OWNER") },
   "admin.keys.fleet": { input: () => undefined, expect: platformOnly },
   "admin.keys.rotateMaster": { input: () => undefined, expect: platformOnly },
   "admin.keys.rotateAllDataKeys": { input: (fx) => ({ tenantIds: [fx.tenant.id] }), expect: platformOnly },

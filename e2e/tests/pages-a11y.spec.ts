@@ -223,6 +223,7 @@ const PAGES: PageCase[] = [
   { path: `${ws}/settings/providers`, as: "OWNER" },
   { path: `${ws}/settings/personas`, as: "OWNER", expand: true },
   { path: `${ws}/settings/security`, as: "OWNER" },
+  { path: `${ws}/settings/privacy`, as: "OWNER" },
   { path: `${ws}/settings/access-reviews`, as: "OWNER" },
   { path: `${ws}/no-such-page`, as: "OWNER", notFound: true },
   { path: "/t/no-such-workspace", as: "OWNER", notFound: true },

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { Link, usePathname } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 
-/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers (/ Security / Usage / Audit for admins) tabs of a workspace, as a nav landmark with aria-current. */
+/** Overview / Chat / Knowledge / Meetings / Tasks / Members / Settings / AI providers (/ Security / Privacy / Usage / Audit for admins) tabs of a workspace, as a nav landmark with aria-current. */
 export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: string; showAudit?: boolean }) => {
   const t = useTranslations("tenant");
   const tk = useTranslations("knowledge");
@@ -13,6 +13,7 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
   const ta = useTranslations("audit");
   const tr = useTranslations("reliability.nav");
   const tkeys = useTranslations("keys");
+  const tprivacy = useTranslations("privacy");
   const pathname = usePathname();
   const base = `/t/${tenantSlug}`;
   const items = [
@@ -29,6 +30,7 @@ export const TenantNav = ({ tenantSlug, showAudit = false }: { tenantSlug: strin
     ...(showAudit
       ? [
           { href: `${base}/settings/security`, label: tkeys("nav") },
+          { href: `${base}/settings/privacy`, label: tprivacy("nav") },
           { href: `${base}/usage`, label: tr("usage") },
           { href: `${base}/audit`, label: ta("nav") },
         ]

@@ -188,6 +188,9 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "admin.keys.rotateAllDataKeys": platform("admin", "admin.keys.rotateAllDataKeys", onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
 };
 
+  // the privacy centre's settings (services/privacy/settings.ts): changes carry the fields old → new, never content
+  "privacy.get": none("the workspace's own telemetry, residency and retention settings; no personal data"),
+  "privacy.update": admin(onTenant("privacy.settings_updated")),
 /**
  * Route handlers (src/app/api/**\/route.ts), keyed "<METHOD> <route>" with the
  * route's folder path. Same rules as procedures.

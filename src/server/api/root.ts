@@ -11,6 +11,7 @@ import { memberRouter } from "./routers/member/router";
 import { onboardingRouter } from "./routers/onboarding/router";
 import { overviewRouter } from "./routers/overview/router";
 import { personaRouter } from "./routers/persona/router";
+import { privacyRouter } from "./routers/privacy/router";
 import { providerRouter } from "./routers/provider/router";
 import { searchRouter } from "./routers/search/router";
 import { supportRouter } from "./routers/support/router";
@@ -40,6 +41,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   onboarding: onboardingRouter,
   overview: overviewRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,6 +34,7 @@ export default async function SettingsPage({ params }: Props) {
   const tpe = await getTranslations("personas");
   const tar = await getTranslations("accessReviews");
   const tk = await getTranslations("keys");
+  const tpr = await getTranslations("privacy");
   return (
     <div className="flex max-w-2xl flex-col gap-6">
       <PageHeader title={t("title")} lead={tenant.name} />
@@ -97,6 +98,17 @@ export default async function SettingsPage({ params }: Props) {
               <p className="text-sm text-muted-fg">{tk("settingsCardBody")}</p>
               <Link href={`/t/${tenantSlug}/settings/security`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
                 {tk("settingsLink")}
+              </Link>
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle id="privacy-title">{tpr("settingsCardTitle")}</CardTitle>
+            </CardHeader>
+            <CardContent className="flex flex-col items-start gap-3">
+              <p className="text-sm text-muted-fg">{tpr("settingsCardBody")}</p>
+              <Link href={`/t/${tenantSlug}/settings/privacy`} className="text-sm font-medium text-accent underline hover:text-accent-hover">
+                {tpr("settingsLink")}
               </Link>
             </CardContent>
           </Card>

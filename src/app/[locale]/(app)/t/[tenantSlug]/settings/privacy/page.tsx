@@ -1,0 +1,96 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
+import { Alert } from "~/components/ui/alert";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { ResidencyForm } from "~/features/privacy/residency-form";
+import { RetentionForm } from "~/features/privacy/retention-form";
+import { TelemetryForm } from "~/features/privacy/telemetry-form";
+import { SuspendedNotice } from "~/features/tenant/suspended-notice";
+import { Link } from "~/i18n/navigation";
+import { routeLocale } from "~/i18n/route-locale";
+import { loadTenant } from "~/lib/server-pages/load-tenant";
+import { hasRole } from "~/lib/roles";
+import { api } from "~/trpc/server";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string; tenantSlug: string }> };
+
+export const generateMetadata = async ({ params }: Props): Promise<Metadata> => {
+  const { locale: segment } = await params;
+  const locale = routeLocale(segment);
+  const t = await getTranslations({ locale, namespace: "privacy" });
+  return { title: t("metaTitle") };
+};
+
+/**
+ * The privacy centre (issue 16): telemetry, data residency and retention (owners change them,
+ * admins see them read-only), then the workspace export and deletion panels. Members and viewers
+ * get the restricted notice, as on the other admin settings pages; privacy.get refuses them too.
+ */
+export default async function PrivacyPage({ params }: Props) {
+  const { locale: segment, tenantSlug } = await params;
+  const locale = routeLocale(segment);
+  setRequestLocale(locale);
+  const loaded = await loadTenant(locale, tenantSlug, `/t/${tenantSlug}/settings/privacy`);
+  if (loaded.suspended) return <SuspendedNotice />;
+  const { tenant } = loaded;
+  const t = await getTranslations("privacy");
+  const header = (
+    <SubpageHeader
+      back={
+        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
+          <ArrowLeft aria-hidden="true" className="size-4" />
+          {t("backToSettings")}
+        </Link>
+      }
+      title={t("title")}
+      lead={t("lead")}
+    />
+  );
+  if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
+  const settings = await api.privacy.get({ tenantSlug });
+  const { canEdit } = settings;
+  return (
+    <div className="flex max-w-3xl flex-col gap-6">
+      {header}
+      {!canEdit && <Alert variant="info">{t("ownersOnly")}</Alert>}
+
+      <Card>
+        <CardHeader>
+          <CardTitle id="privacy-telemetry-title">{t("telemetry.title")}</CardTitle>
+          <CardDescription>{t("telemetry.lead")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <TelemetryForm tenantSlug={tenantSlug} enabled={settings.telemetryEnabled} canEdit={canEdit} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle id="privacy-residency-title">{t("residency.title")}</CardTitle>
+          <CardDescription>{t("residency.lead")}</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-4">
+          <ResidencyForm tenantSlug={tenantSlug} region={settings.dataResidency} canEdit={canEdit} />
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle id="privacy-retention-title">{t("retention.title")}</CardTitle>
+          <CardDescription>{t("retention.lead")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <RetentionForm tenantSlug={tenantSlug} retention={settings.retention} canEdit={canEdit} />
+        </CardContent>
+      </Card>
+
+      {/* H-export: the workspace export panel goes here (<ExportPanel … /> from ~/features/privacy/export-panel). */}
+
+      {/* H-purge: the workspace deletion panel goes here (<DeleteWorkspacePanel … /> from ~/features/privacy/delete-workspace-panel). */}
+    </div>
+  );
+}
