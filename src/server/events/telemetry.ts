@@ -9,7 +9,8 @@
  *   ocsuite.job.queue_wait     (s)  first attempt's start − event timestamp
  *   ocsuite.job.runs / .failures / .retries / .dead_letters
  * all by messaging.destination.name = the function id. Never by tenant: a
- * tenant id is unbounded as a label; it is on the span and in InngestRun.
+ * tenant id is unbounded as a label; it is on the span (removed there when the
+ * workspace switched telemetry off: infra/privacy-telemetry.ts) and in InngestRun.
  * Dead letters are counted here, on a run's final failure (which is exactly
  * when an Inngest server or inngest/local writes one), because the executor is
  * a separate process that must not import src/server/infra.
@@ -18,6 +19,7 @@ import { SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry
 import { Middleware } from "inngest";
 import { contextFromTraceparent } from "./trace-context";
 import { observeJobQueueDepth } from "~/server/infra/job-queue-depth";
+import { ensureTenantTelemetry } from "~/server/infra/privacy-telemetry-source";
 import { metrics } from "~/server/infra/metrics";
 
 const tracer = trace.getTracer("ocsuite.jobs");
@@ -68,6 +70,10 @@ export class JobTelemetryMiddleware extends Middleware.BaseMiddleware {
     let errorType: string | null = null;
     // Parent: the trace of the request that sent the event, when it carried one.
     const parent = contextFromTraceparent(c.event.data?.traceparent);
+    // The tenant's telemetry setting, known before its span starts (cached; a query per tenant per
+    // minute at most): the span and the job's log lines follow it (infra/privacy-telemetry.ts).
+    const tenantId = c.event.data?.tenantId;
+    if (typeof tenantId === "string") await ensureTenantTelemetry(tenantId);
     return tracer.startActiveSpan(`inngest.job ${fnId}`, { kind: SpanKind.CONSUMER, attributes: baseAttributes(fnId, c), startTime: started }, parent, async (span) => {
       if (typeof c.event.ts === "number") span.setAttribute("inngest.event.ts", c.event.ts);
       try {

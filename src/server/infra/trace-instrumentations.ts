@@ -2,6 +2,7 @@ import { SpanKind, type Context } from "@opentelemetry/api";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
+import { TelemetryPrivacySpanProcessor } from "./privacy-telemetry";
 
 /**
  * What every process adds to its tracer provider (web: src/instrumentation.ts
@@ -101,5 +102,9 @@ export class NextServerSpanSemconvProcessor implements SpanProcessor {
   }
 }
 
-/** The span processors every process lists before its exporter's (see the two classes above). */
-export const traceSpanProcessors = (): SpanProcessor[] => [new PrismaSemconvSpanProcessor(), new NextServerSpanSemconvProcessor()];
+/**
+ * The span processors every process lists before its exporter's (see the two classes above). The
+ * privacy processor (privacy-telemetry.ts: content never exported, opted-out workspaces anonymous)
+ * is first, so its onEnd has amended every span before anything else reads or exports it.
+ */
+export const traceSpanProcessors = (): SpanProcessor[] => [new TelemetryPrivacySpanProcessor(), new PrismaSemconvSpanProcessor(), new NextServerSpanSemconvProcessor()];

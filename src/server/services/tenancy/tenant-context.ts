@@ -4,6 +4,7 @@ import { hasRole, type TRole } from "~/lib/roles";
 import { db } from "~/server/db/client";
 import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
+import { noteTenantTelemetry } from "~/server/infra/privacy-telemetry-source";
 import type { TenantCtx, UserCtx } from "../context";
 
 /** Membership.lastActiveAt is written at most this often per membership (access reviews need the day, not the second). */
@@ -51,9 +52,12 @@ export const touchMembershipActivity = async (membershipId: string, now = new Da
 export const resolveTenantContext = async (user: UserCtx, tenantSlug: string, minRole: TRole): Promise<TenantCtx> => {
   const membership = await db.membership.findFirst({
     where: { userId: user.userId, tenant: { slug: tenantSlug } },
-    select: { id: true, role: true, tenant: { select: { id: true, slug: true, status: true } } },
+    select: { id: true, role: true, tenant: { select: { id: true, slug: true, status: true, telemetryEnabled: true } } },
   });
   if (!membership) throw notFound("Workspace");
+  // The row is loaded anyway: this request's spans and log lines follow the workspace's telemetry
+  // setting from here on (privacy-telemetry.ts), without a query of their own.
+  noteTenantTelemetry(membership.tenant.id, membership.tenant.telemetryEnabled, membership.tenant.slug);
   if (membership.tenant.status === "SUSPENDED") {
     throw new AppError("FORBIDDEN", "tenantSuspended", "This workspace is suspended");
   }
