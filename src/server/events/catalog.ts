@@ -72,6 +72,24 @@ export const masterKeyRotationRequested = eventType("security/master-key.rotatio
   schema: traced({ rotationId: id }),
 });
 
+/**
+ * Retention (issue 16): purge one workspace's data older than its windows
+ * (inngest/jobs/retention-purge.ts; the daily cron sends one per workspace with a window).
+ */
+export const retentionPurgeRequested = eventType("privacy/retention.purge.requested", {
+  schema: traced({ tenantId: id }),
+});
+
+/**
+ * A workspace's deletion grace period is over: purge everything and destroy its data keys
+ * (inngest/jobs/workspace-purge.ts). The id is `workspaceId`, not `tenantId`, on purpose: the purge
+ * deletes the workspace's job history (rows keyed by the event's tenantId), which must not include
+ * the purge's own run.
+ */
+export const workspacePurgeRequested = eventType("privacy/workspace.purge.requested", {
+  schema: traced({ workspaceId: id }),
+});
+
 export const eventCatalog = [
   systemPingRequested,
   deadLetterReplayed,
@@ -82,4 +100,6 @@ export const eventCatalog = [
   taskCancelRequested,
   dataKeyRotationRequested,
   masterKeyRotationRequested,
+  retentionPurgeRequested,
+  workspacePurgeRequested,
 ] as const;

@@ -70,10 +70,45 @@ export const recordAudit = async (input: AuditInput): Promise<void> => {
 
 export type ChainVerification = { chain: string; checked: number; ok: boolean; firstBrokenSeq: number | null; firstBrokenId: string | null };
 
-/** Recomputes every hash of a chain in order and reports the first broken link. */
+/**
+ * The action of the event a retention purge records before it deletes a prefix of a chain
+ * (services/audit/audit-prefix.ts): its metadata.auditAnchor holds the seq and hash of the last
+ * event it purges, so verification can start after the gap.
+ */
+export const AUDIT_ANCHOR_ACTION = "privacy.retention.purged";
+export type AuditAnchor = { purgedThroughSeq: number; purgedThroughHash: string };
+
+/**
+ * Where verification starts: the genesis, or, when a retention purge removed the chain's first
+ * events, the anchor recorded for exactly that prefix. The anchor is itself a later link of the
+ * chain, so a forged or edited anchor breaks the chain where it stands; a prefix deleted without
+ * an anchor (or with another length) has none and fails at its first remaining event.
+ */
+const verificationStart = async (chain: string): Promise<{ seq: number; prevHash: string } | null> => {
+  const first = await db.auditEvent.findFirst({ where: { chain }, orderBy: { seq: "asc" }, select: { id: true, seq: true } });
+  if (!first || first.seq === 1) return { seq: 1, prevHash: GENESIS_HASH };
+  const anchor = await db.auditEvent.findFirst({
+    where: { chain, action: AUDIT_ANCHOR_ACTION, seq: { gte: first.seq }, metadata: { path: ["auditAnchor", "purgedThroughSeq"], equals: first.seq - 1 } },
+    orderBy: { seq: "desc" },
+    select: { metadata: true },
+  });
+  const hash = (anchor?.metadata as { auditAnchor?: Partial<AuditAnchor> } | null)?.auditAnchor?.purgedThroughHash;
+  return typeof hash === "string" ? { seq: first.seq, prevHash: hash } : null;
+};
+
+/**
+ * Recomputes every hash of a chain in order and reports the first broken link. A chain whose
+ * oldest events were purged under the retention policy starts from its anchor (see
+ * verificationStart); `checked` counts the events that remain.
+ */
 export const verifyAuditChain = async (chain: string): Promise<ChainVerification> => {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+  const start = await verificationStart(chain);
+  if (!start) {
+    const first = await db.auditEvent.findFirst({ where: { chain }, orderBy: { seq: "asc" }, select: { id: true, seq: true } });
+    return { chain, checked: 0, ok: false, firstBrokenSeq: first?.seq ?? null, firstBrokenId: first?.id ?? null };
+  }
+  let prevHash = start.prevHash;
+  let expectedSeq = start.seq;
   let checked = 0;
   let cursor: number | undefined;
   for (;;) {
