@@ -26,6 +26,43 @@ const postgresUrl = z
 
 const isBuild = process.env.NEXT_PHASE === "phase-production-build";
 
+// Data residency (issue 16): the object storage of each residency region, as one JSON object keyed by
+// region id (src/lib/regions.ts: us, eu; src/env.test.ts keeps the two lists equal). A region
+// without an entry has no storage of its own: its workspaces' originals go to the default storage
+// above. Documented in docs/runbooks/storage.md. Entries:
+//   {"driver":"s3","bucket":"…","region":"eu-central-1","endpoint":"https://…","forcePathStyle":true,
+//    "accessKeyId":"…","secretAccessKey":"…"}  (endpoint/credentials optional, as the S3_* variables)
+//   {"driver":"fs","root":"/mnt/eu-originals"}  (root optional: <fs storage root>/regions/<id>, the
+//    same machine's disk, so a bookkeeping separation, not residency)
+const storageRegionEntry = z.discriminatedUnion("driver", [
+  z
+    .object({
+      driver: z.literal("s3"),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name"),
+      region: z.string().min(1).default("us-east-1"),
+      endpoint: z.url().optional(),
+      forcePathStyle: z.boolean().default(false),
+      accessKeyId: z.string().min(1).optional(),
+      secretAccessKey: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((e) => !e.accessKeyId === !e.secretAccessKey, "accessKeyId and secretAccessKey are set together"),
+  z.object({ driver: z.literal("fs"), root: z.string().min(1).optional() }).strict(),
+]);
+const storageRegions = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined) return {};
+    try {
+      return /** @type {unknown} */ (JSON.parse(raw));
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object, e.g. {\"eu\":{\"driver\":\"s3\",\"bucket\":\"ocsuite-eu\"}}" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.partialRecord(z.enum(["us", "eu"]), storageRegionEntry));
+
 // Inngest. The SDK reads these itself too; they are declared here so a typo'd value fails at
 // start and the code reads them in one place (src/server/events/client.ts).
 //   INNGEST_DEV: "1" or an origin (Dev Server / our local executor); unset: cloud mode with a signing key.
@@ -142,6 +179,8 @@ export const env = createEnv({
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     // true for MinIO and most self-hosted stores (https://host/bucket/key instead of bucket.host).
     S3_FORCE_PATH_STYLE: bool,
+    // Data residency: a storage per region (see storageRegions above).
+    STORAGE_REGIONS: storageRegions,
     // Knowledge uploads: the largest file accepted (bytes, ≤ 1 GiB) and each workspace's total.
     KNOWLEDGE_MAX_FILE_BYTES: z.coerce.number().int().positive().max(1_073_741_824).default(26_214_400),
     KNOWLEDGE_TENANT_QUOTA_BYTES: positiveInt(1_073_741_824),

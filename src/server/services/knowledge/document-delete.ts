@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "~/server/db/client";
 import { forbidden, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
-import { objectStorage } from "~/server/infra/storage";
+import { storageForDocument } from "~/server/infra/storage";
 import { recordAudit } from "../audit/audit";
 import type { TenantCtx } from "../context";
 import { canDelete, findDocument, requireRole, type DocumentDeps } from "./documents";
@@ -21,8 +21,8 @@ import { canDelete, findDocument, requireRole, type DocumentDeps } from "./docum
  */
 export const deleteDocument = async (ctx: TenantCtx, input: { id: string }, deps: DocumentDeps = {}): Promise<{ id: string; originalDeleted: boolean }> => {
   requireRole(ctx, "MEMBER");
-  const storage = deps.storage ?? objectStorage();
   const row = await findDocument(ctx, input.id);
+  const storage = deps.storage ?? storageForDocument(row);
   if (!canDelete(ctx, row)) throw forbidden("forbidden", "Only the uploader or an admin can delete a document");
   // One statement: the chunks (and their embeddings) go with the row by ON DELETE CASCADE, atomically.
   const { count } = await db.document.deleteMany({ where: { id: row.id, tenantId: ctx.tenantId } });

@@ -4,7 +4,7 @@ import { db } from "~/server/db/client";
 import type { Prisma } from "~/server/db/generated/client";
 import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
-import { isObjectNotFound, objectStorage } from "~/server/infra/storage";
+import { isObjectNotFound, storageForDocument } from "~/server/infra/storage";
 import { recordAudit } from "../audit/audit";
 import type { TenantCtx } from "../context";
 import {
@@ -97,8 +97,8 @@ export type DocumentOriginal = { id: string; filename: string; mimeType: string;
  */
 export const readOriginal = async (ctx: TenantCtx, input: { id: string }, deps: DocumentDeps = {}): Promise<DocumentOriginal> => {
   requireRole(ctx, "VIEWER");
-  const storage = deps.storage ?? objectStorage();
   const row = await findDocument(ctx, input.id);
+  const storage = deps.storage ?? storageForDocument(row);
   let bytes: Uint8Array;
   try {
     bytes = await storage.get(row.storageKey);

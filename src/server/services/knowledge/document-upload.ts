@@ -4,7 +4,7 @@ import { db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
-import { documentOriginalKey, objectStorage, type ObjectStorage } from "~/server/infra/storage";
+import { documentOriginalKey, storageForRegion, storageRegionFor, type ObjectStorage } from "~/server/infra/storage";
 import { recordAudit } from "../audit/audit";
 import type { TenantCtx } from "../context";
 import { sendJobEvent } from "../jobs/send";
@@ -88,6 +88,7 @@ type NewDocument = {
   sizeBytes: number;
   sha256: string;
   storageKey: string;
+  storageRegion: string | null;
 };
 
 /**
@@ -134,7 +135,11 @@ const insertKeepingNothingHalfStored = async (storage: ObjectStorage, data: NewD
  */
 export const uploadDocument = async (ctx: TenantCtx, input: UploadDocumentInput, deps: DocumentDeps = {}): Promise<UploadDocumentResult> => {
   requireRole(ctx, "MEMBER");
-  const storage = deps.storage ?? objectStorage();
+  // Data residency: a new original goes to the storage of the workspace's preferred region when the
+  // operator configured one (STORAGE_REGIONS), else to the default storage; the row records which.
+  const { dataResidency } = await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { dataResidency: true } });
+  const storageRegion = storageRegionFor(dataResidency);
+  const storage = deps.storage ?? storageForRegion(storageRegion);
   const { maxFileBytes, quotaBytes } = knowledgeLimits();
   const bytes = input.bytes;
   const size = bytes.byteLength;
@@ -152,7 +157,7 @@ export const uploadDocument = async (ctx: TenantCtx, input: UploadDocumentInput,
   const id = randomUUID();
   const storageKey = documentOriginalKey(ctx.tenantId, id);
   await putOriginal(storage, storageKey, bytes, detected.mimeType, ctx.tenantId);
-  const data: NewDocument = { id, tenantId: ctx.tenantId, uploadedById: ctx.userId, title, filename, kind: detected.kind, mimeType: detected.mimeType, sizeBytes: size, sha256, storageKey };
+  const data: NewDocument = { id, tenantId: ctx.tenantId, uploadedById: ctx.userId, title, filename, kind: detected.kind, mimeType: detected.mimeType, sizeBytes: size, sha256, storageKey, storageRegion };
   const { row, duplicate } = await insertKeepingNothingHalfStored(storage, data, quotaBytes);
   if (duplicate) return { document: await dtoOf(ctx, row), duplicate: true };
 

@@ -68,6 +68,7 @@ export const DOCUMENT_SELECT = {
   sizeBytes: true,
   sha256: true,
   storageKey: true,
+  storageRegion: true,
   status: true,
   errorReason: true,
   pageCount: true,
@@ -129,5 +130,5 @@ export const findDocument = async (ctx: Scope, id: string): Promise<DocumentRow>
   return row;
 };
 
-/** Test seam: which storage to use (defaults to the configured one). */
+/** Test seam: which storage to use (defaults to the document's region's: storageForDocument / storageForRegion). */
 export type DocumentDeps = { storage?: ObjectStorage };

@@ -1,6 +1,6 @@
 import "server-only";
 import { db as defaultDb, type Db } from "~/server/db/client";
-import { isObjectNotFound, objectStorage, type ObjectStorage } from "~/server/infra/storage";
+import { isObjectNotFound, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
 import { embedTexts, type Embedder } from "./embeddings";
 import { KnowledgeError, type KnowledgeErrorReason } from "./errors";
 import { chunkDocument, detectKind, extractDocument, type ExtractedDocument } from "./extract";
@@ -43,9 +43,9 @@ export const isStale = async (t: IngestTarget, deps: IngestDeps = {}): Promise<b
  * Marks the document `processing` and returns where its original is, or null
  * when the run is stale.
  */
-export const beginIngestion = async (t: IngestTarget, deps: IngestDeps = {}): Promise<{ storageKey: string } | null> => {
+export const beginIngestion = async (t: IngestTarget, deps: IngestDeps = {}): Promise<{ storageKey: string; storageRegion: string | null } | null> => {
   const sql = deps.db ?? defaultDb;
-  const doc = await sql.document.findFirst({ where: current(t), select: { storageKey: true } });
+  const doc = await sql.document.findFirst({ where: current(t), select: { storageKey: true, storageRegion: true } });
   if (!doc) return null;
   const { count } = await sql.document.updateMany({ where: current(t), data: { status: "processing", errorReason: null } });
   return count ? doc : null;
@@ -117,7 +117,7 @@ export const extractAndIndex = async (t: IngestTarget, deps: IngestDeps = {}): P
   if (!begun) return { status: "stale" };
   let bytes: Uint8Array;
   try {
-    bytes = await (deps.storage ?? objectStorage()).get(begun.storageKey);
+    bytes = await (deps.storage ?? storageForDocument(begun)).get(begun.storageKey);
   } catch (err) {
     // Deleted meanwhile (row and original): nothing to do. Still current: a real failure, retried.
     if (isObjectNotFound(err) && (await isStale(t, deps))) return { status: "stale" };
