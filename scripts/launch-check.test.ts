@@ -37,7 +37,7 @@ const runCheck = (base: string, env: Record<string, string>) =>
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/launch-check.ts", base, "--json", "--timeout-ms", "4000"], {
       cwd: ROOT,
       // Only what a shell on the server would have: nothing of the test run's own configuration.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env } as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
