@@ -91,11 +91,13 @@ export type OtlpReceiver = {
   spans: ReceivedSpan[];
   /** Export requests received (each answered 200). */
   requests: number;
+  /** Each accepted request's body as received (decompressed JSON text): for "appears nowhere" checks. */
+  bodies: string[];
   close: () => Promise<void>;
 };
 
 export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
-  const state = { spans: [] as ReceivedSpan[], requests: 0 };
+  const state = { spans: [] as ReceivedSpan[], requests: 0, bodies: [] as string[] };
   const server = createServer((req, res) => {
     void (async () => {
       if (req.method !== "POST" || req.url !== "/v1/traces") return res.writeHead(404).end();
@@ -105,6 +107,7 @@ export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
       const parsed = ZExportTraceServiceRequest.safeParse(JSON.parse(body.toString("utf8")));
       if (!parsed.success) return res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: parsed.error.message }));
       state.requests++;
+      state.bodies.push(body.toString("utf8"));
       for (const rs of parsed.data.resourceSpans) {
         const service = String(toRecord(rs.resource?.attributes ?? [])["service.name"] ?? "");
         for (const ss of rs.scopeSpans) {
@@ -134,6 +137,9 @@ export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
     },
     get requests() {
       return state.requests;
+    },
+    get bodies() {
+      return state.bodies;
     },
     close,
   };

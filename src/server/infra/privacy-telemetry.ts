@@ -321,3 +321,21 @@ export const redactLogRecord = (obj: Record<string, unknown>): Record<string, un
   out.telemetry = "anonymised";
   return out;
 };
+
+/**
+ * pino's `hooks.logMethod` arguments: the message (and any interpolation
+ * argument) of a line about an opted-out tenant loses e-mail addresses and the
+ * tenant's id and slug. Messages are constant by convention (data goes in the
+ * object); this catches the ones that are not. It runs before mixin, so the
+ * trace is read from the active span here.
+ */
+export const redactLogArgs = (args: unknown[]): unknown[] => {
+  const s = state();
+  const first = args[0];
+  const own = typeof first === "object" && first !== null ? (first as Record<string, unknown>).tenantId : undefined;
+  const active = trace.getActiveSpan()?.spanContext().traceId;
+  const tenants = [typeof own === "string" ? own : undefined, active ? s.traces.get(active) : undefined].filter((t): t is string => t !== undefined);
+  if (tenants.every((t) => isTelemetryAllowed(t))) return args;
+  const fix = scrubber(tenants.flatMap((t) => [t, s.tenantToSlug.get(t)]).filter((v): v is string => typeof v === "string" && v.length > 0));
+  return args.map((a) => (typeof a === "string" ? fix(a) : a));
+};
