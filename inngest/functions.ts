@@ -1,4 +1,5 @@
 /** Every Inngest function the app serves (web at /api/inngest, and the worker fleet). */
+import { dataExport, expireDataExports } from "./jobs/data-export";
 import { ingestDocument } from "./jobs/ingest-document";
 import { replayDeadLetter } from "./jobs/replay-dead-letter";
 import { retentionPurge, scheduledRetentionPurge } from "./jobs/retention-purge";
@@ -9,4 +10,4 @@ import { runTask } from "./jobs/run-task";
 import { scheduledKeyRotation } from "./jobs/scheduled-key-rotation";
 import { heartbeat } from "./system/heartbeat";
 
-export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask, rotateDataKey, rotateMasterKey, scheduledKeyRotation, scheduledRetentionPurge, retentionPurge];
+export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask, rotateDataKey, rotateMasterKey, scheduledKeyRotation, scheduledRetentionPurge, retentionPurge, dataExport, expireDataExports];

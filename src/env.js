@@ -184,6 +184,11 @@ export const env = createEnv({
     // Knowledge uploads: the largest file accepted (bytes, ≤ 1 GiB) and each workspace's total.
     KNOWLEDGE_MAX_FILE_BYTES: z.coerce.number().int().positive().max(1_073_741_824).default(26_214_400),
     KNOWLEDGE_TENANT_QUOTA_BYTES: positiveInt(1_073_741_824),
+    // Full data export (issue 16, docs/policies/data-export.md): the largest archive built (bytes;
+    // ≤ 4 GiB, the zip format without Zip64: fflate writes none), how long a ready archive is kept
+    // and its download link valid (hours).
+    EXPORT_MAX_BYTES: z.coerce.number().int().positive().max(4_000_000_000).default(2_147_483_648),
+    EXPORT_RETENTION_HOURS: z.coerce.number().int().positive().max(720).default(168),
     // Document uploads per user per minute (each file is one request).
     RATE_LIMIT_UPLOADS_PER_MINUTE: positiveInt(120),
     RATE_LIMIT_UPLOADS_TENANT_PER_MINUTE: positiveInt(600),

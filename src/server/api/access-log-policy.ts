@@ -179,6 +179,11 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   // the command palette: one search over what the caller may already open, their own conversations only
   "search.query": none("titles and passages the caller can already read on their pages; another user's conversations are never searched"),
   // the workspace's encryption keys: every operation on both chains (services/key-rotation/rotation-log.ts)
+  // data export (issue 16): the archive is downloaded through the route below
+  "dataExport.request": sensitiveRead(onTenant("data_export.requested")),
+  "dataExport.list": none("the caller's own exports, and the workspace's for admins: status and size, no content"),
+  "dataExport.get": none("one such export's progress"),
+  "dataExport.link": sensitiveRead(onTenant("data_export.link_issued")),
   "keys.status": none("key versions, ages and operations; never key material"),
   "keys.rotate": admin(onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
   "keys.rollback": admin(onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
@@ -199,6 +204,7 @@ export const ACCESS_LOG_ROUTES: Record<string, TAccessLogRule> = {
   "GET /api/admin/audit/export": { kind: "sensitive-read", events: [onPlatform("admin.auditExport")] },
   "GET /api/t/[tenantSlug]/audit/export": sensitiveRead(onTenant("audit.exported")),
   "GET /api/t/[tenantSlug]/documents/[documentId]/original": sensitiveRead(onTenant("document.download")),
+  "GET /api/t/[tenantSlug]/exports/[exportId]/download": sensitiveRead(onTenant("data_export.downloaded")),
   "POST /api/t/[tenantSlug]/documents": none("a member adds content to their workspace (recorded as document.upload all the same)"),
   "POST /api/t/[tenantSlug]/chat": none(OWN_CONVERSATION),
   "GET /api/auth/[...nextauth]": none("Auth.js pages and callbacks; sign-ins are audited as auth.sign_in by the Auth.js events"),

@@ -3,6 +3,7 @@ import { accountRouter } from "./routers/account/router";
 import { adminRouter } from "./routers/admin/router";
 import { auditRouter } from "./routers/audit/router";
 import { chatRouter } from "./routers/chat/router";
+import { dataExportRouter } from "./routers/data-export/router";
 import { invitationRouter } from "./routers/invitation/router";
 import { keysRouter } from "./routers/keys/router";
 import { knowledgeRouter } from "./routers/knowledge/router";
@@ -41,6 +42,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   onboarding: onboardingRouter,
   overview: overviewRouter,
+  dataExport: dataExportRouter,
   privacy: privacyRouter,
 });
 

@@ -90,6 +90,14 @@ export const workspacePurgeRequested = eventType("privacy/workspace.purge.reques
   schema: traced({ workspaceId: id }),
 });
 
+/**
+ * A member asked for a data export (issue 16): the DataExport row is the job's state. `appUrl` and
+ * `locale` shape the notification's link (no PII: the requester is read from the row).
+ */
+export const dataExportRequested = eventType("privacy/data-export.requested", {
+  schema: traced({ tenantId: id, exportId: id, appUrl: z.url().max(500), locale: z.string().max(20).nullable() }),
+});
+
 export const eventCatalog = [
   systemPingRequested,
   deadLetterReplayed,
@@ -102,4 +110,5 @@ export const eventCatalog = [
   masterKeyRotationRequested,
   retentionPurgeRequested,
   workspacePurgeRequested,
+  dataExportRequested,
 ] as const;

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, rmdir } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { copyFile, mkdir, open, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { assertValidKey, InvalidStorageKeyError, ObjectNotFoundError } from "./keys";
 import type { ObjectStorage } from "./types";
 
@@ -47,22 +49,54 @@ export const createFsStorage = (rootDir: string): ObjectStorage & { root: string
     }
   };
 
+  /** A copy of a local file, atomically as writeAtomically (the kernel copies; nothing is buffered here). */
+  const copyAtomically = async (file: string, source: string) => {
+    const tmp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
+    try {
+      await copyFile(source, tmp);
+      const handle = await open(tmp, "r+");
+      await handle.sync().finally(() => handle.close());
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  };
+
+  // A concurrent delete may remove the (empty) directory between mkdir and
+  // open; one retry covers that.
+  const writeWithRetry = async (file: string, write: () => Promise<void>) => {
+    for (let attempt = 0; ; attempt++) {
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (errnoOf(err) !== "ENOENT" || attempt > 0) throw err;
+      }
+    }
+  };
+
   return {
     root,
     pathOf,
     async put(key, bytes) {
       const file = pathOf(key);
-      // A concurrent delete may remove the (empty) directory between mkdir and
-      // open; one retry covers that.
-      for (let attempt = 0; ; attempt++) {
-        await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-        try {
-          await writeAtomically(file, bytes);
-          return;
-        } catch (err) {
-          if (errnoOf(err) !== "ENOENT" || attempt > 0) throw err;
-        }
+      await writeWithRetry(file, () => writeAtomically(file, bytes));
+    },
+    async putFile(key, filePath) {
+      const file = pathOf(key);
+      await writeWithRetry(file, () => copyAtomically(file, filePath));
+    },
+    async getStream(key) {
+      const file = pathOf(key);
+      try {
+        await stat(file);
+      } catch (err) {
+        if (errnoOf(err) === "ENOENT" || errnoOf(err) === "ENOTDIR") throw new ObjectNotFoundError(key, { cause: err });
+        throw err;
       }
+      return Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
     },
     async get(key) {
       const file = pathOf(key);

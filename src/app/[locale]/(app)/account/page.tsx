@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { ExportMyData } from "~/features/account/export-my-data";
 import { SignOutEverywhereButton } from "~/features/account/sign-out-everywhere-button";
 import { requireSession } from "~/lib/server-pages/require-session";
 import { LocaleSwitcher } from "~/components/shell/locale-switcher";
@@ -27,7 +28,7 @@ export default async function AccountPage({ params }: Props) {
   await requireSession(locale, "/account");
   const t = await getTranslations("account");
   const tTheme = await getTranslations("theme");
-  const me = await api.account.me();
+  const [me, workspaces, tExport] = await Promise.all([api.account.me(), api.tenant.list(), getTranslations("privacyExport")]);
 
   return (
     <div className="flex max-w-2xl flex-col gap-6">
@@ -61,6 +62,15 @@ export default async function AccountPage({ params }: Props) {
         </CardHeader>
         <CardContent>
           <ThemeChoice describedBy="theme-hint" />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle id="export-my-data-title">{tExport("userTitle")}</CardTitle>
+          <CardDescription>{tExport("userLead")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ExportMyData workspaces={workspaces.map((w) => ({ slug: w.slug, name: w.name }))} />
         </CardContent>
       </Card>
       <Card>

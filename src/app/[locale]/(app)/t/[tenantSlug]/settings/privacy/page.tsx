@@ -4,6 +4,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { ExportPanel } from "~/features/privacy/export-panel";
 import { ResidencyForm } from "~/features/privacy/residency-form";
 import { RetentionForm } from "~/features/privacy/retention-form";
 import { TelemetryForm } from "~/features/privacy/telemetry-form";
@@ -88,7 +89,7 @@ export default async function PrivacyPage({ params }: Props) {
         </CardContent>
       </Card>
 
-      {/* H-export: the workspace export panel goes here (<ExportPanel … /> from ~/features/privacy/export-panel). */}
+      <ExportPanel tenantSlug={tenantSlug} />
 
       {/* H-purge: the workspace deletion panel goes here (<DeleteWorkspacePanel … /> from ~/features/privacy/delete-workspace-panel). */}
     </div>

@@ -1,0 +1,178 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import { env } from "~/env";
+import { RETENTION_CLASSES, RETENTION_COLUMN } from "~/lib/retention";
+import { db } from "~/server/db/client";
+import { AppError } from "~/server/errors";
+import { isObjectNotFound, objectStorage, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
+import { getObjectStream, putObjectFile } from "~/server/infra/storage/streaming";
+import { recordAudit, verifyAuditChain } from "../../audit/audit";
+import { createArchiveWriter, type ArchiveWriter } from "./archive-writer";
+import { EXPORT_SCHEMA_VERSION, MANIFEST_FILE, README_FILE, readmeText, type TExportScope, type TManifest } from "./format";
+import { documentSelect, documentsOf, sectionPages, sectionsOf, type ExportTarget } from "./sections";
+
+/*
+ * Builds one export archive (the data-export job's work): counts what the archive will hold
+ * (progressTotal), streams every section and original into a zip on local disk (archive-writer),
+ * adds the audit chain's verification, settings, README and the manifest last (it lists every
+ * other file's SHA-256), then streams the zip into object storage under the tenant
+ * (exports/<tenantId>/<exportId>.zip) and marks the DataExport ready until expiresAt.
+ * Progress is written after every batch. The archive is built in one go: a zip stream cannot be
+ * resumed in another process, so a retried job starts the archive again (idempotent: same key).
+ */
+
+export type BuildDeps = {
+  /** Where the archive is stored. */
+  storage?: ObjectStorage;
+  /** Where a document's original is read: its residency region's storage (storageForDocument). */
+  storageForDocument?: (doc: { storageRegion: string | null }) => ObjectStorage;
+  maxBytes?: number;
+};
+
+export const exportObjectKey = (tenantId: string, exportId: string) => `exports/${tenantId}/${exportId}.zip`;
+
+/** A file name safe as one zip path segment (no separators, no dot-dot, no control characters). */
+const safeName = (name: string) => name.replace(/[\\/:*?"<>|\p{Cc}]/gu, "_").replace(/^\.+/, "").slice(0, 200) || "original";
+
+const jsonLine = (row: unknown) => `${JSON.stringify(row)}\n`;
+
+type Progress = { done: number; bump: (n: number) => Promise<void> };
+
+const progressOf = (exportId: string): Progress => {
+  const p: Progress = {
+    done: 0,
+    bump: async (n) => {
+      p.done += n;
+      await db.dataExport.update({ where: { id: exportId }, data: { progressDone: p.done } });
+    },
+  };
+  return p;
+};
+
+const loadExport = async (exportId: string) => {
+  const row = await db.dataExport.findUnique({
+    where: { id: exportId },
+    include: { tenant: { select: { id: true, slug: true, name: true, industry: true, description: true, plan: true, status: true, createdAt: true, dataResidency: true, telemetryEnabled: true, accessReviewIntervalDays: true, monthlyTokenBudget: true, ...Object.fromEntries(RETENTION_CLASSES.map((c) => [RETENTION_COLUMN[c], true])) } } },
+  });
+  if (!row) throw new AppError("NOT_FOUND", "notFound", "Export not found");
+  return row;
+};
+type LoadedExport = Awaited<ReturnType<typeof loadExport>>;
+
+/** workspace.json, and settings.json (workspace) or profile.json (user: the member's own account, never its password hash). */
+const addSettings = async (w: ArchiveWriter, x: LoadedExport) => {
+  const t = x.tenant as LoadedExport["tenant"] & Record<string, number | null>;
+  await w.addText("workspace.json", JSON.stringify({ id: t.id, slug: t.slug, name: t.name, industry: t.industry, description: t.description, plan: t.plan, status: t.status, createdAt: t.createdAt }, null, 2));
+  if (x.scope === "workspace") {
+    const retention = Object.fromEntries(RETENTION_CLASSES.map((c) => [c, t[RETENTION_COLUMN[c]] ?? null]));
+    const settings = { privacy: { telemetryEnabled: t.telemetryEnabled, dataResidency: t.dataResidency, retentionDays: retention }, accessReviewIntervalDays: t.accessReviewIntervalDays, monthlyTokenBudget: t.monthlyTokenBudget };
+    await w.addText("settings.json", JSON.stringify(settings, null, 2));
+    return;
+  }
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: x.requestedById },
+    select: { id: true, email: true, name: true, image: true, locale: true, emailVerified: true, legalVersionAccepted: true, legalAcceptedAt: true, createdAt: true },
+  });
+  await w.addText("profile.json", JSON.stringify(user, null, 2));
+};
+
+async function* linesOf(pages: AsyncIterable<Record<string, unknown>[]>, progress: Progress): AsyncGenerator<string> {
+  for await (const rows of pages) {
+    yield rows.map(jsonLine).join("");
+    await progress.bump(rows.length);
+  }
+}
+
+/** Each document's original, streamed from its region's storage. Missing originals are listed, not fatal. */
+const addOriginals = async (w: ArchiveWriter, target: ExportTarget, storageFor: NonNullable<BuildDeps["storageForDocument"]>, progress: Progress) => {
+  const missing: string[] = [];
+  let stored = 0;
+  const where = documentsOf(target);
+  const docs = sectionPages({ key: "documents", file: "", count: async () => 0, page: (a, take) => db.document.findMany({ where: { ...where, ...(a ? { id: { gt: a } } : {}) }, orderBy: { id: "asc" }, take, select: documentSelect }) });
+  for await (const page of docs) {
+    for (const doc of page) {
+      const d = doc as unknown as { id: string; filename: string; storageKey: string; storageRegion: string | null };
+      let stream: ReadableStream<Uint8Array>;
+      try {
+        stream = await getObjectStream(storageFor(d), d.storageKey);
+      } catch (err) {
+        if (!isObjectNotFound(err)) throw err;
+        missing.push(d.id);
+        continue;
+      }
+      await w.addFile(`documents/${d.id}/${safeName(d.filename)}`, Readable.fromWeb(stream as NodeWebStream<Uint8Array>) as AsyncIterable<Uint8Array>, { compress: false });
+      stored += 1;
+      await progress.bump(1);
+    }
+  }
+  return { stored, missing };
+};
+
+const countAll = async (target: ExportTarget) => {
+  const sections = sectionsOf(target);
+  const counts: Record<string, number> = {};
+  for (const s of sections) counts[s.key] = await s.count();
+  const docBytes = await db.document.aggregate({ where: documentsOf(target), _sum: { sizeBytes: true } });
+  return { sections, counts, docBytes: docBytes._sum.sizeBytes ?? 0 };
+};
+
+const writeArchive = async (x: LoadedExport, file: string, deps: Required<Pick<BuildDeps, "storageForDocument">> & { maxBytes: number }) => {
+  const asOf = new Date();
+  const target: ExportTarget = { tenantId: x.tenantId, userId: x.requestedById, scope: x.scope as TExportScope, asOf };
+  const { sections, counts, docBytes } = await countAll(target);
+  // Originals are stored uncompressed: when they alone exceed the bound the archive cannot fit.
+  if (docBytes > deps.maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", "exportTooLarge", `The originals alone exceed ${deps.maxBytes} bytes`);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0) + counts.documents!;
+  await db.dataExport.update({ where: { id: x.id }, data: { progressTotal: total, progressDone: 0 } });
+
+  const requester = await db.user.findUniqueOrThrow({ where: { id: x.requestedById }, select: { id: true, email: true } });
+  const head = { exportId: x.id, scope: target.scope, createdAt: asOf.toISOString(), workspace: { id: x.tenant.id, slug: x.tenant.slug, name: x.tenant.name } };
+  const w = createArchiveWriter(file, deps.maxBytes);
+  try {
+    const progress = progressOf(x.id);
+    await w.addText(README_FILE, readmeText(head));
+    await addSettings(w, x);
+    for (const s of sections) await w.addFile(s.file, linesOf(sectionPages(s), progress));
+    const verification = target.scope === "workspace" ? await verifyAuditChain(x.tenantId) : null;
+    await w.addText("audit-verification.json", JSON.stringify(verification ? { scope: "workspace chain", ...verification } : { scope: "not verified: a user export holds only the member's own events, not the whole chain" }, null, 2));
+    const originals = await addOriginals(w, target, deps.storageForDocument, progress);
+    counts.documentOriginals = originals.stored;
+    const manifest: TManifest = { schemaVersion: EXPORT_SCHEMA_VERSION, ...head, requestedBy: requester, dataResidency: x.tenant.dataResidency, counts, files: [...w.entries], missingOriginals: originals.missing };
+    await w.addText(MANIFEST_FILE, JSON.stringify(manifest, null, 2));
+    return { ...(await w.finish()), counts, total };
+  } catch (err) {
+    w.abort();
+    throw err;
+  }
+};
+
+/**
+ * Builds the archive of a queued (or retried running) export and marks it ready. An export that is
+ * already ready, failed or expired is left as it is (a duplicate event changes nothing).
+ */
+export const buildExport = async (exportId: string, deps: BuildDeps = {}) => {
+  const x = await loadExport(exportId);
+  if (x.status !== "queued" && x.status !== "running") return { status: x.status };
+  await db.dataExport.update({ where: { id: x.id }, data: { status: "running", startedAt: new Date() } });
+  const file = path.join(os.tmpdir(), `ocsuite-export-${x.id}-${randomUUID()}.zip`);
+  try {
+    const storage = deps.storage ?? objectStorage();
+    const built = await writeArchive(x, file, { storageForDocument: deps.storageForDocument ?? storageForDocument, maxBytes: deps.maxBytes ?? env.EXPORT_MAX_BYTES });
+    const key = exportObjectKey(x.tenantId, x.id);
+    await putObjectFile(storage, key, file, { contentType: "application/zip" });
+    const completedAt = new Date();
+    await db.dataExport.update({
+      where: { id: x.id },
+      data: { status: "ready", storageKey: key, sizeBytes: built.sizeBytes, sha256: built.sha256, counts: built.counts, completedAt, expiresAt: new Date(completedAt.getTime() + env.EXPORT_RETENTION_HOURS * 3_600_000), progressDone: built.total },
+    });
+    await recordAudit({ tenantId: x.tenantId, actorType: "SYSTEM", action: "data_export.completed", targetType: "data_export", targetId: x.id, metadata: { scope: x.scope, sizeBytes: built.sizeBytes, counts: built.counts } });
+    return { status: "ready" as const, sizeBytes: built.sizeBytes };
+  } finally {
+    await rm(file, { force: true });
+  }
+};
