@@ -5,6 +5,8 @@ import { DEFAULT_RESIDENCY_REGION, isResidencyRegion, RESIDENCY_REGIONS, type Re
 import { RETENTION_CLASSES, RETENTION_COLUMN, RETENTION_MAX_DAYS, RETENTION_MIN_DAYS, type RetentionClass, type RetentionPolicy } from "~/lib/retention";
 import { db } from "~/server/db/client";
 import { AppError, forbidden } from "~/server/errors";
+import { logger } from "~/server/infra/logger";
+import { invalidateTenantTelemetry } from "~/server/infra/privacy-telemetry";
 import type { TenantCtx } from "../context";
 import { recordAudit } from "../audit/audit";
 
@@ -78,14 +80,10 @@ type Change = { from: boolean | string | number | null; to: boolean | string | n
 
 /**
  * Changes some of the settings (owners only). Only fields present in the input are touched; one
- * audit event lists every field that actually changed. `afterTelemetryChange` runs when the
- * telemetry flag changed (the pipeline's cached setting must drop at once, not at its TTL).
+ * audit event lists every field that actually changed. A telemetry change drops the pipeline's
+ * cached setting at once (this process, and every other one through Redis), not at its TTL.
  */
-export const updatePrivacySettings = async (
-  ctx: TenantCtx,
-  rawInput: PrivacySettingsUpdate,
-  hooks: { afterTelemetryChange?: (tenantId: string) => void | Promise<void> } = {},
-): Promise<PrivacySettings> => {
+export const updatePrivacySettings = async (ctx: TenantCtx, rawInput: PrivacySettingsUpdate): Promise<PrivacySettings> => {
   if (!hasRole(ctx.role, "OWNER")) throw forbidden("roleTooLow", "Owners only");
   const parsed = ZPrivacySettingsUpdate.safeParse(rawInput);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "invalidInput", "Invalid privacy settings");
@@ -123,6 +121,10 @@ export const updatePrivacySettings = async (
     metadata: { changes },
     meta: ctx.meta,
   });
-  if (changes.telemetryEnabled) await hooks.afterTelemetryChange?.(ctx.tenantId);
+  if (changes.telemetryEnabled) {
+    // This process has already forgotten the old value when publish runs; if Redis is down the
+    // others follow within the cache's TTL (POLICY_TTL_MS), so the saved setting stands.
+    await invalidateTenantTelemetry(ctx.tenantId).catch((err: unknown) => logger.warn({ err, tenantId: ctx.tenantId }, "telemetry setting changed; other processes follow at the cache TTL"));
+  }
   return toSettings(after, ctx);
 };
