@@ -165,7 +165,7 @@ const rotatedKey = async (fx: Fixture) => {
 const CASES: Record<string, Case> = {
   "account.signUp": {
     as: () => null,
-    input: () => ({ email: `access-log-${uid()}@example.test`, name: "Access Log", password: SIGN_UP_PASSWORD, locale: "en" }),
+    input: () => ({ email: `access-log-${uid()}@example.test`, name: "Access Log", password: SIGN_UP_PASSWORD, locale: "en", acceptLegal: true }),
     actorId: (_fx, r) => idOf(r),
   },
   "account.signOutEverywhere": { as: (fx) => fx.member, input: () => undefined },

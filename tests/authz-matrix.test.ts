@@ -207,7 +207,7 @@ const slugOf = (fx: Fixture) => ({ tenantSlug: fx.tenant.slug });
 
 const MATRIX: Record<string, Entry> = {
   // account
-  "account.signUp": { input: () => ({ email: `signup-${uid()}@example.test`, name: "New", password: "a-long-enough-password", locale: "en" }), expect: publicAll },
+  "account.signUp": { input: () => ({ email: `signup-${uid()}@example.test`, name: "New", password: "a-long-enough-password", locale: "en", acceptLegal: true }), expect: publicAll },
   "account.me": { input: () => undefined, expect: signedIn },
   "account.setLocale": { input: () => ({ locale: "es" }), expect: signedIn },
   "account.signOutEverywhere": { input: () => undefined, expect: signedIn },

@@ -102,10 +102,20 @@ describe("text Postgres cannot store", () => {
   });
 
   it("a NUL byte in a sign-up name → 400", async () => {
-    const res = await mutate("account.signUp", JSON.stringify({ email: `nul-${uid()}@example.test`, name: "A\u0000B", password: "a-long-enough-password" }), {
+    const res = await mutate("account.signUp", JSON.stringify({ email: `nul-${uid()}@example.test`, name: "A\u0000B", password: "a-long-enough-password", acceptLegal: true }), {
       ip: `198.51.100.${Math.floor(Math.random() * 250)}`,
     });
     expect(res.status).toBe(400);
+  });
+
+  it("a sign-up without the Terms/Privacy box ticked → 400 legalNotAccepted (a localised reason), and no account", async () => {
+    const email = `no-terms-${uid()}@example.test`;
+    const res = await mutate("account.signUp", JSON.stringify({ email, name: "No Terms", password: "a-long-enough-password", acceptLegal: false }), {
+      ip: `198.51.100.${Math.floor(Math.random() * 250)}`,
+    });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: "BAD_REQUEST", reason: "legalNotAccepted" });
+    expect(await db.user.count({ where: { email } })).toBe(0);
   });
 
   it("a valid surrogate pair (an emoji) is accepted", async () => {
@@ -135,7 +145,7 @@ describe("rate limits answer 429 with Retry-After", () => {
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     let res: Response | undefined;
     for (let i = 0; i <= env.RATE_LIMIT_SIGNIN_IP + 1; i++) {
-      res = await mutate("account.signUp", JSON.stringify({ email: `flood-${uid()}@example.test`, name: "F", password: "a-long-enough-password" }), { ip });
+      res = await mutate("account.signUp", JSON.stringify({ email: `flood-${uid()}@example.test`, name: "F", password: "a-long-enough-password", acceptLegal: true }), { ip });
       if (res.status === 429) break;
     }
     expect(res!.status).toBe(429);

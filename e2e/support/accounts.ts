@@ -20,7 +20,7 @@ export const verificationLinkFor = async (request: APIRequestContext, email: str
 /** Creates an account over the public API, confirms the address through the mailed link, and signs the request context in. */
 export const signUpAndSignIn = async (request: APIRequestContext, prefix: string, name = "Test User") => {
   const email = uniqueEmail(prefix);
-  const res = await trpc.mutation(request, "account.signUp", { email, name, password: TEST_PASSWORD, locale: "en" });
+  const res = await trpc.mutation(request, "account.signUp", { email, name, password: TEST_PASSWORD, locale: "en", acceptLegal: true });
   expect(res.status(), await res.text()).toBe(200);
   const verified = await request.get(await verificationLinkFor(request, email));
   expect(await verified.text()).toContain("Email address confirmed");

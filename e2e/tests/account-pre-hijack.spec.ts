@@ -15,7 +15,7 @@ test("account pre-hijacking: an attacker's password sign-up for the victim's add
 
   // The attacker registers the victim's address with a password of their own.
   const attacker = await browser.newContext(perFileClientIp());
-  const signUp = await trpc.mutation(attacker.request, "account.signUp", { email: victim, name: "Not The Victim", password: TEST_PASSWORD, locale: "en" });
+  const signUp = await trpc.mutation(attacker.request, "account.signUp", { email: victim, name: "Not The Victim", password: TEST_PASSWORD, locale: "en", acceptLegal: true });
   expect(signUp.status()).toBe(200);
   // Unverified: the password opens nothing, so the attacker cannot create workspaces or accept invitations.
   expect(await signInOutcome(await signInWithApi(attacker.request, victim, TEST_PASSWORD))).toEqual({ error: "CredentialsSignin", code: "email_unverified" });

@@ -20,7 +20,7 @@ test("invite a member by email, they accept, the owner changes their role", { ta
   // The invitee has their own browser session.
   const other = await browser.newContext(perFileClientIp());
   const inviteePage = await other.newPage();
-  const signUp = await trpc.mutation(inviteePage.request, "account.signUp", { email: invitee, name: "Ivan Invitee", password: TEST_PASSWORD, locale: "en" });
+  const signUp = await trpc.mutation(inviteePage.request, "account.signUp", { email: invitee, name: "Ivan Invitee", password: TEST_PASSWORD, locale: "en", acceptLegal: true });
   expect(signUp.status()).toBe(200);
   await inviteePage.request.get(await verificationLinkFor(inviteePage.request, invitee));
   // Not signed in yet: the invitation page explains and offers sign-in.

@@ -1,6 +1,7 @@
 "use client";
 
 import "./globals.css";
+import { LEGAL_VERSION } from "~/lib/legal";
 
 // The last resort: an error in the root layout itself ([locale]/layout.tsx),
 // where neither the shell nor the translations are available. It replaces the
@@ -29,6 +30,21 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
             </a>
           </div>
         </main>
+        {/* The footer every page has (issue 16), in both languages like the rest of this page; plain
+            links because the router may be what failed. */}
+        <footer className="border-t border-border bg-surface">
+          <nav aria-label="Legal" className="mx-auto flex max-w-2xl flex-col gap-2 px-4 py-6 text-sm text-muted-fg sm:px-6">
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- the router may be what failed; load the document */}
+            <a href="/en/legal/terms" className="text-fg underline">Terms of Service</a>
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- as above */}
+            <a href="/en/legal/privacy" className="text-fg underline">Privacy Policy</a>
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- as above */}
+            <a href="/es/legal/terms" lang="es" className="text-fg underline">Condiciones del servicio</a>
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- as above */}
+            <a href="/es/legal/privacy" lang="es" className="text-fg underline">Política de privacidad</a>
+            <p>Version / Versión {LEGAL_VERSION}</p>
+          </nav>
+        </footer>
       </body>
     </html>
   );

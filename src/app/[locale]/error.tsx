@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { Button } from "~/components/ui/button";
+import { SiteFooter } from "~/components/layout/site-footer";
 import { Link } from "~/i18n/navigation";
 
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
@@ -33,6 +34,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
           </Link>
         </div>
       </main>
+      <SiteFooter />
     </div>
   );
 }

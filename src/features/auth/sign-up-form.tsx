@@ -8,6 +8,7 @@ import { Button } from "~/components/ui/button";
 import { Field, FieldHint } from "~/components/ui/field";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
+import { LegalAgreementText } from "~/components/layout/legal-agreement";
 import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { DEFAULT_LOCALE, isLocale } from "~/lib/locales";
 import { useTRPC } from "~/trpc/react";
@@ -38,7 +39,7 @@ export const SignUpForm = () => {
     setPending(true);
     setError(null);
     try {
-      const created = await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : DEFAULT_LOCALE });
+      const created = await signUp.mutateAsync({ name: String(data.get("name") ?? ""), email, password, locale: isLocale(locale) ? locale : DEFAULT_LOCALE, acceptLegal: data.get("acceptLegal") === "on" });
       setSentTo(created.email);
     } catch (err) {
       setError(errorMessage(err));
@@ -79,6 +80,19 @@ export const SignUpForm = () => {
         />
         <FieldHint id="sign-up-password-hint">{t("passwordRule", { min: PASSWORD_MIN_LENGTH })}</FieldHint>
       </Field>
+      {/* Required here and refused by the server without it (ZSignUpInput.acceptLegal), which records the version accepted. */}
+      <div className="flex items-start gap-3">
+        <input
+          id="sign-up-accept-legal"
+          name="acceptLegal"
+          type="checkbox"
+          required
+          className="mt-0.5 size-4 shrink-0 accent-accent focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
+        />
+        <Label htmlFor="sign-up-accept-legal" className="font-normal">
+          <LegalAgreementText message="agreeLabel" newTab />
+        </Label>
+      </div>
       <FormError message={error} />
       <Button type="submit" disabled={pending}>
         {pending ? tc("working") : t("submit")}

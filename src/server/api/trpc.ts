@@ -78,6 +78,18 @@ const TRPC_CODE_BY_APP_CODE = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const;
 
+/**
+ * A refusal's localisable reason: "invalidInput", unless a refinement names a more useful one in
+ * its params (`.refine(fn, { params: { reason: "legalNotAccepted" } })`), so a form can say why.
+ */
+const zodReason = (error: ZodError): string => {
+  for (const issue of error.issues) {
+    const reason = issue.code === "custom" ? (issue.params as { reason?: unknown } | undefined)?.reason : undefined;
+    if (typeof reason === "string") return reason;
+  }
+  return "invalidInput";
+};
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -89,7 +101,7 @@ const t = initTRPC.context<TRPCContext>().create({
       data: {
         ...shape.data,
         stack: undefined,
-        reason: appError?.reason ?? (error.cause instanceof ZodError ? "invalidInput" : null),
+        reason: appError?.reason ?? (error.cause instanceof ZodError ? zodReason(error.cause) : null),
         retryAfterSeconds: appError?.retryAfterSeconds ?? null,
         params: appError?.params ?? null,
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,

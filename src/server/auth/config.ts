@@ -9,6 +9,7 @@ import type { Provider } from "next-auth/providers";
 import { z } from "zod";
 import { env, oidcEnabled } from "~/env";
 import { emailLocale, emailTranslator } from "~/i18n/email-translator";
+import { LEGAL_VERSION } from "~/lib/legal";
 import { isLocale } from "~/lib/locales";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
@@ -134,8 +135,23 @@ if (oidcEnabled()) {
   });
 }
 
+const prismaAdapter = PrismaAdapter(db as never) as Adapter;
+
+/**
+ * Accounts Auth.js creates itself (the first magic link or SSO sign-in, which is also how an
+ * invitation's new member arrives) record the Terms/Privacy version in force as accepted, like a
+ * password sign-up does (services/users signUp). There is no form to tick a box on there, so the
+ * sign-in page states "By continuing you agree to the Terms of Service and the Privacy Policy"
+ * with links above every way in: continuing is the agreement. Recorded in the same insert (not
+ * in events.createUser afterwards) so no account ever exists without its version.
+ */
+const adapter: Adapter = {
+  ...prismaAdapter,
+  createUser: (user) => prismaAdapter.createUser!({ ...user, legalVersionAccepted: LEGAL_VERSION, legalAcceptedAt: new Date() } as typeof user),
+};
+
 export const authConfig = {
-  adapter: PrismaAdapter(db as never) as Adapter,
+  adapter,
   providers,
   secret: env.AUTH_SECRET,
   trustHost: true,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSession, createUser, DEFAULT_PASSWORD, uid, userCtxOf } from "../../../../prisma/factories";
+import { LEGAL_VERSION } from "~/lib/legal";
 import { db } from "~/server/db/client";
 import { verifyPassword } from "~/server/infra/password";
 import { getMe, setLocale, signOutEverywhere, signUp } from "./users";
@@ -13,7 +14,7 @@ describe("signUp", () => {
     const res = await signUp({ email, name: "New Person", password: DEFAULT_PASSWORD, locale: "es", appUrl: "http://localhost:3000" }, meta());
     expect(res.email).toBe(email.toLowerCase());
     const row = await db.user.findUniqueOrThrow({ where: { id: res.id } });
-    expect(row).toMatchObject({ name: "New Person", locale: "es", isPlatformAdmin: false });
+    expect(row).toMatchObject({ name: "New Person", locale: "es", isPlatformAdmin: false, legalVersionAccepted: LEGAL_VERSION, legalAcceptedAt: expect.any(Date) });
     expect(row.passwordHash).toMatch(/^scrypt\$/);
     expect(await verifyPassword(DEFAULT_PASSWORD, row.passwordHash!)).toBe(true);
     expect(await db.auditEvent.count({ where: { action: "user.signed_up", actorId: res.id, chain: "platform" } })).toBe(1);
@@ -51,6 +52,6 @@ describe("getMe / setLocale", () => {
   it("returns the profile and remembers the locale", async () => {
     const u = await createUser({ isPlatformAdmin: true });
     await setLocale(userCtxOf(u), "es");
-    expect(await getMe(userCtxOf(u))).toEqual({ id: u.id, email: u.email, name: u.name, locale: "es", isPlatformAdmin: true, activeSessions: 0 });
+    expect(await getMe(userCtxOf(u))).toEqual({ id: u.id, email: u.email, name: u.name, locale: "es", isPlatformAdmin: true, activeSessions: 0, legalVersionAccepted: null, legalAcceptedAt: null });
   });
 });

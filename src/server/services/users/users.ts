@@ -5,6 +5,7 @@ import { AppError } from "~/server/errors";
 import { hashPassword } from "~/server/infra/password";
 import { hitRateLimit } from "~/server/infra/rate-limit";
 import { env } from "~/env";
+import { LEGAL_VERSION } from "~/lib/legal";
 import type { TLocale } from "~/lib/locales";
 import { recordAudit } from "../audit/audit";
 import { sendEmailVerification } from "../verification/email-verification";
@@ -14,6 +15,8 @@ import type { RequestMeta, UserCtx } from "../context";
  * Creates an email + password account, unverified: the password works only
  * after the link mailed to the address is opened (services/verification), so
  * nobody can pre-register someone else's address and wait for them.
+ * The Terms/Privacy version in force is recorded as accepted: the only caller (account.signUp)
+ * refuses input without the agreement box ticked (ZSignUpInput.acceptLegal).
  */
 export const signUp = async (input: { email: string; name: string; password: string; locale: string; appUrl: string }, meta: RequestMeta) => {
   // Fails closed (see rate-limit.ts): with the limiter down, sign-ups wait rather than go unlimited.
@@ -25,7 +28,7 @@ export const signUp = async (input: { email: string; name: string; password: str
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await db.user.create({ data: { email, name: input.name, passwordHash, locale: input.locale }, select: { id: true, email: true } });
+    const user = await db.user.create({ data: { email, name: input.name, passwordHash, locale: input.locale, legalVersionAccepted: LEGAL_VERSION, legalAcceptedAt: new Date() }, select: { id: true, email: true } });
     await recordAudit({ actorId: user.id, actorType: "USER", action: "user.signed_up", targetType: "user", targetId: user.id, meta });
     await sendEmailVerification({ email: user.email, appUrl: input.appUrl, locale: input.locale });
     return { id: user.id, email: user.email };
@@ -40,9 +43,18 @@ export const signUp = async (input: { email: string; name: string; password: str
 export const getMe = async (user: UserCtx) => {
   const me = await db.user.findUniqueOrThrow({
     where: { id: user.userId },
-    select: { id: true, email: true, name: true, locale: true, isPlatformAdmin: true, _count: { select: { sessions: true } } },
+    select: { id: true, email: true, name: true, locale: true, isPlatformAdmin: true, legalVersionAccepted: true, legalAcceptedAt: true, _count: { select: { sessions: true } } },
   });
-  return { id: me.id, email: me.email, name: me.name, locale: me.locale, isPlatformAdmin: me.isPlatformAdmin, activeSessions: me._count.sessions };
+  return {
+    id: me.id,
+    email: me.email,
+    name: me.name,
+    locale: me.locale,
+    isPlatformAdmin: me.isPlatformAdmin,
+    activeSessions: me._count.sessions,
+    legalVersionAccepted: me.legalVersionAccepted,
+    legalAcceptedAt: me.legalAcceptedAt,
+  };
 };
 
 /** Remembers the user's language; the locale switcher calls this. */

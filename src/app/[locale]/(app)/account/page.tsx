@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getTranslations, setRequestLocale } from "next-intl/server";
+import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { ExportMyData } from "~/features/account/export-my-data";
@@ -7,6 +7,7 @@ import { SignOutEverywhereButton } from "~/features/account/sign-out-everywhere-
 import { requireSession } from "~/lib/server-pages/require-session";
 import { LocaleSwitcher } from "~/components/shell/locale-switcher";
 import { ThemeChoice } from "~/components/theme/theme-choice";
+import { LEGAL_VERSION } from "~/lib/legal";
 import { api } from "~/trpc/server";
 import { routeLocale } from "~/i18n/route-locale";
 
@@ -29,6 +30,7 @@ export default async function AccountPage({ params }: Props) {
   const t = await getTranslations("account");
   const tTheme = await getTranslations("theme");
   const [me, workspaces, tExport] = await Promise.all([api.account.me(), api.tenant.list(), getTranslations("privacyExport")]);
+  const [tLegal, format] = await Promise.all([getTranslations("legal"), getFormatter()]);
 
   return (
     <div className="flex max-w-2xl flex-col gap-6">
@@ -62,6 +64,22 @@ export default async function AccountPage({ params }: Props) {
         </CardHeader>
         <CardContent>
           <ThemeChoice describedBy="theme-hint" />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle id="legal-title">{tLegal("acceptedTitle")}</CardTitle>
+        </CardHeader>
+        {/* The Terms/Privacy version recorded at sign-up (or at the first magic-link / SSO sign-in). */}
+        <CardContent className="flex flex-col gap-1 text-sm" data-testid="legal-accepted">
+          {me.legalVersionAccepted && me.legalAcceptedAt ? (
+            <>
+              <p>{tLegal("accepted", { version: me.legalVersionAccepted, date: format.dateTime(me.legalAcceptedAt, { dateStyle: "long" }) })}</p>
+              <p className="text-muted-fg">{me.legalVersionAccepted === LEGAL_VERSION ? tLegal("acceptedCurrent") : tLegal("acceptedOutdated", { version: LEGAL_VERSION })}</p>
+            </>
+          ) : (
+            <p className="text-muted-fg">{tLegal("notAccepted", { version: LEGAL_VERSION })}</p>
+          )}
         </CardContent>
       </Card>
       <Card>

@@ -8,6 +8,7 @@ import { safeRelativePath } from "~/lib/safe-redirect";
 import { MagicLinkForm } from "~/features/auth/magic-link-form";
 import { PasswordSignInForm } from "~/features/auth/password-sign-in-form";
 import { SsoButton } from "~/features/auth/sso-button";
+import { LegalAgreementText } from "~/components/layout/legal-agreement";
 import { Link } from "~/i18n/navigation";
 import { routeLocale } from "~/i18n/route-locale";
 
@@ -44,6 +45,11 @@ export default async function SignInPage({ params, searchParams }: Props) {
           {errorText}
         </Alert>
       ) : null}
+      {/* A magic link or SSO creates the account on first use, with no form to tick a box on: this
+          notice is the agreement, and auth/config.ts records the version in force on that account. */}
+      <p className="text-sm text-muted-fg">
+        <LegalAgreementText message="continuingAgrees" />
+      </p>
       <Card>
         <CardContent className="flex flex-col gap-6 pt-6">
           <PasswordSignInForm callbackUrl={landing} />

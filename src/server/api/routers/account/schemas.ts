@@ -9,6 +9,9 @@ export const ZSignUpInput = z.object({
   name: z.string().trim().min(1).max(120),
   password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX),
   locale: z.enum(LOCALES).default(DEFAULT_LOCALE),
+  // The "I agree to the Terms of Service and the Privacy Policy" box (issue 16). Must be true; the
+  // refusal names its reason so the form can say why (trpc.ts errorFormatter reads params.reason).
+  acceptLegal: z.boolean().refine((v) => v, { error: "The Terms of Service and the Privacy Policy must be accepted", params: { reason: "legalNotAccepted" } }),
 });
 export const ZSignUpOutput = z.object({ id: z.string(), email: z.string() });
 
@@ -19,6 +22,8 @@ export const ZMeOutput = z.object({
   locale: z.string().nullable(),
   isPlatformAdmin: z.boolean(),
   activeSessions: z.number().int(),
+  legalVersionAccepted: z.string().nullable(),
+  legalAcceptedAt: z.date().nullable(),
 });
 
 export const ZSetLocaleInput = z.object({ locale: z.enum(LOCALES) });

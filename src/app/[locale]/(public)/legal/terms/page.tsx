@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { PageHeader } from "~/components/layout/page-frame";
+import { LegalDocument, TERMS_SECTIONS } from "~/features/legal/legal-document";
 import { routeLocale } from "~/i18n/route-locale";
 
 type Props = { params: Promise<{ locale: string }> };
@@ -14,13 +14,6 @@ export const generateMetadata = async ({ params }: Props): Promise<Metadata> => 
 
 export default async function TermsPage({ params }: Props) {
   const { locale: segment } = await params;
-  const locale = routeLocale(segment);
-  setRequestLocale(locale);
-  const t = await getTranslations("legal");
-  return (
-    <article className="max-w-3xl">
-      <PageHeader title={t("termsTitle")} lead={t("lastUpdated")} />
-      <p>{t("termsBody")}</p>
-    </article>
-  );
+  setRequestLocale(routeLocale(segment));
+  return <LegalDocument doc="terms" sections={TERMS_SECTIONS} />;
 }
