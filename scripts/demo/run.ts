@@ -159,6 +159,7 @@ const scenes: Scene[] = [
       // Ingestion runs on the local Inngest executor; the list polls until it is ready.
       await expectAttribute("04", row.getByTestId("document-status"), "data-status", "ready");
       await expectVisible("04", row.getByText("Ready"), "the status “Ready”");
+      await row.scrollIntoViewIfNeeded();
       await shot(page, "04-knowledge-ready");
     },
   },
