@@ -8,6 +8,7 @@ import { rotateMasterKey } from "./jobs/rotate-master-key";
 import { runMeeting } from "./jobs/run-meeting";
 import { runTask } from "./jobs/run-task";
 import { scheduledKeyRotation } from "./jobs/scheduled-key-rotation";
+import { scheduledWorkspacePurge, workspacePurge } from "./jobs/workspace-purge";
 import { heartbeat } from "./system/heartbeat";
 
-export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask, rotateDataKey, rotateMasterKey, scheduledKeyRotation, scheduledRetentionPurge, retentionPurge, dataExport, expireDataExports];
+export const functions = [heartbeat, replayDeadLetter, ingestDocument, runMeeting, runTask, rotateDataKey, rotateMasterKey, scheduledKeyRotation, scheduledRetentionPurge, retentionPurge, scheduledWorkspacePurge, workspacePurge, dataExport, expireDataExports];

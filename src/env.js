@@ -114,6 +114,8 @@ export const env = createEnv({
     KEY_ROTATION_RETIRE_AFTER_HOURS: z.coerce.number().positive().default(168),
     // A retired version may be destroyed (crypto-shredded) only this long after its retirement.
     KEY_DESTROY_AFTER_DAYS: positiveInt(30),
+    // Workspace deletion (issue 16): days between an owner's request and the purge (cancellable until then).
+    WORKSPACE_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     // Secrets re-encrypted per batch (one checkpoint per batch).
     KEY_ROTATION_BATCH_SIZE: positiveInt(200),
     // Benchmark only (perf/chat-ttft.mjs): enables the /api/perf/proxy baseline route to this upstream.

@@ -169,6 +169,7 @@ const CASES: Record<string, Case> = {
     actorId: (_fx, r) => idOf(r),
   },
   "account.signOutEverywhere": { as: (fx) => fx.member, input: () => undefined },
+  "account.deleteAccount": { as: (fx) => fx.member, input: (fx) => ({ confirmation: fx.member.email }) },
   "tenant.create": { as: (fx) => fx.member, input: () => ({ name: "Access Log Workspace", slug: `al-${uid()}` }), tenantId: (_fx, r) => idOf(r) },
   "tenant.rename": { as: asAdmin, input: (fx) => ({ ...slugOf(fx), name: "Renamed by access log" }) },
   "tenant.updateProfile": { as: asAdmin, input: (fx) => ({ ...slugOf(fx), industry: "Logistics", description: "Access log profile." }) },
@@ -258,6 +259,8 @@ const CASES: Record<string, Case> = {
   "onboarding.confirmPersonas": { as: asAdmin, input: slugOf },
   "onboarding.keepOfflineModel": { as: asAdmin, input: slugOf },
   "privacy.update": { as: asOwner, input: (fx) => ({ ...slugOf(fx), telemetryEnabled: false, retention: { conversations: 90, audit: 730 } }) },
+  "deletion.requestWorkspace": { as: asOwner, input: (fx) => ({ ...slugOf(fx), confirmation: fx.tenant.slug }) },
+  "deletion.cancelWorkspace": { as: asOwner, before: (fx) => callerFor(fx.owner).deletion.requestWorkspace({ ...slugOf(fx), confirmation: fx.tenant.slug }), input: slugOf },
   "keys.rotate": { as: asOwner, input: slugOf },
   "keys.rollback": { as: asOwner, before: rotatedKey, input: slugOf },
   "keys.destroy": {

@@ -211,6 +211,11 @@ const MATRIX: Record<string, Entry> = {
   "account.me": { input: () => undefined, expect: signedIn },
   "account.setLocale": { input: () => ({ locale: "es" }), expect: signedIn },
   "account.signOutEverywhere": { input: () => undefined, expect: signedIn },
+  // Another address than the caller's: every signed-in caller reaches the service and is refused there (nobody is deleted).
+  "account.deleteAccount": {
+    input: () => ({ confirmation: "someone-else@example.test" }),
+    expect: { anonymous: "UNAUTHORIZED", viewer: "BAD_REQUEST", member: "BAD_REQUEST", admin: "BAD_REQUEST", owner: "BAD_REQUEST", otherTenantMember: "BAD_REQUEST", platformAdmin: "BAD_REQUEST" },
+  },
   // tenant
   "tenant.list": { input: () => undefined, expect: signedIn },
   "tenant.create": { input: () => ({ name: "Created Workspace", slug: `new-${uid()}` }), expect: signedIn },
@@ -340,6 +345,9 @@ const MATRIX: Record<string, Entry> = {
   // the privacy centre's settings: owners and admins read them; only owners change them.
   "privacy.get": { input: slugOf, expect: tenantRole("ADMIN") },
   "privacy.update": { input: (fx) => ({ ...slugOf(fx), telemetryEnabled: false }), expect: tenantRole("OWNER") },
+  "deletion.status": { input: slugOf, expect: tenantRole("VIEWER") },
+  "deletion.requestWorkspace": { input: (fx) => ({ ...slugOf(fx), confirmation: fx.tenant.slug }), expect: tenantRole("OWNER") },
+  "deletion.cancelWorkspace": { input: slugOf, expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
   "admin.keys.fleet": { input: () => undefined, expect: platformOnly },
   "admin.keys.rotateMaster": { input: () => undefined, expect: platformOnly },
   "admin.keys.rotateAllDataKeys": { input: (fx) => ({ tenantIds: [fx.tenant.id] }), expect: platformOnly },

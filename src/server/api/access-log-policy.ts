@@ -59,6 +59,7 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "account.me": none(),
   "account.setLocale": none("the caller's own display language; grants or changes no access"),
   "account.signOutEverywhere": admin(onPlatform("auth.signed_out_everywhere")),
+  "account.deleteAccount": admin(onTenant("member.account_deleted"), onPlatform("account.deleted")),
   // tenant
   "tenant.list": none("the caller's own memberships"),
   "tenant.create": admin(onTenant("tenant.created")),
@@ -196,6 +197,9 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   // the privacy centre's settings (services/privacy/settings.ts): changes carry the fields old → new, never content
   "privacy.get": none("the workspace's own telemetry, residency and retention settings; no personal data"),
   "privacy.update": admin(onTenant("privacy.settings_updated")),
+  "deletion.status": none("whether the workspace is scheduled for deletion, when and by whom: what its banner shows every member"),
+  "deletion.requestWorkspace": admin(onTenant("workspace.deletion.requested")),
+  "deletion.cancelWorkspace": admin(onTenant("workspace.deletion.cancelled")),
 /**
  * Route handlers (src/app/api/**\/route.ts), keyed "<METHOD> <route>" with the
  * route's folder path. Same rules as procedures.

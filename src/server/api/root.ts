@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin/router";
 import { auditRouter } from "./routers/audit/router";
 import { chatRouter } from "./routers/chat/router";
 import { dataExportRouter } from "./routers/data-export/router";
+import { deletionRouter } from "./routers/deletion/router";
 import { invitationRouter } from "./routers/invitation/router";
 import { keysRouter } from "./routers/keys/router";
 import { knowledgeRouter } from "./routers/knowledge/router";
@@ -44,6 +45,7 @@ export const appRouter = createTRPCRouter({
   overview: overviewRouter,
   dataExport: dataExportRouter,
   privacy: privacyRouter,
+  deletion: deletionRouter,
 });
 
 export type AppRouter = typeof appRouter;

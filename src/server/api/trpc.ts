@@ -23,7 +23,7 @@ import { tracer } from "~/server/infra/tracing";
 import { isCrossSite, isUnsafeMethod } from "~/server/http/kit/origin";
 import { recordAudit } from "~/server/services/audit/audit";
 import type { RequestMeta, UserCtx } from "~/server/services/context";
-import { resolveTenantContext } from "~/server/services/tenancy/tenant-context";
+import { assertWritable, resolveTenantContext } from "~/server/services/tenancy/tenant-context";
 
 // 1. CONTEXT ---------------------------------------------------------------
 
@@ -183,16 +183,29 @@ export const protectedProcedure = baseProcedure.use(({ ctx, next }) => {
 export const ZTenantInput = z.object({ tenantSlug: ZTenantSlug });
 
 /**
+ * The mutations a workspace scheduled for deletion still accepts (issue 16): cancelling the deletion,
+ * and exporting its data (a request and a download link write only the export's own rows). Every
+ * other mutation of that workspace is refused with workspacePendingDeletion; queries are not.
+ */
+const WRITES_WHILE_PENDING_DELETION = new Set(["deletion.cancelWorkspace", "dataExport.request", "dataExport.link"]);
+
+/**
  * A member of the tenant named by `input.tenantSlug` with at least `minRole`.
  * Puts the tenant context (`ctx.tenant`) on the context for the service call.
- * Unknown tenant or not a member → NOT_FOUND; role too low → FORBIDDEN.
+ * Unknown tenant or not a member → NOT_FOUND; role too low → FORBIDDEN;
+ * a write to a workspace scheduled for deletion → FORBIDDEN (workspacePendingDeletion).
  */
 export const tenantProcedure = (minRole: TRole) =>
-  protectedProcedure.input(ZTenantInput).use(async ({ ctx, input, next }) => {
-    const tenant = await resolveTenantContext(ctx.userCtx, input.tenantSlug, minRole).catch((err: unknown) => {
-      if (err instanceof AppError) throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[err.code], message: err.message, cause: err });
-      throw err;
-    });
+  protectedProcedure.input(ZTenantInput).use(async ({ ctx, input, next, type, path }) => {
+    const tenant = await resolveTenantContext(ctx.userCtx, input.tenantSlug, minRole)
+      .then((resolved) => {
+        if (type === "mutation" && !WRITES_WHILE_PENDING_DELETION.has(path)) assertWritable(resolved);
+        return resolved;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AppError) throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[err.code], message: err.message, cause: err });
+        throw err;
+      });
     // The procedure's span (telemetryMiddleware's, active here) names the workspace; spans and logs
     // carry the tenant id, metric labels never do (unbounded).
     trace.getActiveSpan()?.setAttribute("ocsuite.tenant.id", tenant.tenantId);

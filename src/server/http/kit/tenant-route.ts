@@ -4,7 +4,7 @@ import { ZTenantSlug } from "~/lib/slug";
 import { requestMetaFrom } from "~/server/auth/request-meta";
 import { AppError, notFound } from "~/server/errors";
 import type { TenantCtx } from "~/server/services/context";
-import { resolveTenantContext } from "~/server/services/tenancy/tenant-context";
+import { assertWritable, resolveTenantContext } from "~/server/services/tenancy/tenant-context";
 import { sessionUserOf, type RouteUser } from "../session-user";
 import { isCrossSite, isUnsafeMethod } from "./origin";
 import { instrumentedRoute, type RouteTelemetry } from "./telemetry";
@@ -72,5 +72,7 @@ export const tenantRoute = <P extends { tenantSlug: string }>(minRole: TRole, ha
   signedInRoute<P>(async (ctx) => {
     const tenant = await tenantOf(ctx.req, ctx.user, ctx.params.tenantSlug, minRole);
     ctx.span.setAttribute("ocsuite.tenant.id", tenant.tenantId);
+    // A workspace scheduled for deletion is read-only: downloads (GET) still work, uploads and chat turns do not.
+    if (isUnsafeMethod(ctx.req.method)) assertWritable(tenant);
     return handler({ ...ctx, tenant });
   }, opts);

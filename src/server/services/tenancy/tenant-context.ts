@@ -47,14 +47,17 @@ export const touchMembershipActivity = async (membershipId: string, now = new Da
  * - no such tenant, or the user is not a member → NOT_FOUND (we do not reveal
  *   which tenants exist; platform admins get no implicit access either);
  * - suspended tenant → FORBIDDEN (tenantSuspended);
+ * - deleted tenant (purged; issue 16) → NOT_FOUND, like one that never existed;
  * - role below `minRole` → FORBIDDEN (roleTooLow).
+ * A workspace scheduled for deletion resolves with `readOnly` set: the callers (tRPC's
+ * tenantProcedure, the route kit) refuse its writes with assertWritable.
  */
 export const resolveTenantContext = async (user: UserCtx, tenantSlug: string, minRole: TRole): Promise<TenantCtx> => {
   const membership = await db.membership.findFirst({
     where: { userId: user.userId, tenant: { slug: tenantSlug } },
     select: { id: true, role: true, tenant: { select: { id: true, slug: true, status: true, telemetryEnabled: true } } },
   });
-  if (!membership) throw notFound("Workspace");
+  if (!membership || membership.tenant.status === "DELETED") throw notFound("Workspace");
   // The row is loaded anyway: this request's spans and log lines follow the workspace's telemetry
   // setting from here on (privacy-telemetry.ts), without a query of their own.
   noteTenantTelemetry(membership.tenant.id, membership.tenant.telemetryEnabled, membership.tenant.slug);
@@ -66,5 +69,15 @@ export const resolveTenantContext = async (user: UserCtx, tenantSlug: string, mi
   }
   // Fire-and-forget: the request neither waits for nor fails on the activity write.
   void touchMembershipActivity(membership.id);
-  return { ...user, tenantId: membership.tenant.id, tenantSlug: membership.tenant.slug, role: membership.role };
+  const ctx: TenantCtx = { ...user, tenantId: membership.tenant.id, tenantSlug: membership.tenant.slug, role: membership.role };
+  return membership.tenant.status === "PENDING_DELETION" ? { ...ctx, readOnly: true } : ctx;
+};
+
+/**
+ * Refuses a write to a workspace scheduled for deletion (workspacePendingDeletion): it is
+ * read-only during its grace period (services/privacy/workspace-deletion.ts), so that what the
+ * owners review, export or get back by cancelling is what will be deleted.
+ */
+export const assertWritable = (tenant: TenantCtx): void => {
+  if (tenant.readOnly) throw new AppError("FORBIDDEN", "workspacePendingDeletion", "This workspace is scheduled for deletion and is read-only");
 };

@@ -1,0 +1,30 @@
+import "server-only";
+import { PrismaDataKeyStore } from "../secrets/data-key-store";
+import { tenantCrypto } from "../secrets/tenant-crypto";
+
+/**
+ * Crypto-shredding of EVERY data key of a workspace that is being purged (issue 16; workspace
+ * deletion). Reuses the one destroy path (@ocsuite/crypto destroyTenantKey: wrappedKey emptied,
+ * status destroyed, this process's key cache invalidated), after moving each version straight to
+ * retired. The owner's destroyKeyVersion (key-destroy.ts) refuses an active version and waits
+ * KEY_DESTROY_AFTER_DAYS because the workspace lives on; here it does not: its secrets are already
+ * deleted and nothing may decrypt anything of it again, so the waits would only keep readable keys
+ * around longer. Idempotent: destroyed versions are skipped. Returns the versions destroyed now.
+ *
+ * What it achieves: any copy of a ciphertext under these keys (a provider credential in an export,
+ * a log, a restored table) can no longer be decrypted with the live key store. Database backups
+ * taken before the shredding still hold the wrapped keys until those backups expire
+ * (docs/runbooks/key-rotation.md; docs/policies/data-retention.md).
+ */
+export const shredTenantKeys = async (tenantId: string): Promise<number[]> => {
+  const store = new PrismaDataKeyStore();
+  const crypto = tenantCrypto();
+  const destroyed: number[] = [];
+  for (const key of await store.list(tenantId)) {
+    if (key.status === "destroyed") continue;
+    if (key.status !== "retired") await store.updateStatus(tenantId, key.version, "retired");
+    await crypto.destroyTenantKey(tenantId, key.version);
+    destroyed.push(key.version);
+  }
+  return destroyed;
+};
