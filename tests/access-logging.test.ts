@@ -23,6 +23,7 @@ import { db } from "~/server/db/client";
 import { documentOriginalKey, objectStorage } from "~/server/infra/storage";
 import { PLATFORM_CHAIN } from "~/server/services/audit/audit";
 import { requestDataKeyRotation } from "~/server/services/key-rotation/data-key-rotation";
+import { signExportLink } from "~/server/services/privacy/export/signed-link";
 import { retireReplacedVersion } from "~/server/services/key-rotation/rotation-verify";
 import { createCredential } from "~/server/services/providers/credentials";
 import { createInvitation } from "~/server/services/tenancy/invitations";
@@ -99,6 +100,12 @@ const makeFixture = async () => {
       indexVersion: 1,
     },
   });
+  // A ready workspace export of the admin's, its archive in storage (the download route serves it).
+  const exportKey = `exports/${t.tenant.id}/access-log-${uid()}.zip`;
+  await objectStorage().put(exportKey, new TextEncoder().encode("PK access log archive"), { contentType: "application/zip" });
+  const dataExport = await db.dataExport.create({
+    data: { tenantId: t.tenant.id, requestedById: t.admin.id, scope: "workspace", status: "ready", storageKey: exportKey, sizeBytes: 21, expiresAt: new Date(Date.now() + 3_600_000) },
+  });
   const supportSession = await db.supportSession.create({
     data: { tenantId: t.tenant.id, adminId: platformAdmin.id, reason: "Access log support session", expiresAt: new Date(Date.now() + 3_600_000) },
   });
@@ -116,6 +123,7 @@ const makeFixture = async () => {
     conversationId: conversation.id,
     documentId: document.id,
     supportSessionId: supportSession.id,
+    dataExportId: dataExport.id,
   };
 };
 type Fixture = Awaited<ReturnType<typeof makeFixture>>;
@@ -261,6 +269,8 @@ const CASES: Record<string, Case> = {
   "privacy.update": { as: asOwner, input: (fx) => ({ ...slugOf(fx), telemetryEnabled: false, retention: { conversations: 90, audit: 730 } }) },
   "deletion.requestWorkspace": { as: asOwner, input: (fx) => ({ ...slugOf(fx), confirmation: fx.tenant.slug }) },
   "deletion.cancelWorkspace": { as: asOwner, before: (fx) => callerFor(fx.owner).deletion.requestWorkspace({ ...slugOf(fx), confirmation: fx.tenant.slug }), input: slugOf },
+  "dataExport.request": { as: (fx) => fx.member, input: (fx) => ({ ...slugOf(fx), scope: "user" }) },
+  "dataExport.link": { as: asAdmin, input: (fx) => ({ ...slugOf(fx), exportId: fx.dataExportId }) },
   "keys.rotate": { as: asOwner, input: slugOf },
   "keys.rollback": { as: asOwner, before: rotatedKey, input: slugOf },
   "keys.destroy": {
@@ -284,7 +294,7 @@ type RouteCase = {
   as: (fx: Fixture) => FactoryUser;
   /** Values of the route's [segments]. */
   params: (fx: Fixture) => Record<string, string>;
-  query?: string;
+  query?: string | ((fx: Fixture) => string);
 };
 
 /** One allowed request for every admin / sensitive-read route. */
@@ -292,6 +302,14 @@ const ROUTE_CASES: Record<string, RouteCase> = {
   "GET /api/admin/audit/export": { as: asPlatformAdmin, params: () => ({}), query: "format=csv" },
   "GET /api/t/[tenantSlug]/audit/export": { as: asAdmin, params: (fx) => ({ tenantSlug: fx.tenant.slug }), query: "format=json" },
   "GET /api/t/[tenantSlug]/documents/[documentId]/original": { as: (fx) => fx.viewer, params: (fx) => ({ tenantSlug: fx.tenant.slug, documentId: fx.documentId }) },
+  "GET /api/t/[tenantSlug]/exports/[exportId]/download": {
+    as: asAdmin,
+    params: (fx) => ({ tenantSlug: fx.tenant.slug, exportId: fx.dataExportId }),
+    query: (fx) => {
+      const expires = Math.floor(Date.now() / 1000) + 300;
+      return `expires=${expires}&sig=${signExportLink(fx.dataExportId, fx.tenant.id, expires)}`;
+    },
+  },
 };
 
 const audited = (policy: Record<string, TAccessLogRule>) =>
@@ -398,7 +416,8 @@ describe("access logging: every admin and sensitive-read route appends its audit
     const urlPath = pattern.replace(/\[([^\]]+)\]/g, (_m, name: string) => encodeURIComponent(params[name]!));
     const mod = (await import(path.join(APP_DIR, pattern, "route.ts"))) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
     const caller = c.as(fx);
-    const req = new Request(`http://localhost:3000${urlPath}${c.query ? `?${c.query}` : ""}`, {
+    const query = typeof c.query === "function" ? c.query(fx) : c.query;
+    const req = new Request(`http://localhost:3000${urlPath}${query ? `?${query}` : ""}`, {
       method,
       headers: { "x-forwarded-host": "localhost:3000", "x-forwarded-proto": "http", cookie: await sessionCookieFor(caller) },
     });

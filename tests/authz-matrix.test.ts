@@ -143,6 +143,10 @@ const makeFixture = async () => {
     },
     select: { id: true, items: { select: { id: true } } },
   });
+  // A ready workspace export of the owner's (dataExport.get / link act on it; members and viewers may not see it).
+  const dataExport = await db.dataExport.create({
+    data: { tenantId: t.tenant.id, requestedById: t.owner.id, scope: "workspace", status: "ready", storageKey: `exports/${t.tenant.id}/matrix.zip`, sizeBytes: 22, expiresAt: new Date(Date.now() + 3_600_000) },
+  });
   const users: Record<CallerKind, FactoryUser | null> = {
     anonymous: null,
     viewer: t.viewer,
@@ -174,6 +178,7 @@ const makeFixture = async () => {
     queuedMeetingId: queuedMeeting.id,
     accessReviewId: accessReview.id,
     accessReviewItemId: accessReview.items[0]!.id,
+    dataExportId: dataExport.id,
     users,
   };
 };
@@ -183,6 +188,8 @@ type Entry = {
   /** Valid input for the procedure (undefined for procedures without input). */
   input: (fx: Fixture) => unknown;
   expect: Record<CallerKind, Outcome>;
+  /** Background work an allowed call starts, awaited so that it cannot change the state a later (refused) case compares. */
+  settle?: (fx: Fixture) => Promise<void>;
 };
 
 const publicAll: Record<CallerKind, Outcome> = { anonymous: "ok", viewer: "ok", member: "ok", admin: "ok", owner: "ok", otherTenantMember: "ok", platformAdmin: "ok" };
@@ -204,6 +211,18 @@ const platformOnly: Record<CallerKind, Outcome> = {
 };
 
 const slugOf = (fx: Fixture) => ({ tenantSlug: fx.tenant.slug });
+
+/** The export a dataExport.request started has been built and its requester e-mailed (the job's last write). */
+const exportBuiltAndMailed = async (fx: Fixture) => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const x = await db.dataExport.findFirst({ where: { tenantId: fx.tenant.id, scope: "user" }, select: { status: true, requestedById: true } });
+    const user = x && (await db.user.findUniqueOrThrow({ where: { id: x.requestedById }, select: { email: true } }));
+    if (x && x.status !== "queued" && x.status !== "running" && user && (await db.devMail.count({ where: { to: user.email } })) > 0) return;
+    if (Date.now() > deadline) throw new Error(`the export job did not finish (${x?.status ?? "no export"})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
 
 const MATRIX: Record<string, Entry> = {
   // account
@@ -338,6 +357,11 @@ const MATRIX: Record<string, Entry> = {
   "usage.budget": { input: slugOf, expect: tenantRole("VIEWER") },
   // encryption keys: owners and admins see the status; only owners rotate, roll back or destroy (nothing to
   // roll back and v1 still active in the fixture, so an allowed caller gets the precondition refusal).
+  // Any member exports their own data; a workspace export is seen by its requester and admins/owners only (others: NOT_FOUND).
+  "dataExport.request": { input: (fx) => ({ ...slugOf(fx), scope: "user" }), expect: tenantRole("VIEWER"), settle: exportBuiltAndMailed },
+  "dataExport.list": { input: slugOf, expect: tenantRole("VIEWER") },
+  "dataExport.get": { input: (fx) => ({ ...slugOf(fx), exportId: fx.dataExportId }), expect: { ...tenantRole("VIEWER"), viewer: "NOT_FOUND", member: "NOT_FOUND" } },
+  "dataExport.link": { input: (fx) => ({ ...slugOf(fx), exportId: fx.dataExportId }), expect: { ...tenantRole("VIEWER"), viewer: "NOT_FOUND", member: "NOT_FOUND" } },
   "keys.status": { input: slugOf, expect: tenantRole("ADMIN") },
   "keys.rotate": { input: slugOf, expect: tenantRole("OWNER") },
   "keys.rollback": { input: slugOf, expect: { ...tenantRole("OWNER"), owner: "PRECONDITION_FAILED" } },
@@ -467,6 +491,7 @@ describe("authorisation matrix", () => {
     if (expected === "ok") {
       if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
       expect(result.data).not.toBeUndefined();
+      await entry.settle?.(fx);
     } else {
       expect(result.ok, `expected ${expected}, but the call succeeded`).toBe(false);
       if (!result.ok) expect(result.error.code).toBe(expected);
