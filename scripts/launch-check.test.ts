@@ -37,7 +37,7 @@ const runCheck = (base: string, env: Record<string, string>) =>
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/launch-check.ts", base, "--json", "--timeout-ms", "4000"], {
       cwd: ROOT,
       // Only what a shell on the server would have: nothing of the test run's own configuration.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env } as NodeJS.ProcessEnv,
+      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -149,7 +149,6 @@ describe("npm run launch:check", () => {
     const storageRoot = mkdtempSync(path.join(os.tmpdir(), "ocsuite-launch-storage-"));
     const { code, report } = await runCheck(prodLike.origin, {
       ...prodSecrets,
-      NODE_ENV: "production",
       OCSUITE_DATA_DIR: dataDir,
       DATABASE_URL: process.env.DATABASE_URL!,
       SMTP_URL: smtp.url,
