@@ -8,6 +8,40 @@ import type { ObjectStorage } from "./types";
 
 const errnoOf = (e: unknown): string | undefined => (e && typeof e === "object" && "code" in e ? String(e.code) : undefined);
 
+const writeAtomically = async (file: string, bytes: Uint8Array) => {
+  const tmp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
+  const handle = await open(tmp, "wx", 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+};
+
+/** A copy of a local file, atomically as writeAtomically (the kernel copies; nothing is buffered here). */
+const copyAtomically = async (file: string, source: string) => {
+  const tmp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
+  try {
+    await copyFile(source, tmp);
+    const handle = await open(tmp, "r+");
+    await handle.sync().finally(() => handle.close());
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+};
+
 /**
  * Filesystem driver (the embedded default): one file per key under `root`.
  *
@@ -27,40 +61,6 @@ export const createFsStorage = (rootDir: string): ObjectStorage & { root: string
     // Defence in depth: the key rules already make this impossible.
     if (!file.startsWith(root + path.sep)) throw new InvalidStorageKeyError(key);
     return file;
-  };
-
-  const writeAtomically = async (file: string, bytes: Uint8Array) => {
-    const tmp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
-    const handle = await open(tmp, "wx", 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    await handle.close();
-    try {
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-  };
-
-  /** A copy of a local file, atomically as writeAtomically (the kernel copies; nothing is buffered here). */
-  const copyAtomically = async (file: string, source: string) => {
-    const tmp = path.join(path.dirname(file), `.tmp-${randomUUID()}`);
-    try {
-      await copyFile(source, tmp);
-      const handle = await open(tmp, "r+");
-      await handle.sync().finally(() => handle.close());
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
   };
 
   // A concurrent delete may remove the (empty) directory between mkdir and

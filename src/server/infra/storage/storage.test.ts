@@ -10,6 +10,10 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startMockS3, type MockS3 } from "../../../../tests/support/mock-s3-server";
 import { createFsStorage, createS3Storage, documentOriginalKey, InvalidStorageKeyError, isValidKey, ObjectNotFoundError } from "./index";
+import { getObjectStream, putObjectFile } from "./streaming";
+
+/** A stream's bytes, whole (tests only). */
+const bytesOf = async (stream: ReadableStream<Uint8Array>) => Buffer.concat(await Array.fromAsync(stream as unknown as AsyncIterable<Uint8Array>));
 
 const BAD_KEYS = ["", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", "a/", ".hidden", "a/.tmp-x", "a\\b", "C:\\x", "a\0b", "ä/b", "a b", "x".repeat(1025), "%2e%2e/x"];
 
@@ -47,6 +51,17 @@ describe("fs driver", () => {
     await expect(s.get(key)).rejects.toBeInstanceOf(ObjectNotFoundError);
     await expect(stat(path.join(dir, "root", "tenants", "t1", "documents", "d1"))).rejects.toMatchObject({ code: "ENOENT" });
     expect(await readdir(path.join(dir, "root", "tenants", "t1", "documents"))).toEqual([]);
+  });
+
+  it("streams a local file in (putFile) and an object out (getStream), for archives too large to buffer", async () => {
+    const s = createFsStorage(path.join(dir, "root"));
+    const source = path.join(dir, "archive.zip");
+    const bytes = Buffer.alloc(3_000_000, 7);
+    await writeFile(source, bytes);
+    await putObjectFile(s, "exports/t1/x1.zip", source);
+    expect(Buffer.compare(await bytesOf(await getObjectStream(s, "exports/t1/x1.zip")), bytes)).toBe(0);
+    expect((await readdir(path.join(dir, "root", "exports", "t1"))).filter((f) => f.startsWith(".tmp-"))).toEqual([]);
+    await expect(getObjectStream(s, "exports/t1/missing.zip")).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
   it("refuses path traversal and odd keys on every operation, touching nothing outside the root", async () => {
@@ -123,6 +138,22 @@ describe("s3 driver (against a local S3-compatible server)", () => {
       ["DELETE", `/${s3.bucket}/${key}`, 204],
       ["DELETE", `/${s3.bucket}/${key}`, 204],
     ]);
+  });
+
+  it("streams a file in with its length (one signed PUT) and an object out", async () => {
+    const s = driver();
+    const dir = await mkdtemp(path.join(tmpdir(), "ocsuite-s3-stream-"));
+    try {
+      const source = path.join(dir, "archive.zip");
+      const bytes = Buffer.alloc(200_000).map((_, i) => i % 253);
+      await writeFile(source, bytes);
+      await putObjectFile(s, "exports/t1/x1.zip", source, { contentType: "application/zip" });
+      expect(s3.objects.get("exports/t1/x1.zip")).toMatchObject({ contentType: "application/zip" });
+      expect(Buffer.compare(await bytesOf(await getObjectStream(s, "exports/t1/x1.zip")), bytes)).toBe(0);
+      await expect(getObjectStream(s, "exports/t1/missing.zip")).rejects.toBeInstanceOf(ObjectNotFoundError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("a missing key is ObjectNotFoundError (404 NoSuchKey)", async () => {
