@@ -20,7 +20,7 @@ import { failInProduction, row, type Mode, type Row } from "./report";
 type Env = Record<string, string | undefined>;
 
 /** The files npm start generates a secret into when the variable is unset. */
-export const GENERATED_FILES = {
+const GENERATED_FILES = {
   AUTH_SECRET: "auth-secret",
   OCSUITE_MASTER_KEYS: "master-keys",
   METRICS_TOKEN: "metrics-token",
