@@ -14,13 +14,21 @@ import { useErrorMessage } from "~/components/hooks/use-error-message";
 import { useRouter } from "~/i18n/navigation";
 import { useTRPC } from "~/trpc/react";
 import { PROVIDER_OPTIONS, providerNameKey, type ProviderOption } from "~/lib/provider-name";
+import { regionalEndpoint } from "~/lib/provider-regions";
+import type { ResidencyRegion } from "~/lib/regions";
 
 /**
  * Admins: add an LLM provider credential. The key lives only in the (uncontrolled)
- * password input until it is sent; the form is cleared after saving.
+ * password input until it is sent; the form is cleared after saving. The workspace's data
+ * residency region decides which regional endpoint is offered (src/lib/provider-regions.ts):
+ * offered, not imposed, since a regional endpoint only accepts keys of a project created there.
  */
-export const AddCredentialForm = ({ tenantSlug }: { tenantSlug: string }) => {
+export const AddCredentialForm = ({ tenantSlug, residency }: { tenantSlug: string; residency: ResidencyRegion }) => {
   const t = useTranslations("providers");
+  const tr = useTranslations("privacy.providerEndpoint");
+  const region = useTranslations("privacy.regions")(residency);
+  const openaiRegional = regionalEndpoint("openai", residency);
+  const anthropicRegional = regionalEndpoint("anthropic", residency);
   const tc = useTranslations("common");
   const errorMessage = useErrorMessage();
   const router = useRouter();
@@ -43,6 +51,7 @@ export const AddCredentialForm = ({ tenantSlug }: { tenantSlug: string }) => {
         label: text("label"),
         apiKey: text("apiKey"),
         ...(provider === "openai-compatible" ? { baseUrl: text("baseUrl") } : {}),
+        ...(provider === "openai" && openaiRegional && data.get("useRegional") === "on" ? { baseUrl: openaiRegional } : {}),
         ...(text("defaultModel") ? { defaultModel: text("defaultModel") } : {}),
       },
       {
@@ -96,6 +105,18 @@ export const AddCredentialForm = ({ tenantSlug }: { tenantSlug: string }) => {
           <FieldHint id="provider-base-url-hint">{t("baseUrlHint")}</FieldHint>
         </Field>
       ) : null}
+      {provider === "openai" && openaiRegional ? (
+        <div className="flex flex-col gap-1.5">
+          <div className="flex items-start gap-2">
+            <input id="provider-regional" name="useRegional" type="checkbox" className="mt-0.5 size-4 accent-accent" aria-describedby="provider-regional-hint" />
+            <label htmlFor="provider-regional" className="break-words text-sm font-medium">
+              {tr("useRegional", { region, url: openaiRegional })}
+            </label>
+          </div>
+          <FieldHint id="provider-regional-hint">{tr("useRegionalHint", { region })}</FieldHint>
+        </div>
+      ) : null}
+      {provider === "anthropic" && !anthropicRegional ? <p className="text-xs text-muted-fg">{tr("noRegional", { provider: t("providerNames.anthropic"), region })}</p> : null}
       <Field>
         <Label htmlFor="provider-default-model">{t("defaultModel")}</Label>
         <Input id="provider-default-model" name="defaultModel" maxLength={120} aria-describedby="provider-default-model-hint" />

@@ -53,7 +53,7 @@ const KEEP_ALL = { conversations: null, meetings: null, tasks: null, documents: 
 describe("getPrivacySettings", () => {
   it("gives owners the defaults as editable, admins as read-only, and refuses members and viewers", async () => {
     const f = await createTenantWithMembers();
-    const defaults = { telemetryEnabled: true, dataResidency: "us", retention: KEEP_ALL };
+    const defaults = { telemetryEnabled: true, dataResidency: "us", retention: KEEP_ALL, regionalStorage: { us: false, eu: true } };
     expect(await getPrivacySettings(ctxOf(f, "owner"))).toEqual({ ...defaults, canEdit: true });
     expect(await getPrivacySettings(ctxOf(f, "admin"))).toEqual({ ...defaults, canEdit: false });
     await expect(getPrivacySettings(ctxOf(f, "member"))).rejects.toMatchObject({ code: "FORBIDDEN", reason: "roleTooLow" });
@@ -66,7 +66,7 @@ describe("updatePrivacySettings", () => {
     const f = await createTenantWithMembers();
     const retention = { conversations: 30, meetings: 60, tasks: 90, documents: 180, llmCalls: 7, audit: 365 };
     const after = await updatePrivacySettings(ctxOf(f, "owner"), { telemetryEnabled: false, dataResidency: "eu", retention });
-    expect(after).toEqual({ telemetryEnabled: false, dataResidency: "eu", retention, canEdit: true });
+    expect(after).toEqual({ telemetryEnabled: false, dataResidency: "eu", retention, canEdit: true, regionalStorage: { us: false, eu: true } });
 
     const row = await db.tenant.findUniqueOrThrow({ where: { id: f.tenant.id } });
     expect(row).toMatchObject({

@@ -6,6 +6,7 @@ import { RETENTION_CLASSES, RETENTION_COLUMN, RETENTION_MAX_DAYS, RETENTION_MIN_
 import { db } from "~/server/db/client";
 import { AppError, forbidden } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
+import { hasRegionalStorage } from "~/server/infra/storage";
 import { invalidateTenantTelemetry } from "~/server/infra/privacy-telemetry";
 import type { TenantCtx } from "../context";
 import { recordAudit } from "../audit/audit";
@@ -25,6 +26,8 @@ export type PrivacySettings = {
   retention: RetentionPolicy;
   /** Whether the caller may change them (owners). */
   canEdit: boolean;
+  /** Per region: whether the operator gave it a storage of its own (else new originals go to the default storage). */
+  regionalStorage: Record<ResidencyRegion, boolean>;
 };
 
 /**
@@ -55,6 +58,7 @@ const toSettings = (row: Row, ctx: TenantCtx): PrivacySettings => ({
   dataResidency: isResidencyRegion(row.dataResidency) ? row.dataResidency : DEFAULT_RESIDENCY_REGION,
   retention: Object.fromEntries(RETENTION_CLASSES.map((c) => [c, row[RETENTION_COLUMN[c]]])) as RetentionPolicy,
   canEdit: hasRole(ctx.role, "OWNER"),
+  regionalStorage: Object.fromEntries(RESIDENCY_REGIONS.map((r) => [r, hasRegionalStorage(r)])) as Record<ResidencyRegion, boolean>,
 });
 
 /** The workspace's privacy settings, for its admins and owners. */

@@ -11,4 +11,5 @@ export const ZPrivacySettings = z.object({
   dataResidency: z.enum(RESIDENCY_REGIONS),
   retention: z.object(Object.fromEntries(RETENTION_CLASSES.map((c) => [c, z.number().int().nullable()])) as Record<RetentionClass, z.ZodNullable<z.ZodNumber>>),
   canEdit: z.boolean(),
+  regionalStorage: z.object(Object.fromEntries(RESIDENCY_REGIONS.map((r) => [r, z.boolean()])) as Record<(typeof RESIDENCY_REGIONS)[number], z.ZodBoolean>),
 }) satisfies z.ZodType<PrivacySettings>;

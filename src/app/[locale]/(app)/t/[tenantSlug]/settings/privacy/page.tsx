@@ -5,6 +5,7 @@ import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { ExportPanel } from "~/features/privacy/export-panel";
+import { ResidencyDetails } from "~/features/privacy/residency-details";
 import { ResidencyForm } from "~/features/privacy/residency-form";
 import { RetentionForm } from "~/features/privacy/retention-form";
 import { TelemetryForm } from "~/features/privacy/telemetry-form";
@@ -76,6 +77,7 @@ export default async function PrivacyPage({ params }: Props) {
         </CardHeader>
         <CardContent className="flex flex-col gap-4">
           <ResidencyForm tenantSlug={tenantSlug} region={settings.dataResidency} canEdit={canEdit} />
+          <ResidencyDetails region={settings.dataResidency} dedicatedStorage={settings.regionalStorage[settings.dataResidency]} />
         </CardContent>
       </Card>
 

@@ -1,4 +1,5 @@
 import { ArrowLeft } from "lucide-react";
+import { DEFAULT_RESIDENCY_REGION } from "~/lib/regions";
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
@@ -38,6 +39,8 @@ export default async function ProvidersPage({ params }: Props) {
   const t = await getTranslations("providers");
   const isAdmin = hasRole(tenant.role, "ADMIN");
   const credentials = isAdmin ? await api.provider.list({ tenantSlug }) : [];
+  // The data residency preference decides which regional provider endpoint the form offers.
+  const residency = isAdmin ? (await api.privacy.get({ tenantSlug })).dataResidency : DEFAULT_RESIDENCY_REGION;
   // The onboarding step "a provider key": without one, an admin may choose to keep the offline model on purpose.
   const offlineKept = isAdmin && credentials.length === 0 ? (await api.onboarding.get({ tenantSlug })).steps.some((s) => s.key === "provider" && s.done) : false;
   const format = await getFormatter();
@@ -121,7 +124,7 @@ export default async function ProvidersPage({ params }: Props) {
               <CardTitle id="provider-add-title">{t("addTitle")}</CardTitle>
             </CardHeader>
             <CardContent>
-              <AddCredentialForm tenantSlug={tenantSlug} />
+              <AddCredentialForm tenantSlug={tenantSlug} residency={residency} />
             </CardContent>
           </Card>
         </>
