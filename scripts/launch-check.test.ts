@@ -32,9 +32,9 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 type Row = { check: string; status: "pass" | "fail" | "warn"; detail: string; fix: string };
 type Report = { ok: boolean; summary: { pass: number; warn: number; fail: number }; rows: Row[] };
 
-const runCheck = (base: string, env: Record<string, string>) =>
-  new Promise<{ code: number | null; report: Report }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/launch-check.ts", base, "--json", "--timeout-ms", "4000"], {
+const runCli = (args: string[], env: Record<string, string>) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/launch-check.ts", ...args], {
       cwd: ROOT,
       // Only what a shell on the server would have: nothing of the test run's own configuration.
       env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
@@ -45,14 +45,17 @@ const runCheck = (base: string, env: Record<string, string>) =>
     child.stdout.on("data", (d) => (out += String(d)));
     child.stderr.on("data", (d) => (err += String(d)));
     child.on("error", reject);
-    child.on("exit", (code) => {
-      try {
-        resolve({ code, report: JSON.parse(out) as Report });
-      } catch {
-        reject(new Error(`launch:check printed no JSON (exit ${code}):\n${out}\n${err}`));
-      }
-    });
+    child.on("exit", (code) => resolve({ code, out, err }));
   });
+
+const runCheck = async (base: string, env: Record<string, string>, extra: string[] = []) => {
+  const { code, out, err } = await runCli([base, "--json", "--timeout-ms", "4000", ...extra], env);
+  try {
+    return { code, report: JSON.parse(out) as Report };
+  } catch {
+    throw new Error(`launch:check printed no JSON (exit ${code}):\n${out}\n${err}`);
+  }
+};
 
 const byCheck = (report: Report) => Object.fromEntries(report.rows.map((r) => [r.check, r]));
 
@@ -166,6 +169,20 @@ describe("npm run launch:check", () => {
     expect(rows.storage?.detail).toContain(storageRoot);
     expect(smtp.commands.some((c) => c.startsWith("EHLO"))).toBe(true);
     expect(otlp.requests).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("in staging mode only warns about what matters for real users (no OTLP, no backups attested, the embedded database)", async () => {
+    const { report } = await runCheck(devLike.origin, { OCSUITE_DATA_DIR: dataDir }, ["--mode", "staging"]);
+    const rows = byCheck(report);
+    for (const check of ["otlp", "backups", "database", "secret-inngest-signing-key"]) expect(rows[check]?.status, check).toBe("warn");
+    expect(rows["secret-auth"]?.status).toBe("fail");
+  }, 60_000);
+
+  it("refuses a base URL that is not http(s) with the usage (exit 2)", async () => {
+    const { code, err } = await runCli(["ftp://example.com"], {});
+    expect(code).toBe(2);
+    expect(err).toContain("the base URL must be an http(s) URL");
+    expect(err).toContain("usage: npm run launch:check");
   }, 60_000);
 
   it("fails secrets copied from the data folder and a database without migrations", async () => {
