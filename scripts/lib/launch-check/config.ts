@@ -11,6 +11,11 @@
  * data they protect, and nothing outside the machine (a secret store, the
  * rotation runbooks) knows them. This module replays those rules without
  * writing anything and turns each into a row.
+ *
+ * It reads the raw environment on purpose, like scripts/start.mjs: it judges
+ * what src/env.js would be given (src/env.js itself is the env-schema row), and
+ * OCSUITE_BACKUPS_CONFIGURED is read by this command alone, not by the app, so
+ * it is not declared in src/env.js (the README's configuration table lists it).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
