@@ -60,11 +60,12 @@ const notifyOwners = async (tenantId: string, kind: "deletionRequested" | "delet
     const t = emailTranslator(locale);
     const date = vars.date ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(vars.date) : "";
     try {
-      await sendMail({
-        to: user.email,
-        subject: t(`emails.${kind}.subject`, { workspace: vars.workspace }),
-        text: t(`emails.${kind}.body`, { workspace: vars.workspace, actor: vars.actor, date }),
-      });
+      const values = { workspace: vars.workspace, actor: vars.actor, date };
+      await sendMail(
+        kind === "deletionRequested"
+          ? { to: user.email, subject: t("emails.deletionRequested.subject", values), text: t("emails.deletionRequested.body", values) }
+          : { to: user.email, subject: t("emails.deletionCancelled.subject", values), text: t("emails.deletionCancelled.body", values) },
+      );
     } catch (err) {
       logger.error({ err, tenantId, kind }, "workspace deletion e-mail failed");
     }

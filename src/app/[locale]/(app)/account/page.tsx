@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { PageHeader } from "~/components/layout/page-frame";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { DeleteAccountSection } from "~/features/account/delete-account-section";
 import { ExportMyData } from "~/features/account/export-my-data";
 import { SignOutEverywhereButton } from "~/features/account/sign-out-everywhere-button";
 import { requireSession } from "~/lib/server-pages/require-session";
@@ -103,6 +104,7 @@ export default async function AccountPage({ params }: Props) {
           <SignOutEverywhereButton />
         </CardContent>
       </Card>
+      <DeleteAccountSection email={me.email} />
     </div>
   );
 }

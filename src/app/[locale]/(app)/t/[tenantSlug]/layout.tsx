@@ -4,6 +4,7 @@ import { AccessReviewNotice } from "~/features/access-reviews/access-review-noti
 import { canSeeAudit } from "~/features/audit/audit-tab";
 import { TokenBudgetNotice } from "~/features/budgets/token-budget-notice";
 import { SupportNotice } from "~/features/support/support-notice";
+import { PendingDeletionNotice } from "~/features/tenant/pending-deletion-notice";
 import { TenantNav } from "~/features/tenant/tenant-nav";
 import { ZTenantSlug } from "~/lib/slug";
 import { api } from "~/trpc/server";
@@ -23,6 +24,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
   return (
     <>
       {valid ? <TenantNav tenantSlug={tenantSlug} showAudit={showAudit} /> : null}
+      {valid ? <PendingDeletionNotice tenantSlug={tenantSlug} /> : null}
       {valid ? <SupportNotice tenantSlug={tenantSlug} /> : null}
       {valid ? <AccessReviewNotice tenantSlug={tenantSlug} /> : null}
       {valid ? <TokenBudgetNotice tenantSlug={tenantSlug} /> : null}

@@ -4,6 +4,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { DeleteWorkspacePanel } from "~/features/privacy/delete-workspace-panel";
 import { ExportPanel } from "~/features/privacy/export-panel";
 import { ResidencyDetails } from "~/features/privacy/residency-details";
 import { ResidencyForm } from "~/features/privacy/residency-form";
@@ -53,7 +54,7 @@ export default async function PrivacyPage({ params }: Props) {
     />
   );
   if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
-  const settings = await api.privacy.get({ tenantSlug });
+  const [settings, deletion] = await Promise.all([api.privacy.get({ tenantSlug }), api.deletion.status({ tenantSlug })]);
   const { canEdit } = settings;
   return (
     <div className="flex max-w-3xl flex-col gap-6">
@@ -93,7 +94,7 @@ export default async function PrivacyPage({ params }: Props) {
 
       <ExportPanel tenantSlug={tenantSlug} />
 
-      {/* H-purge: the workspace deletion panel goes here (<DeleteWorkspacePanel … /> from ~/features/privacy/delete-workspace-panel). */}
+      <DeleteWorkspacePanel tenantSlug={tenantSlug} initial={deletion} />
     </div>
   );
 }
