@@ -26,7 +26,7 @@ export const parseTestArgs = (argv, stepNames, takesArgs) => {
   if (extra.length && named.length === 0) {
     return { ok: false, error: `arguments ${extra.join(" ")} need a step before them, e.g. \`npm test -- e2e --grep @critical\`` };
   }
-  const last = named.at(-1);
+  const last = named.at(-1) ?? "";
   if (extra.length && !takesArgs.has(last)) {
     return { ok: false, error: `step ${last} takes no arguments; these do: ${[...takesArgs].join(", ")}` };
   }
