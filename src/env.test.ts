@@ -31,9 +31,21 @@ describe("environment validation", () => {
     ["REDIS_URL", { ...valid, REDIS_URL: "http://not-redis" }],
     ["RATE_LIMIT_SIGNIN_IP", { ...valid, RATE_LIMIT_SIGNIN_IP: "-3" }],
     ["AUTH_OIDC_ISSUER", { ...valid, AUTH_OIDC_ISSUER: "not a url" }],
+    ["STORAGE_REGIONS", { ...valid, STORAGE_REGIONS: "not json" }],
+    ["STORAGE_REGIONS", { ...valid, STORAGE_REGIONS: JSON.stringify({ mars: { driver: "fs" } }) }],
+    ["STORAGE_REGIONS", { ...valid, STORAGE_REGIONS: JSON.stringify({ eu: { driver: "s3", bucket: "Not_A_Bucket" } }) }],
+    ["STORAGE_REGIONS", { ...valid, STORAGE_REGIONS: JSON.stringify({ eu: { driver: "s3", bucket: "ocsuite-eu", accessKeyId: "only-one" } }) }],
   ])("a bad %s stops start-up with a message naming it", (name, env) => {
     const res = load(env as Record<string, string>);
     expect(res.ok).toBe(false);
-    expect(res.output).toContain(`- ${name}:`);
+    // A nested field of a JSON variable is named with its path (STORAGE_REGIONS.eu.bucket).
+    expect(res.output).toMatch(new RegExp(`- ${name}(\\.[\\w.]+)?:`));
+  });
+
+  it("accepts a storage for each residency region of the product (src/lib/regions.ts)", async () => {
+    const regions = { us: { driver: "s3", bucket: "ocsuite-us", region: "us-east-1" }, eu: { driver: "fs" } };
+    expect(load({ ...valid, STORAGE_REGIONS: JSON.stringify(regions) })).toMatchObject({ ok: true });
+    const { RESIDENCY_REGIONS } = await import("~/lib/regions");
+    for (const r of RESIDENCY_REGIONS) expect(load({ ...valid, STORAGE_REGIONS: JSON.stringify({ [r]: { driver: "fs" } }) }), r).toMatchObject({ ok: true });
   });
 });
