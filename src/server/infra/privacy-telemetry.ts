@@ -55,11 +55,11 @@ import { LRUCache } from "lru-cache";
  */
 
 /** How long a tenant's setting is trusted before it is read again (the cross-process backstop without Redis). */
-export const POLICY_TTL_MS = 60_000;
+const POLICY_TTL_MS = 60_000;
 /** How long a trace is remembered as a tenant's (long enough for a job continuing a request's trace). */
 const TRACE_TTL_MS = 60 * 60_000;
 
-export type TenantTelemetrySource = {
+type TenantTelemetrySource = {
   /** The tenant's setting and slug, or null when there is no such tenant. */
   load: (tenantId: string) => Promise<{ telemetryEnabled: boolean; slug: string } | null>;
   /** Tells every other process that the tenant's setting changed. */
