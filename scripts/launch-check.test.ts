@@ -142,6 +142,7 @@ describe("npm run launch:check", () => {
     expect(rows["dev-mailbox"]).toMatchObject({ status: "fail", detail: expect.stringContaining("npm start turns it on") });
     expect(rows["private-provider-urls"]).toMatchObject({ status: "fail", detail: expect.stringContaining("OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=true") });
     for (const check of ["database", "backups", "smtp", "otlp", "migrations"]) expect(rows[check]?.status).toBe("fail");
+    expect(rows["test-seams"]?.status).toBe("pass");
     // The dev-server-like deployment, from the outside.
     for (const check of ["csp", "hsts", "x-content-type-options", "frame-ancestors", "metrics-protected", "dev-mailbox-page", "inngest-unsigned-sync", "inngest-unsigned-call", "inngest-introspection"])
       expect(rows[check], check).toMatchObject({ status: "fail" });
@@ -197,11 +198,13 @@ describe("npm run launch:check", () => {
       const { code, report } = await runCheck(prodLike.origin, {
         ...prodSecrets,
         AUTH_SECRET: readFileSync(path.join(dataDir, "auth-secret"), "utf8"),
+        E2E_PAGE_FAULTS: "1",
         OCSUITE_DATA_DIR: dataDir,
         DATABASE_URL: empty.toString(),
       });
       const rows = byCheck(report);
       expect(code).toBe(1);
+      expect(rows["test-seams"]).toMatchObject({ status: "fail", detail: "set: E2E_PAGE_FAULTS (fails pages on request)" });
       expect(rows["secret-auth"]).toMatchObject({ status: "fail", detail: expect.stringContaining("is the embedded default") });
       expect(rows["secret-master-keys"]?.status).toBe("pass");
       expect(rows.migrations).toMatchObject({ status: "fail", detail: expect.stringContaining("no _prisma_migrations table") });

@@ -120,10 +120,18 @@ const devOnlyRows = (c: Configuration, mode: Mode): Row[] => {
     privateUrls
       ? row("private-provider-urls", "fail", `OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=true (${privateWhy}): a workspace admin can point a provider at this network's private services`, "set OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS=false (src/server/infra/outbound-fetch.ts)")
       : row("private-provider-urls", "pass", "off: provider URLs must be https to public addresses"),
+    testSeamsRow(c),
     c.embedded
       ? row("database", failInProduction(mode), "DATABASE_URL unset: embedded PGlite in the data folder (one process, no replicas, no point-in-time recovery; ADR 0008)", "set DATABASE_URL to PostgreSQL 15+ (docs/runbooks/deploy.md, Before the first deploy, step 2)")
       : row("database", "pass", `DATABASE_URL set (${safeUrl(c.operator.DATABASE_URL!)})`),
   ];
+};
+
+/** Seams for the e2e suite and the benchmarks (src/env.js says: never on a deployment). */
+const testSeamsRow = (c: Configuration): Row => {
+  const set = [on(c.effective.E2E_PAGE_FAULTS) && "E2E_PAGE_FAULTS (fails pages on request)", c.effective.OCSUITE_PERF_PROXY_TARGET && "OCSUITE_PERF_PROXY_TARGET (opens /api/perf/proxy)"].filter(Boolean);
+  if (set.length) return row("test-seams", "fail", `set: ${set.join(", ")}`, "unset them: they exist for the e2e suite and perf/ benchmarks only (src/env.js)");
+  return row("test-seams", "pass", "E2E_PAGE_FAULTS and OCSUITE_PERF_PROXY_TARGET unset");
 };
 
 /** A URL without its password, for a detail column that may end up in a CI log. */
