@@ -3,7 +3,7 @@
  * starts with scripts/start.mjs, as `npm start` does): no browser, one run of
  * the CLI from this machine with the configuration the e2e server is started
  * with (e2e/support/serve.mjs: its secrets left to npm start's generated ones,
- * DEV_MAILBOX=1, private provider URLs allowed). The embedded default's
+ * DEV_MAILBOX=1, private provider URLs allowed, the page-fault test seam on). The embedded default's
  * dev-only settings must come out as failures, inside and out, while what the
  * app gets right in every configuration (health, CSP, HSTS, nosniff,
  * frame-ancestors, the metrics token, a signed-only Inngest endpoint) passes.
@@ -21,7 +21,7 @@ const launchCheck = () =>
   new Promise<{ code: number | null; rows: Row[] }>((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/launch-check.ts", APP_URL, "--json"], {
       cwd: ROOT,
-      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DEV_MAILBOX: "1", OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true", METRICS_TOKEN: E2E_METRICS_TOKEN },
+      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DEV_MAILBOX: "1", OCSUITE_ALLOW_PRIVATE_PROVIDER_URLS: "true", E2E_PAGE_FAULTS: "1", METRICS_TOKEN: E2E_METRICS_TOKEN },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -48,7 +48,7 @@ test("launch:check against the running app reports the embedded default's dev-on
 
   expect(code).toBe(1);
   // Dev-only settings, from the inside and (the dev mailbox) from the outside.
-  for (const check of ["secret-auth", "secret-master-keys", "secret-inngest-signing-key", "dev-mailbox", "private-provider-urls", "dev-mailbox-page", "smtp", "backups", "otlp"])
+  for (const check of ["secret-auth", "secret-master-keys", "secret-inngest-signing-key", "dev-mailbox", "private-provider-urls", "test-seams", "dev-mailbox-page", "smtp", "backups", "otlp"])
     expect(status[check], check).toBe("fail");
   // What the real app does right whatever its configuration.
   for (const check of ["health", "csp", "hsts", "x-content-type-options", "frame-ancestors", "metrics-protected", "metrics-scrape", "inngest-unsigned-sync", "inngest-unsigned-call", "inngest-introspection"])
