@@ -13,7 +13,7 @@ import type { TManifest } from "./format";
  * has no backpressure of its own: after each push the writer waits for the file stream to drain.
  */
 
-export type ArchiveEntry = TManifest["files"][number];
+type ArchiveEntry = TManifest["files"][number];
 
 export type ArchiveWriter = {
   /** Adds one file, its content pushed chunk by chunk. */

@@ -15,7 +15,7 @@ export type TExportStatus = (typeof EXPORT_STATUSES)[number];
 export const MANIFEST_FILE = "manifest.json";
 export const README_FILE = "README.md";
 
-export const ZManifestFile = z.object({
+const ZManifestFile = z.object({
   path: z.string().min(1),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),

@@ -13,7 +13,7 @@ import { recordAudit } from "../../audit/audit";
  */
 
 /** Reasons the panel and the e-mail explain; anything else is recorded as exportFailed. */
-export const EXPORT_FAILURE_REASONS = ["exportTooLarge", "exportFailed", "jobsUnavailable", "tenantSuspended"] as const;
+const EXPORT_FAILURE_REASONS = ["exportTooLarge", "exportFailed", "jobsUnavailable", "tenantSuspended"] as const;
 
 export const markExportFailed = async (exportId: string, reason: string) => {
   const errorReason = (EXPORT_FAILURE_REASONS as readonly string[]).includes(reason) ? reason : "exportFailed";

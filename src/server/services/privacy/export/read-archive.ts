@@ -13,7 +13,7 @@ import { db } from "~/server/db/client";
  * counts against the database.
  */
 
-export type ArchiveFileRead = { bytes: number; sha256: string; lines: number };
+type ArchiveFileRead = { bytes: number; sha256: string; lines: number };
 export type ArchiveRead = { manifest: TManifest; files: Map<string, ArchiveFileRead>; problems: string[] };
 
 type Reading = { hash: Hash; bytes: number; lines: number; text: string[] | null };
