@@ -7,8 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { addMember, createTenantWithMembers, createUser, tenantCtxOf, TEST_META, uid } from "../../../../prisma/factories";
+import { sessionCookieFor } from "../../../../tests/support/session-cookie";
 import { callerFor } from "../../../../tests/support/trpc";
 import { objectExists, seedContent } from "../../../../tests/support/privacy-data";
+import { POST as uploadDocument } from "~/app/api/t/[tenantSlug]/documents/route";
 import { env } from "~/env";
 import { db } from "~/server/db/client";
 import { objectStorage } from "~/server/infra/storage";
@@ -77,6 +79,22 @@ describe("requesting and cancelling a workspace deletion", () => {
     expect(await callerFor(w.viewer).deletion.status({ tenantSlug: w.tenant.slug })).toMatchObject({ status: "PENDING_DELETION", canManage: false });
     expect(await callerFor(w.owner).deletion.cancelWorkspace({ tenantSlug: w.tenant.slug })).toMatchObject({ status: "ACTIVE" });
     expect((await asAdmin.tenant.rename({ tenantSlug: w.tenant.slug, name: "Renamed" })).name).toBe("Renamed");
+  });
+
+  it("while pending, the route kit refuses an upload over HTTP with the reason", async () => {
+    const w = await workspace();
+    await requestWorkspaceDeletion(w.ownerCtx, { confirmation: w.tenant.slug });
+    const form = new FormData();
+    form.append("file", new Blob(["plan"], { type: "text/plain" }), "plan.txt");
+    const req = new Request(`http://localhost:3000/api/t/${w.tenant.slug}/documents`, {
+      method: "POST",
+      body: form,
+      headers: { origin: "http://localhost:3000", "x-forwarded-host": "localhost:3000", "x-forwarded-proto": "http", cookie: await sessionCookieFor(w.member) },
+    });
+    const res = await uploadDocument(req, { params: Promise.resolve({ tenantSlug: w.tenant.slug }) });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { reason: "workspacePendingDeletion" } });
+    expect(await db.document.count({ where: { tenantId: w.tenant.id } })).toBe(0);
   });
 });
 
