@@ -13,7 +13,9 @@
  *   off → the tenant id, slug, member's user id and e-mail appear nowhere
  *         (no attribute, event, span name or resource of any exported span);
  *   both → neither the prompt, the answer nor the document's text appears.
- * Also: an unknown tenant is redacted until its setting is read, a change
+ * Also: job spans through the real Inngest middleware and local executor
+ * (the setting read before the span starts, nothing cached), an unknown
+ * tenant is redacted until its setting is read, a change
  * applies after invalidateTenantTelemetry, log lines follow the setting
  * (the real logger options over a captured stream), and no metric of the
  * catalogue can carry a tenant or user attribute.
@@ -23,12 +25,15 @@ import { context, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { encode } from "next-auth/jwt";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSession, createTenantWithMembers, tenantCtxOf, uid, userCtxOf, type TenantFixture } from "../prisma/factories";
+import { heartbeat } from "../inngest/system/heartbeat";
+import { runOf, startApp, startExecutor } from "../inngest/local/testing/harness";
+import { createSession, createTenant, createTenantWithMembers, tenantCtxOf, uid, userCtxOf, type TenantFixture } from "../prisma/factories";
 import { startMockOpenAI, type MockOpenAI } from "./support/mock-openai-server";
 import { startOtlpReceiver, type OtlpReceiver } from "./support/otlp-receiver";
 import { callerFor } from "./support/trpc";
 import { POST as chatPost } from "~/app/api/t/[tenantSlug]/chat/route";
 import { db } from "~/server/db/client";
+import { inngest } from "~/server/events/client";
 import { loggerOptions } from "~/server/infra/logger";
 import { METRICS } from "~/server/infra/metric-catalog";
 import { forgetTenantTelemetry, invalidateTenantTelemetry, isTelemetryAllowed, loadTenantTelemetry } from "~/server/infra/privacy-telemetry";
@@ -211,6 +216,40 @@ describe("the policy cache", () => {
 
   it("a tenant that does not exist stays redacted", async () => {
     expect(await loadTenantTelemetry(`missing-${uid()}`)).toBe(false);
+  });
+});
+
+describe("job spans (the Inngest middleware, with nothing cached)", () => {
+  it("reads the tenant's setting before the job's span starts: on keeps the tenant id, off exports none", async () => {
+    const app = await startApp(inngest, [heartbeat]);
+    const exec = await startExecutor({ db });
+    try {
+      await exec.executor.sync(app.url);
+      inngest.setEnvVars({ INNGEST_DEV: exec.url });
+      const [on, off] = [await createTenant(), await createTenant()];
+      await db.tenant.update({ where: { id: off.id }, data: { telemetryEnabled: false } });
+      const runs: Record<string, string> = {};
+      for (const t of [on, off]) {
+        forgetTenantTelemetry(t.id); // a worker that has not seen this tenant yet
+        const [eventId] = await exec.executor.send({ name: "system/ping.requested", data: { pingId: `p-${uid()}`, tenantId: t.id } });
+        const run = await exec.executor.waitForRun((await runOf(db, eventId!, "ocsuite-system-heartbeat")).id);
+        expect(run.status).toBe("COMPLETED");
+        runs[t.id] = run.id;
+      }
+      await tracing.provider.forceFlush();
+      const jobs = await until(() => {
+        const spans = receiver.spans.filter((s) => s.name === "inngest.job ocsuite-system-heartbeat");
+        return spans.some((s) => s.attributes["inngest.run.id"] === runs[on.id]) && spans.some((s) => s.attributes["inngest.run.id"] === runs[off.id]) && spans;
+      });
+      for (const s of jobs.filter((j) => j.attributes["inngest.run.id"] === runs[on.id])) expect(s.attributes["ocsuite.tenant.id"]).toBe(on.id);
+      for (const s of jobs.filter((j) => j.attributes["inngest.run.id"] === runs[off.id])) expect(s.attributes["ocsuite.tenant.id"]).toBeUndefined();
+      const raw = receiver.bodies.join("\n");
+      expect(raw).toContain(on.id);
+      for (const id of [off.id, off.slug]) expect(raw).not.toContain(id);
+    } finally {
+      await exec.close();
+      await app.close();
+    }
   });
 });
 
