@@ -292,44 +292,66 @@ const scenes: Scene[] = [
   },
   {
     id: "15",
+    name: "privacy",
+    run: async ({ owner: page }) => {
+      // The privacy centre (issue 16). Shown, not changed: a retention window set here would
+      // delete a developer's data on a --url run. The export is harmless: an archive that expires.
+      await page.goto(`/en/t/${slug}/settings/privacy`);
+      await expectVisible("15", page.getByRole("heading", { level: 1, name: "Privacy" }), "the heading “Privacy”");
+      for (const title of ["Telemetry", "Data residency", "Retention", "Export all workspace data"]) {
+        await expectVisible("15", page.getByText(title, { exact: true }), `the section “${title}”`);
+      }
+      await expectVisible("15", page.getByRole("radio", { name: "European Union" }), "the region “European Union”");
+      await shot(page, "15-privacy");
+      await page.getByRole("button", { name: "Export workspace" }).click();
+      await expectText("15", page, "Export requested. It is built in the background; you will get an email when it is ready.");
+      const row = page.getByTestId("data-export-row").first();
+      await expectAttribute("15", row, "data-status", "ready");
+      await expectVisible("15", row.getByRole("button", { name: "Download" }), "the export's “Download” button");
+      await page.getByText("Export all workspace data", { exact: true }).scrollIntoViewIfNeeded();
+      await shot(page, "16-privacy-export");
+    },
+  },
+  {
+    id: "17",
     name: "admin",
     run: async ({ admin }) => {
       const page = await admin();
       await page.goto("/en/admin/ops");
-      await expectVisible("15", page.getByRole("navigation", { name: "Admin sections" }), "the “Admin sections” navigation");
-      await expectVisible("15", page.getByRole("heading", { level: 1, name: "Reliability" }), "the heading “Reliability”");
-      await expectText("15", page, /This server instance is healthy/);
+      await expectVisible("17", page.getByRole("navigation", { name: "Admin sections" }), "the “Admin sections” navigation");
+      await expectVisible("17", page.getByRole("heading", { level: 1, name: "Reliability" }), "the heading “Reliability”");
+      await expectText("17", page, /This server instance is healthy/);
       const slos = page.getByRole("heading", { name: "Service level objectives" });
-      await expectVisible("15", slos, "the heading “Service level objectives”");
+      await expectVisible("17", slos, "the heading “Service level objectives”");
       await slos.scrollIntoViewIfNeeded();
-      await shot(page, "15-admin-reliability");
+      await shot(page, "17-admin-reliability");
       await page.goto("/en/admin/jobs");
-      await expectVisible("15", page.getByRole("heading", { level: 1, name: "Background jobs" }), "the heading “Background jobs”");
-      await expectVisible("15", page.getByRole("button", { name: "Run diagnostic job" }), "the button “Run diagnostic job”");
-      await shot(page, "16-admin-jobs");
+      await expectVisible("17", page.getByRole("heading", { level: 1, name: "Background jobs" }), "the heading “Background jobs”");
+      await expectVisible("17", page.getByRole("button", { name: "Run diagnostic job" }), "the button “Run diagnostic job”");
+      await shot(page, "18-admin-jobs");
       await page.goto("/en/admin/keys");
-      await expectVisible("15", page.getByRole("heading", { level: 1, name: "Encryption keys" }), "the heading “Encryption keys”");
-      await shot(page, "17-admin-keys");
+      await expectVisible("17", page.getByRole("heading", { level: 1, name: "Encryption keys" }), "the heading “Encryption keys”");
+      await shot(page, "19-admin-keys");
     },
   },
   {
-    id: "18",
+    id: "20",
     name: "dark-and-spanish",
     run: async ({ owner: page }) => {
       await page.goto("/en/account");
       const theme = page.getByRole("group", { name: "Theme" });
-      await expectVisible("18", theme, "the “Theme” choice");
+      await expectVisible("20", theme, "the “Theme” choice");
       await theme.getByRole("radio", { name: "Dark" }).check();
-      await expectAttribute("18", page.locator("html"), "data-theme", "dark", TEXT_TIMEOUT);
+      await expectAttribute("20", page.locator("html"), "data-theme", "dark", TEXT_TIMEOUT);
       await page.goto(`/en/t/${slug}`);
-      await expectText("18", page, "Get your workspace going");
-      await shot(page, "18-dark-mode");
+      await expectText("20", page, "Get your workspace going");
+      await shot(page, "20-dark-mode");
       await page.getByRole("button", { name: "Language: English" }).first().click();
       await page.getByRole("menuitemradio", { name: "Español" }).click();
       await page.waitForURL(new RegExp(`/es/t/${slug}$`), { timeout: TEXT_TIMEOUT });
-      await expectText("18", page, "Pon en marcha tu espacio de trabajo");
-      await expectText("18", page, "Tareas pendientes de tu revisión");
-      await shot(page, "19-spanish");
+      await expectText("20", page, "Pon en marcha tu espacio de trabajo");
+      await expectText("20", page, "Tareas pendientes de tu revisión");
+      await shot(page, "21-spanish");
       // Back to the defaults (the language is remembered for the user), so a run against a
       // developer's server leaves the owner as found.
       await page.getByRole("button", { name: "Idioma: Español" }).first().click();
