@@ -178,6 +178,7 @@ const URL_KEYS = ["http.target", "http.url", "url.full", "url.path", "next.url",
 /** Attributes that identify a tenant or a person. */
 const IDENTIFIER_KEY = /^(ocsuite\.tenant\.|enduser\.|user\.|ocsuite\.user\.)|(^|\.)(tenant_?id|tenant_?slug|user_?id|email)$/i;
 const TENANT_PATH = /\/t\/([a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?)(?=[/?#]|$)/;
+const TENANT_PATHS = new RegExp(TENANT_PATH.source, "g");
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 const stripQuery = (v: string) => {
@@ -191,7 +192,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const scrubber = (values: string[]) => {
   const re = values.length ? new RegExp(values.filter(Boolean).map(escapeRegExp).join("|"), "g") : null;
   return (v: string) => {
-    let out = v.replace(new RegExp(TENANT_PATH.source, "g"), "/t/[tenantSlug]").replace(EMAIL, "[email]");
+    let out = v.replace(TENANT_PATHS, "/t/[tenantSlug]").replace(EMAIL, "[email]");
     if (re) out = out.replace(re, "[redacted]");
     return out;
   };
@@ -253,7 +254,7 @@ const anonymise = (span: ReadableSpan, tenantId: string | undefined) => {
 /** Only a URL slug may name the tenant, and it is not known to be allowed: template it. */
 const templateSlug = (span: ReadableSpan) => {
   const attrs = span.attributes as Attributes;
-  const fix = (v: string) => v.replace(new RegExp(TENANT_PATH.source, "g"), "/t/[tenantSlug]");
+  const fix = (v: string) => v.replace(TENANT_PATHS, "/t/[tenantSlug]");
   for (const k of URL_KEYS) {
     const v = attrs[k];
     if (typeof v === "string") attrs[k] = fix(v);
@@ -279,11 +280,15 @@ export class TelemetryPrivacySpanProcessor implements SpanProcessor {
     const traceId = span.spanContext().traceId;
     const own = span.attributes["ocsuite.tenant.id"];
     if (typeof own === "string") bindTrace(traceId, own);
-    const slug = slugOf(span);
-    const tenantId = state().traces.get(traceId) ?? (typeof own === "string" ? own : undefined) ?? (slug ? state().slugToTenant.get(slug) : undefined);
+    let tenantId = state().traces.get(traceId) ?? (typeof own === "string" ? own : undefined);
     if (tenantId === undefined) {
-      if (slug) templateSlug(span);
-      return;
+      // Only a URL slug may name the workspace (a span that ended before the tenant was resolved).
+      const slug = slugOf(span);
+      tenantId = slug ? state().slugToTenant.get(slug) : undefined;
+      if (tenantId === undefined) {
+        if (slug) templateSlug(span);
+        return;
+      }
     }
     if (!isTelemetryAllowed(tenantId)) anonymise(span, tenantId);
   }
