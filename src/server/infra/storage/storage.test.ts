@@ -13,7 +13,11 @@ import { createFsStorage, createS3Storage, documentOriginalKey, InvalidStorageKe
 import { getObjectStream, putObjectFile } from "./streaming";
 
 /** A stream's bytes, whole (tests only). */
-const bytesOf = async (stream: ReadableStream<Uint8Array>) => Buffer.concat(await Array.fromAsync(stream as unknown as AsyncIterable<Uint8Array>));
+const bytesOf = async (stream: ReadableStream<Uint8Array>) => {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+};
 
 const BAD_KEYS = ["", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", "a/", ".hidden", "a/.tmp-x", "a\\b", "C:\\x", "a\0b", "ä/b", "a b", "x".repeat(1025), "%2e%2e/x"];
 
