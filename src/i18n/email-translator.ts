@@ -1,4 +1,6 @@
-import { createTranslator } from "next-intl";
+// use-intl/core, not next-intl: next-intl's entry imports React hooks, which the worker (run with
+// --conditions=react-server, where react has no useEffect) cannot load; jobs send mails too.
+import { createTranslator } from "use-intl/core";
 import { DEFAULT_LOCALE, isLocale, type TLocale } from "~/lib/locales";
 import en from "./messages/en.json";
 import es from "./messages/es.json";
