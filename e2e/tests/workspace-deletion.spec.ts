@@ -11,24 +11,24 @@ test.use(perFileClientIp());
 
 test("an owner schedules the workspace's deletion with typed confirmation, sees the banner, and cancels it", { tag: "@critical" }, async ({ page }) => {
   test.setTimeout(120_000);
-  const email = await signUpAndSignIn(page.request, "delete-ws", "Dana Delete");
+  await signUpAndSignIn(page.request, "delete-ws", "Dana Delete");
   const ws = await createWorkspace(page.request, `Doomed ${Date.now().toString(36)}`);
 
   await page.goto(`/en/t/${ws.slug}/settings/privacy`);
-  const panel = page.locator("div").filter({ has: page.getByRole("heading", { name: "Delete this workspace" }) }).last();
   await expect(page.getByRole("heading", { name: "Delete this workspace" })).toBeVisible();
   await expect(page.getByText(/read-only for 30 days/)).toBeVisible();
   const confirm = page.getByLabel(`Type ${ws.slug} to confirm`);
   // A wrong confirmation is refused with the reason.
   await confirm.fill("delete it");
   await page.getByRole("button", { name: "Delete workspace" }).click();
-  await expect(page.getByRole("alert")).toContainText("The confirmation text does not match");
+  await expect(page.getByRole("alert").filter({ hasText: "The confirmation text does not match" })).toBeVisible();
 
   await confirm.fill(ws.slug);
   await page.getByRole("button", { name: "Delete workspace" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Deletion scheduled for" })).toBeVisible();
-  await expect(page.getByTestId("workspace-deletion-scheduled")).toContainText("This workspace will be deleted on");
-  await expect(panel.getByText("Requested by Dana Delete")).toBeVisible();
+  const scheduled = page.getByTestId("workspace-deletion-scheduled");
+  await expect(scheduled).toContainText("This workspace will be deleted on");
+  await expect(scheduled).toContainText("Requested by Dana Delete");
   await expectAccessible(page);
 
   // Every page of the workspace says so; writes are refused with the reason.
@@ -40,8 +40,7 @@ test("an owner schedules the workspace's deletion with typed confirmation, sees 
   expect(rename.status()).toBe(403);
   expect(await rename.text()).toContain("workspacePendingDeletion");
   // The owner was told by e-mail.
-  const mailbox = await (await page.request.get("/en/dev/mailbox")).text();
-  expect(mailbox.slice(mailbox.indexOf(email) - 2000)).toContain(`${ws.name} is scheduled for deletion`);
+  expect(await (await page.request.get("/en/dev/mailbox")).text()).toContain(`${ws.name} is scheduled for deletion`);
 
   // The banner leads the owner back to cancel.
   await banner.getByRole("link", { name: "Cancel or review the deletion" }).click();
@@ -49,7 +48,7 @@ test("an owner schedules the workspace's deletion with typed confirmation, sees 
   await page.getByRole("button", { name: "Cancel deletion" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Deletion cancelled. The workspace is active again." })).toBeVisible();
   await page.goto(`/en/t/${ws.slug}`);
-  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Workspace", exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "Workspace deletion" })).toHaveCount(0);
   const renamed = await trpc.mutation(page.request, "tenant.rename", { tenantSlug: ws.slug, name: "Renamed" });
   expect(renamed.status(), await renamed.text()).toBe(200);
@@ -57,17 +56,16 @@ test("an owner schedules the workspace's deletion with typed confirmation, sees 
 
 test("a sole owner is refused account deletion with the workspace named; a user without workspaces deletes their account and is signed out", { tag: "@critical" }, async ({ page, browser }) => {
   test.setTimeout(120_000);
-  await signUpAndSignIn(page.request, "sole-owner", "Sol Owner");
+  const ownerEmail = await signUpAndSignIn(page.request, "sole-owner", "Sol Owner");
   const ws = await createWorkspace(page.request, `Solo ${Date.now().toString(36)}`);
-  const ownerEmail = (await (await trpc.query(page.request, "account.me")).json()).result.data.json.email as string;
   await page.goto("/en/account");
   await expect(page.getByRole("heading", { name: "Delete your account" })).toBeVisible();
   await page.getByLabel(`Type your e-mail address, ${ownerEmail}, to confirm`).fill(ownerEmail);
   await page.getByRole("button", { name: "Delete my account" }).click();
-  await expect(page.getByRole("alert")).toContainText(`You are the only owner of ${ws.name}. Make another member an owner, or delete the workspace, before deleting your account.`);
+  await expect(page.getByRole("alert").filter({ hasText: `You are the only owner of ${ws.name}. Make another member an owner, or delete the workspace, before deleting your account.` })).toBeVisible();
   await expectAccessible(page);
 
-  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": `198.19.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}` } });
+  const context = await browser.newContext(perFileClientIp());
   const other = await context.newPage();
   const email = await signUpAndSignIn(other.request, "leaver", "Lee Leaver");
   await other.goto("/en/account");
