@@ -302,13 +302,18 @@ const scenes: Scene[] = [
         await expectVisible("15", page.getByText(title, { exact: true }), `the section “${title}”`);
       }
       await expectVisible("15", page.getByRole("radio", { name: "European Union" }), "the region “European Union”");
+      await expectVisible("15", page.getByRole("heading", { name: "Document storage" }), "the heading “Document storage”");
+      await expectVisible("15", page.getByRole("heading", { name: "AI provider endpoints for this region" }), "the region's provider endpoints");
       await shot(page, "15-privacy");
       await page.getByRole("button", { name: "Export workspace" }).click();
       await expectText("15", page, "Export requested. It is built in the background; you will get an email when it is ready.");
       const row = page.getByTestId("data-export-row").first();
       await expectAttribute("15", row, "data-status", "ready");
       await expectVisible("15", row.getByRole("button", { name: "Download" }), "the export's “Download” button");
-      await page.getByText("Export all workspace data", { exact: true }).scrollIntoViewIfNeeded();
+      // Deletion is shown, never requested: the workspace would become read-only.
+      await expectVisible("15", page.getByText("Delete this workspace", { exact: true }), "the section “Delete this workspace”");
+      await expectVisible("15", page.getByRole("button", { name: "Delete workspace" }), "the button “Delete workspace”");
+      await page.getByText("Export all workspace data", { exact: true }).evaluate((el) => el.scrollIntoView({ block: "start" }));
       await shot(page, "16-privacy-export");
     },
   },
