@@ -40,14 +40,14 @@ test("an owner changes every privacy setting, an audit window under a year is re
   await expect(telemetry).toBeChecked();
   await telemetry.uncheck();
   const telemetryForm = formWith(page, "Include this workspace's identifiers in telemetry");
-  await telemetryForm.getByRole("button", { name: "Save" }).click();
+  await telemetryForm.getByRole("button", { name: "Save", exact: true }).click();
   await expect(telemetryForm.getByRole("status")).toHaveText("Saved.");
 
   // Residency: the European Union; the section then names OpenAI's EU endpoint and Anthropic's lack of one.
   await expect(page.getByRole("radio", { name: "United States" })).toBeChecked();
   await page.getByRole("radio", { name: "European Union" }).check();
   const residencyForm = formWith(page, "European Union");
-  await residencyForm.getByRole("button", { name: "Save" }).click();
+  await residencyForm.getByRole("button", { name: "Save", exact: true }).click();
   await expect(residencyForm.getByRole("status")).toHaveText("Saved.");
   await expect(page.getByText("OpenAI: https://eu.api.openai.com/v1", { exact: false })).toBeVisible();
   await expect(page.getByText("Anthropic: no regional endpoint", { exact: false })).toBeVisible();
@@ -56,10 +56,10 @@ test("an owner changes every privacy setting, an audit window under a year is re
   const retentionForm = formWith(page, "Audit events");
   for (const [label, days] of RETENTION) await retentionForm.getByLabel(label, { exact: true }).fill(days);
   await retentionForm.getByLabel("Audit events", { exact: true }).fill("100");
-  await retentionForm.getByRole("button", { name: "Save" }).click();
+  await retentionForm.getByRole("button", { name: "Save", exact: true }).click();
   await expect(retentionForm.getByRole("alert")).toHaveText("Audit events must be kept for at least 365 days.");
   await retentionForm.getByLabel("Audit events", { exact: true }).fill("400");
-  await retentionForm.getByRole("button", { name: "Save" }).click();
+  await retentionForm.getByRole("button", { name: "Save", exact: true }).click();
   await expect(retentionForm.getByRole("status")).toHaveText("Saved.");
 
   // Kept across a reload.
@@ -69,7 +69,7 @@ test("an owner changes every privacy setting, an audit window under a year is re
   for (const [label, days] of RETENTION) await expect(page.getByLabel(label, { exact: true })).toHaveValue(days);
   // "Keep" again for one class: an empty field.
   await page.getByLabel("AI call logs", { exact: true }).fill("");
-  await formWith(page, "AI call logs").getByRole("button", { name: "Save" }).click();
+  await formWith(page, "AI call logs").getByRole("button", { name: "Save", exact: true }).click();
   await expect(formWith(page, "AI call logs").getByRole("status")).toHaveText("Saved.");
   await page.reload();
   await expect(page.getByLabel("AI call logs", { exact: true })).toHaveValue("");
@@ -79,7 +79,7 @@ test("an owner changes every privacy setting, an audit window under a year is re
   await page.goto(`/es/t/${ws.slug}/settings/privacy`);
   await page.getByLabel("Eventos de auditoría", { exact: true }).fill("30");
   const esForm = formWith(page, "Eventos de auditoría");
-  await esForm.getByRole("button", { name: "Guardar" }).click();
+  await esForm.getByRole("button", { name: "Guardar", exact: true }).click();
   await expect(esForm.getByRole("alert")).toHaveText("Eventos de auditoría deben conservarse al menos 365 días.");
 
   // The providers page offers OpenAI's endpoint for the workspace's region, opt-in.
@@ -104,7 +104,7 @@ test("an owner changes every privacy setting, an audit window under a year is re
   await expect(admin.getByRole("radio", { name: "European Union" })).toBeDisabled();
   await expect(admin.getByLabel("Audit events", { exact: true })).toHaveValue("400");
   await expect(admin.getByLabel("Audit events", { exact: true })).toBeDisabled();
-  await expect(admin.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(admin.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   // The API refuses the admin too.
   const refused = await trpc.mutation(admin.request, "privacy.update", { tenantSlug: ws.slug, telemetryEnabled: true });
   expect(refused.status()).toBe(403);
