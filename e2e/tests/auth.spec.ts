@@ -92,5 +92,6 @@ test("SSO: signs in through a real OpenID Connect provider", { tag: "@critical" 
   // Back in the app, signed in as the provider's user (account created on first SSO sign-in).
   await expect(page).toHaveURL(new RegExp(`localhost:${APP_PORT}/en/workspaces`));
   await page.goto("/en/account");
-  await expect(page.locator("#main-content").getByText(email)).toBeVisible();
+  // exact: the account page also names the address in the delete-account confirmation's label.
+  await expect(page.locator("#main-content").getByText(email, { exact: true })).toBeVisible();
 });
