@@ -57,7 +57,9 @@ const regionFromEnv = (region: ResidencyRegion, entry: RegionEntry): ObjectStora
         forcePathStyle: entry.forcePathStyle,
         credentials: entry.accessKeyId && entry.secretAccessKey ? { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey } : undefined,
       })
-    : createFsStorage(path.resolve(entry.root ?? path.join(fsStorageRoot(), "regions", region)));
+    : // A string, not path.join/resolve: Turbopack traces the whole project for a dynamic path call
+      // (createFsStorage resolves the root itself).
+      createFsStorage(entry.root ?? `${fsStorageRoot()}/regions/${region}`);
 
 const regional = new Map<ResidencyRegion, ObjectStorage>();
 
