@@ -31,45 +31,48 @@ const expectLegalFooter = async (page: Page, locale: Locale, where: string) => {
 // Many page loads per test (each a server render under a loaded CI machine): a longer budget.
 const LAYOUT_TIMEOUT = 240_000;
 
-test("signed out, the public pages and the root not-found page show the legal footer, in en and es", { tag: "@critical" }, async ({ page }) => {
-  test.setTimeout(LAYOUT_TIMEOUT);
-  for (const locale of LOCALES) {
-    for (const path of ["", "/sign-in", "/legal/privacy", "/no-such-page"]) {
-      await page.goto(`/${locale}${path}`);
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await expectLegalFooter(page, locale, `/${locale}${path}`);
+// One @critical group (quoted in docs/testing.md), three tests: one per kind of visitor.
+test.describe("every layout shows the Terms and Privacy links and the version in its footer, in en and es", { tag: "@critical" }, () => {
+  test("signed out, the public pages and the root not-found page show the legal footer, in en and es", async ({ page }) => {
+    test.setTimeout(LAYOUT_TIMEOUT);
+    for (const locale of LOCALES) {
+      for (const path of ["", "/sign-in", "/legal/privacy", "/no-such-page"]) {
+        await page.goto(`/${locale}${path}`);
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await expectLegalFooter(page, locale, `/${locale}${path}`);
+      }
     }
-  }
-});
+  });
 
-test("signed in, the app shell, a workspace page, its not-found page and a section's error boundary show the legal footer, in en and es", { tag: "@critical" }, async ({ page }) => {
-  test.setTimeout(LAYOUT_TIMEOUT);
-  await signInWithApi(page.request, demo("OWNER"));
-  for (const locale of LOCALES) {
-    for (const path of ["/workspaces", "/account", `/t/${slug}`, `/t/${slug}/no-such-page`]) {
-      await page.goto(`/${locale}${path}`);
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await expectLegalFooter(page, locale, `/${locale}${path}`);
+  test("signed in, the app shell, a workspace page, its not-found page and a section's error boundary show the legal footer, in en and es", async ({ page }) => {
+    test.setTimeout(LAYOUT_TIMEOUT);
+    await signInWithApi(page.request, demo("OWNER"));
+    for (const locale of LOCALES) {
+      for (const path of ["/workspaces", "/account", `/t/${slug}`, `/t/${slug}/no-such-page`]) {
+        await page.goto(`/${locale}${path}`);
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await expectLegalFooter(page, locale, `/${locale}${path}`);
+      }
+      // The e2e server's fault seam (src/lib/server-pages/injected-fault.ts) makes a workspace page fail.
+      await page.setExtraHTTPHeaders({ "x-ocsuite-e2e-fault": "page" });
+      await page.goto(`/${locale}/t/${slug}/meetings`);
+      await expect(page.getByTestId("route-error")).toBeVisible();
+      await expectLegalFooter(page, locale, `error boundary of /${locale}/t/${slug}/meetings`);
+      await page.setExtraHTTPHeaders({});
     }
-    // The e2e server's fault seam (src/lib/server-pages/injected-fault.ts) makes a workspace page fail.
-    await page.setExtraHTTPHeaders({ "x-ocsuite-e2e-fault": "page" });
-    await page.goto(`/${locale}/t/${slug}/meetings`);
-    await expect(page.getByTestId("route-error")).toBeVisible();
-    await expectLegalFooter(page, locale, `error boundary of /${locale}/t/${slug}/meetings`);
-    await page.setExtraHTTPHeaders({});
-  }
-});
+  });
 
-test("the admin panel and its not-found page show the legal footer, in en and es", { tag: "@critical" }, async ({ page }) => {
-  test.setTimeout(LAYOUT_TIMEOUT);
-  await signInWithApi(page.request, demo("PLATFORM_ADMIN"));
-  for (const locale of LOCALES) {
-    for (const path of ["/admin", "/admin/no-such-page"]) {
-      await page.goto(`/${locale}${path}`);
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await expectLegalFooter(page, locale, `/${locale}${path}`);
+  test("the admin panel and its not-found page show the legal footer, in en and es", async ({ page }) => {
+    test.setTimeout(LAYOUT_TIMEOUT);
+    await signInWithApi(page.request, demo("PLATFORM_ADMIN"));
+    for (const locale of LOCALES) {
+      for (const path of ["/admin", "/admin/no-such-page"]) {
+        await page.goto(`/${locale}${path}`);
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        await expectLegalFooter(page, locale, `/${locale}${path}`);
+      }
     }
-  }
+  });
 });
 
 test("the Terms and Privacy pages: version, date in the page's language, placeholder note, contents linking to numbered sections", async ({ page }) => {
