@@ -422,6 +422,11 @@ const startApp = async (): Promise<{ url: string; stop: () => Promise<void> }> =
 };
 
 const main = async () => {
+  const unknown = only?.filter((id) => !scenes.some((scene) => scene.id === id)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`[demo] unknown scene(s) ${unknown.join(", ")}; the scenes are ${scenes.map((scene) => `${scene.id} ${scene.name}`).join(", ")}`);
+    process.exit(2);
+  }
   mkdirSync(outDir, { recursive: true });
   const app = option("url") ? { url: option("url")!.replace(/\/$/, ""), stop: async () => {} } : await startApp();
   const browser = await chromium.launch({
