@@ -54,7 +54,7 @@ test("an owner changes every privacy setting, exports the workspace, downloads t
   });
   expect(upload.status(), await upload.text()).toBe(201);
   await expect
-    .poll(async () => (await dataOf<{ status: string }>(await trpc.query(page.request, "meeting.get", { tenantSlug: ws.slug, id: meeting.id }))).status, { timeout: JOB_TIMEOUT, intervals: [1_000] })
+    .poll(async () => (await dataOf<{ meeting: { status: string } }>(await trpc.query(page.request, "meeting.get", { tenantSlug: ws.slug, id: meeting.id }))).meeting.status, { timeout: JOB_TIMEOUT, intervals: [1_000] })
     .toBe("completed");
 
   // Every privacy setting, in the UI.
