@@ -189,17 +189,17 @@ export const ACCESS_LOG_POLICY: Record<string, TAccessLogRule> = {
   "keys.rotate": admin(onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
   "keys.rollback": admin(onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
   "keys.destroy": admin(onTenant("key_rotation.destroyed"), onPlatform("key_rotation.destroyed")),
-  "admin.keys.fleet": platform("admin", "admin.keys.fleet"),
-  "admin.keys.rotateMaster": platform("admin", "admin.keys.rotateMaster", onPlatform("key_rotation.requested")),
-  "admin.keys.rotateAllDataKeys": platform("admin", "admin.keys.rotateAllDataKeys", onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
-};
-
   // the privacy centre's settings (services/privacy/settings.ts): changes carry the fields old → new, never content
   "privacy.get": none("the workspace's own telemetry, residency and retention settings; no personal data"),
   "privacy.update": admin(onTenant("privacy.settings_updated")),
   "deletion.status": none("whether the workspace is scheduled for deletion, when and by whom: what its banner shows every member"),
   "deletion.requestWorkspace": admin(onTenant("workspace.deletion.requested")),
   "deletion.cancelWorkspace": admin(onTenant("workspace.deletion.cancelled")),
+  "admin.keys.fleet": platform("admin", "admin.keys.fleet"),
+  "admin.keys.rotateMaster": platform("admin", "admin.keys.rotateMaster", onPlatform("key_rotation.requested")),
+  "admin.keys.rotateAllDataKeys": platform("admin", "admin.keys.rotateAllDataKeys", onTenant("key_rotation.requested"), onPlatform("key_rotation.requested")),
+};
+
 /**
  * Route handlers (src/app/api/**\/route.ts), keyed "<METHOD> <route>" with the
  * route's folder path. Same rules as procedures.
