@@ -2,7 +2,7 @@ import "server-only";
 import { RETENTION_CLASSES, RETENTION_COLUMN, RETENTION_MIN_DAYS, type RetentionClass, type RetentionPolicy } from "~/lib/retention";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
-import { objectStorage, type ObjectStorage } from "~/server/infra/storage";
+import { storageForDocument, type ObjectStorage } from "~/server/infra/storage";
 import { deleteAuditPrefix, planAuditPrefixPurge, recordPurgeWithAnchor } from "../audit/audit-prefix";
 
 /*
@@ -84,12 +84,8 @@ export const cutoffOf = (days: number, now: Date): Date => new Date(now.getTime(
 
 export type PurgeDeps = { storage?: ObjectStorage };
 
-/**
- * The storage that holds a document's original. Documents record their residency region
- * (Document.storageRegion); until the region-aware helper exists every region is the operator's
- * one configured storage.
- */
-const storageForDocument = (_doc: { storageRegion: string | null }, deps: PurgeDeps): ObjectStorage => deps.storage ?? objectStorage();
+/** The storage that holds a document's original: its residency region's (Document.storageRegion), unless a test passes one. */
+const storageOf = (doc: { storageRegion: string | null }, deps: PurgeDeps): ObjectStorage => deps.storage ?? storageForDocument(doc);
 
 /**
  * Deletes one batch of documents: their stored originals FIRST, then the rows (chunks and
@@ -100,7 +96,7 @@ const storageForDocument = (_doc: { storageRegion: string | null }, deps: PurgeD
  */
 const purgeDocuments = async (tenantId: string, cutoff: Date, deps: PurgeDeps): Promise<number> => {
   const docs = await db.document.findMany({ where: { tenantId, createdAt: { lt: cutoff } }, select: { id: true, storageKey: true, storageRegion: true }, orderBy: { createdAt: "asc" }, take: RETENTION_BATCH });
-  for (const d of docs) await storageForDocument(d, deps).delete(d.storageKey);
+  for (const d of docs) await storageOf(d, deps).delete(d.storageKey);
   const { count } = await db.document.deleteMany({ where: { tenantId, id: { in: docs.map((d) => d.id) } } });
   return count;
 };

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
-import { objectStorage, type ObjectStorage } from "~/server/infra/storage";
+import { objectStorage, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
 import { appendAuditEvent } from "../audit/audit";
 import { deleteAuditChain } from "../audit/audit-prefix";
 import { shredTenantKeys } from "../key-rotation/shred-tenant-keys";
@@ -71,9 +71,9 @@ export const beginWorkspacePurge = async (workspaceId: string, now = new Date())
 
 /** One batch of documents: their originals first, then the rows (chunks and embeddings cascade); `done` when none are left. */
 export const purgeWorkspaceDocuments = async (workspaceId: string, deps: { storage?: ObjectStorage } = {}): Promise<{ deleted: number; done: boolean }> => {
-  const storage = deps.storage ?? objectStorage();
-  const docs = await db.document.findMany({ where: { tenantId: workspaceId }, select: { id: true, storageKey: true }, take: BATCH });
-  for (const d of docs) await storage.delete(d.storageKey);
+  // Each original in its residency region's storage (Document.storageRegion).
+  const docs = await db.document.findMany({ where: { tenantId: workspaceId }, select: { id: true, storageKey: true, storageRegion: true }, take: BATCH });
+  for (const d of docs) await (deps.storage ?? storageForDocument(d)).delete(d.storageKey);
   const { count } = await db.document.deleteMany({ where: { tenantId: workspaceId, id: { in: docs.map((d) => d.id) } } });
   return { deleted: count, done: docs.length < BATCH };
 };
