@@ -11,12 +11,12 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const DOC = readFileSync(path.join(ROOT, "docs/testing.md"), "utf8");
 const SPECS = path.join(ROOT, "e2e/tests");
 
-/** Titles of the @critical tests: `test("<title>", { tag: "@critical" }, …)` (or a tag array). */
+/** Titles of the @critical tests and groups: `test("<title>", { tag: "@critical" }, …)`, `test.describe(…)` likewise (or a tag array). */
 const criticalTests = () =>
   readdirSync(SPECS)
     .filter((f) => f.endsWith(".spec.ts"))
     .flatMap((file) =>
-      [...readFileSync(path.join(SPECS, file), "utf8").matchAll(/\btest\(\s*(["`])((?:(?!\1)[^\\]|\\.)*)\1\s*,\s*\{\s*tag:\s*\[?\s*"@critical"/g)].map((m) => ({ file, title: m[2]! })),
+      [...readFileSync(path.join(SPECS, file), "utf8").matchAll(/\btest(?:\.describe)?\(\s*(["`])((?:(?!\1)[^\\]|\\.)*)\1\s*,\s*\{\s*tag:\s*\[?\s*"@critical"/g)].map((m) => ({ file, title: m[2]! })),
     );
 
 /** What the table must quote: the title up to a template placeholder, at most 60 characters (long titles are quoted with "…"). */
