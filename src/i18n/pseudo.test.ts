@@ -41,7 +41,11 @@ describe("pseudo-locale (en-XA)", () => {
     for (const [key, source] of Object.entries(enFlat)) {
       const args = argumentsOf(source);
       const values = Object.fromEntries([...args].map(([name, type]) => [name, sampleValue(type)]));
-      const out = t(key as never, values as never);
+      // Rich-text tags (<terms>…</terms>) need a value each; t.markup formats them to a string.
+      const tags = [...new Set([...source.matchAll(/<(\w+)>/g)].map((m) => m[1]!))];
+      const markup = Object.fromEntries(tags.map((tag) => [tag, (chunks: string) => `<${tag}>${chunks}</${tag}>`]));
+      const out = tags.length > 0 ? t.markup(key as never, { ...values, ...markup } as never) : t(key as never, values as never);
+      for (const tag of tags) expect(out, `${key} <${tag}>`).toContain(`<${tag}>`);
       expect(out, key).not.toBe(key);
       for (const [name, type] of args) if (type === "") expect(out, `${key} {${name}}`).toContain("Zed");
     }

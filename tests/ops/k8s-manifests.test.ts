@@ -90,7 +90,10 @@ const requiredEnvJsVariables = (() => {
   return keys
     .filter((m, i) => {
       const decl = body.slice(m.index, keys[i + 1]?.index ?? body.indexOf("\n  },", m.index));
-      return !/\.optional\(|\.default\(|positiveInt\(|:\s*bool,/.test(decl);
+      // A schema kept in a const above (STORAGE_REGIONS: storageRegions) is judged by that const's body.
+      const ref = /^ {2,4}[A-Z][A-Z0-9_]*:\s*([a-z]\w*),/.exec(decl)?.[1];
+      const schema = ref ? (new RegExp(`const ${ref} = ([\\s\\S]*?);\\n`).exec(body)?.[1] ?? decl) : decl;
+      return !/\.optional\(|\.default\(|positiveInt\(|:\s*bool,/.test(schema);
     })
     .map((m) => m[1]!);
 })();

@@ -43,7 +43,7 @@ describe("ingestion core", () => {
     const doc = await seedDocument(db, storage, tenantId, { title: "Notes", filename: "notes.md", bytes: utf8("# Notes\n\nThe quarterly plan is ready.") });
     const t = { tenantId, documentId: doc.id, indexVersion: 1 };
     expect(await markIngestionFailed(t, "ingestionFailed")).toBe(true);
-    expect(await beginIngestion(t, { storage })).toEqual({ storageKey: doc.storageKey });
+    expect(await beginIngestion(t, { storage })).toEqual({ storageKey: doc.storageKey, storageRegion: null });
     expect(await db.document.findUniqueOrThrow({ where: { id: doc.id } })).toMatchObject({ status: "processing", errorReason: null });
     expect(await ingestDocumentNow(t, { storage })).toMatchObject({ status: "ready", chunkCount: 1, embedded: 0 });
     expect(await markIngestionFailed(t, "ingestionFailed")).toBe(false);
