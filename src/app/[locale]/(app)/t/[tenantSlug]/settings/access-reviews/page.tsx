@@ -1,14 +1,13 @@
-import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
+import { RestrictedPage } from "~/components/layout/page-frame";
+import { SettingsSubpageHeader } from "~/components/layout/settings-subpage-header";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { IntervalForm } from "~/features/access-reviews/interval-form";
 import { ReviewHistory } from "~/features/access-reviews/review-history";
 import { ReviewPanel } from "~/features/access-reviews/review-panel";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
-import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { loadOrNotFound } from "~/lib/server-pages/not-found";
@@ -35,18 +34,7 @@ export default async function AccessReviewsPage({ params, searchParams }: Props)
   if (loaded.suspended) return <SuspendedNotice />;
   const { tenant } = loaded;
   const t = await getTranslations("accessReviews");
-  const header = (
-    <SubpageHeader
-      back={
-        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
-          <ArrowLeft aria-hidden="true" className="size-4" />
-          {t("backToSettings")}
-        </Link>
-      }
-      title={t("title")}
-      lead={t("lead")}
-    />
-  );
+  const header = <SettingsSubpageHeader tenantSlug={tenantSlug} backLabel={t("backToSettings")} title={t("title")} lead={t("lead")} />;
   if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
 
   const { review: requested } = await searchParams;

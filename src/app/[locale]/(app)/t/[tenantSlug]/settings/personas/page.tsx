@@ -1,7 +1,7 @@
-import { ArrowLeft, ChevronDown } from "lucide-react";
+import { ChevronDown } from "lucide-react";
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { PageHeader } from "~/components/layout/page-frame";
+import { SettingsSubpageHeader } from "~/components/layout/settings-subpage-header";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { buttonVariants } from "~/components/ui/button";
@@ -10,7 +10,6 @@ import { ConfirmOnboardingFact } from "~/features/onboarding/confirm-fact-button
 import { PersonaEditor } from "~/features/personas/persona-form";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
-import { Link } from "~/i18n/navigation";
 import { cn } from "~/lib/cn";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
@@ -42,13 +41,7 @@ export default async function PersonasPage({ params }: Props) {
 
   return (
     <div className="flex flex-col gap-10">
-      <div className="flex flex-col gap-4">
-        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 text-sm text-accent underline hover:text-accent-hover">
-          <ArrowLeft aria-hidden="true" className="size-4" />
-          {t("backToSettings")}
-        </Link>
-        <PageHeader title={t("title")} lead={t("lead")} />
-      </div>
+      <SettingsSubpageHeader tenantSlug={tenantSlug} backLabel={t("backToSettings")} title={t("title")} lead={t("lead")} />
 
       {isAdmin ? (
         <section className="flex flex-col gap-4" aria-labelledby="personas-list-title">

@@ -1,7 +1,7 @@
-import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
+import { RestrictedPage } from "~/components/layout/page-frame";
+import { SettingsSubpageHeader } from "~/components/layout/settings-subpage-header";
 import { Alert } from "~/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { DeleteWorkspacePanel } from "~/features/privacy/delete-workspace-panel";
@@ -11,7 +11,6 @@ import { ResidencyForm } from "~/features/privacy/residency-form";
 import { RetentionForm } from "~/features/privacy/retention-form";
 import { TelemetryForm } from "~/features/privacy/telemetry-form";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
-import { Link } from "~/i18n/navigation";
 import { routeLocale } from "~/i18n/route-locale";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { hasRole } from "~/lib/roles";
@@ -41,18 +40,7 @@ export default async function PrivacyPage({ params }: Props) {
   if (loaded.suspended) return <SuspendedNotice />;
   const { tenant } = loaded;
   const t = await getTranslations("privacy");
-  const header = (
-    <SubpageHeader
-      back={
-        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
-          <ArrowLeft aria-hidden="true" className="size-4" />
-          {t("backToSettings")}
-        </Link>
-      }
-      title={t("title")}
-      lead={t("lead")}
-    />
-  );
+  const header = <SettingsSubpageHeader tenantSlug={tenantSlug} backLabel={t("backToSettings")} title={t("title")} lead={t("lead")} />;
   if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
   const [settings, deletion] = await Promise.all([api.privacy.get({ tenantSlug }), api.deletion.status({ tenantSlug })]);
   const { canEdit } = settings;

@@ -1,8 +1,7 @@
-import { ArrowLeft } from "lucide-react";
 import { DEFAULT_RESIDENCY_REGION } from "~/lib/regions";
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { PageHeader } from "~/components/layout/page-frame";
+import { SettingsSubpageHeader } from "~/components/layout/settings-subpage-header";
 import { Alert } from "~/components/ui/alert";
 import { Badge } from "~/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
@@ -13,7 +12,6 @@ import { DeleteCredentialButton, TestCredentialButton } from "~/features/provide
 import { providerNameKey } from "~/lib/provider-name";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
-import { Link } from "~/i18n/navigation";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
 import { routeLocale } from "~/i18n/route-locale";
@@ -47,13 +45,7 @@ export default async function ProvidersPage({ params }: Props) {
 
   return (
     <div className="flex flex-col gap-10">
-      <div className="flex flex-col gap-4">
-        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 text-sm text-accent underline hover:text-accent-hover">
-          <ArrowLeft aria-hidden="true" className="size-4" />
-          {t("backToSettings")}
-        </Link>
-        <PageHeader title={t("title")} lead={t("lead")} />
-      </div>
+      <SettingsSubpageHeader tenantSlug={tenantSlug} backLabel={t("backToSettings")} title={t("title")} lead={t("lead")} />
 
       {isAdmin ? (
         <>

@@ -1,10 +1,9 @@
-import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import { getNow, getTranslations, setRequestLocale } from "next-intl/server";
-import { RestrictedPage, SubpageHeader } from "~/components/layout/page-frame";
+import { RestrictedPage } from "~/components/layout/page-frame";
+import { SettingsSubpageHeader } from "~/components/layout/settings-subpage-header";
 import { SecurityView } from "~/features/keys/security-view";
 import { SuspendedNotice } from "~/features/tenant/suspended-notice";
-import { Link } from "~/i18n/navigation";
 import { loadTenant } from "~/lib/server-pages/load-tenant";
 import { hasRole } from "~/lib/roles";
 import { api } from "~/trpc/server";
@@ -30,18 +29,7 @@ export default async function SecurityPage({ params }: Props) {
   if (loaded.suspended) return <SuspendedNotice />;
   const { tenant } = loaded;
   const t = await getTranslations("keys");
-  const header = (
-    <SubpageHeader
-      back={
-        <Link href={`/t/${tenantSlug}/settings`} className="inline-flex items-center gap-1 self-start text-sm text-accent underline hover:text-accent-hover">
-          <ArrowLeft aria-hidden="true" className="size-4" />
-          {t("backToSettings")}
-        </Link>
-      }
-      title={t("title")}
-      lead={t("lead")}
-    />
-  );
+  const header = <SettingsSubpageHeader tenantSlug={tenantSlug} backLabel={t("backToSettings")} title={t("title")} lead={t("lead")} />;
   if (!hasRole(tenant.role, "ADMIN")) return <RestrictedPage header={header} message={t("adminsOnly")} />;
   const [status, now] = await Promise.all([api.keys.status({ tenantSlug }), getNow()]);
   return (
