@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { expect, test, type APIResponse, type Page } from "@playwright/test";
+import { expect, test, type APIResponse } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
 import { createWorkspace, signUpAndSignIn } from "../support/accounts";
 import { APP_URL } from "../support/env.mjs";
 import { expectAccessible, perFileClientIp, trpc } from "../support/fixtures";
+import { formWith, RETENTION_WINDOWS } from "../support/privacy";
 
 test.use(perFileClientIp());
 
@@ -15,20 +16,10 @@ test.use(perFileClientIp());
 // decision, the document's original and the changed settings are in it. A tampered link is refused.
 
 const JOB_TIMEOUT = 90_000;
-const RETENTION = [
-  ["Conversations", "30"],
-  ["Meeting records", "60"],
-  ["Tasks and deliverables", "90"],
-  ["Documents", "180"],
-  ["AI call logs", "7"],
-  ["Audit events", "400"],
-] as const;
-
 const dataOf = async <T>(res: APIResponse): Promise<T> => {
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()).result.data.json as T;
 };
-const formWith = (page: Page, label: string) => page.locator("form").filter({ has: page.getByLabel(label, { exact: true }) });
 const jsonl = (files: Record<string, Uint8Array>, name: string) =>
   strFromU8(files[name]!)
     .split("\n")
@@ -69,7 +60,7 @@ test("an owner changes every privacy setting, exports the workspace, downloads t
   await residencyForm.getByRole("button", { name: "Save" }).click();
   await expect(residencyForm.getByRole("status")).toHaveText("Saved.");
   const retentionForm = formWith(page, "Audit events");
-  for (const [label, days] of RETENTION) await retentionForm.getByLabel(label, { exact: true }).fill(days);
+  for (const [label, days] of RETENTION_WINDOWS) await retentionForm.getByLabel(label, { exact: true }).fill(days);
   await retentionForm.getByRole("button", { name: "Save" }).click();
   await expect(retentionForm.getByRole("status")).toHaveText("Saved.");
 

@@ -1,6 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createWorkspace, signUpAndSignIn } from "../support/accounts";
 import { expectAccessible, perFileClientIp, trpc } from "../support/fixtures";
+import { formWith, RETENTION_WINDOWS } from "../support/privacy";
 
 test.use(perFileClientIp());
 
@@ -8,17 +9,6 @@ test.use(perFileClientIp());
 // /t/<slug>/settings/privacy — telemetry off, residency EU, each retention window, an audit window
 // under the legal minimum refused with a localised message — reloads and sees them kept; the
 // providers page then offers OpenAI's EU endpoint; an admin sees the same settings read-only.
-
-const RETENTION = [
-  ["Conversations", "30"],
-  ["Meeting records", "60"],
-  ["Tasks and deliverables", "90"],
-  ["Documents", "180"],
-  ["AI call logs", "7"],
-  ["Audit events", "400"],
-] as const;
-
-const formWith = (page: Page, label: string) => page.locator("form").filter({ has: page.getByLabel(label, { exact: true }) });
 
 test("an owner changes every privacy setting, an audit window under a year is refused, the settings survive a reload and an admin sees them read-only", { tag: "@critical" }, async ({ page, browser }) => {
   test.setTimeout(150_000);
@@ -54,7 +44,7 @@ test("an owner changes every privacy setting, an audit window under a year is re
 
   // Retention: an audit window under the legal minimum is refused, with the class and the minimum named.
   const retentionForm = formWith(page, "Audit events");
-  for (const [label, days] of RETENTION) await retentionForm.getByLabel(label, { exact: true }).fill(days);
+  for (const [label, days] of RETENTION_WINDOWS) await retentionForm.getByLabel(label, { exact: true }).fill(days);
   await retentionForm.getByLabel("Audit events", { exact: true }).fill("100");
   await retentionForm.getByRole("button", { name: "Save", exact: true }).click();
   await expect(retentionForm.getByRole("alert")).toHaveText("Audit events must be kept for at least 365 days.");
@@ -66,7 +56,7 @@ test("an owner changes every privacy setting, an audit window under a year is re
   await page.reload();
   await expect(page.getByLabel("Include this workspace's identifiers in telemetry")).not.toBeChecked();
   await expect(page.getByRole("radio", { name: "European Union" })).toBeChecked();
-  for (const [label, days] of RETENTION) await expect(page.getByLabel(label, { exact: true })).toHaveValue(days);
+  for (const [label, days] of RETENTION_WINDOWS) await expect(page.getByLabel(label, { exact: true })).toHaveValue(days);
   // "Keep" again for one class: an empty field.
   await page.getByLabel("AI call logs", { exact: true }).fill("");
   await formWith(page, "AI call logs").getByRole("button", { name: "Save", exact: true }).click();
