@@ -6,6 +6,7 @@
 import { uid } from "../../prisma/factories";
 import { db } from "~/server/db/client";
 import { documentOriginalKey, type ObjectStorage } from "~/server/infra/storage";
+import { sealOriginal } from "~/server/services/knowledge/original-cipher";
 
 export type SeededContent = {
   conversationId: string;
@@ -27,8 +28,10 @@ export const seedContent = async (opts: { tenantId: string; userId: string; at: 
     data: { tenantId, uploadedById: userId, title: `Plan ${label}`, filename: `plan-${label}.txt`, kind: "text", mimeType: "text/plain", sizeBytes: 11, sha256: uid(32), storageKey: "pending", status: "ready", createdAt: at },
   });
   const storageKey = documentOriginalKey(tenantId, document.id);
-  await opts.storage.put(storageKey, new TextEncoder().encode(`plan ${label}`));
-  await db.document.update({ where: { id: document.id }, data: { storageKey } });
+  // Stored as an upload stores it: sealed, its content key under the workspace's data key.
+  const { sealed, contentKeyCiphertext } = await sealOriginal(tenantId, document.id, new TextEncoder().encode(`plan ${label}`));
+  await opts.storage.put(storageKey, sealed);
+  await db.document.update({ where: { id: document.id }, data: { storageKey, contentKeyCiphertext } });
   const chunks = await Promise.all(
     [0, 1].map((ordinal) => db.documentChunk.create({ data: { tenantId, documentId: document.id, ordinal, text: `Chunk ${ordinal} of ${label}`, charStart: 0, charEnd: 10, createdAt: at } })),
   );

@@ -25,4 +25,5 @@ export {
   type KeyWrapping,
 } from "./data-key-store";
 export { needsRewrap, rewrapTenantKeys, type RewrapResult } from "./rewrap";
+export { isSealedBlob, openBlob, sealBlob, type SealedBlob } from "./blob";
 export { createEnvelope, type DataKeyInfo, type EnvelopeOptions, type FieldInput, type TenantCrypto } from "./envelope";

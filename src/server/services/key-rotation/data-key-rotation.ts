@@ -113,7 +113,7 @@ export const beginRotation = async (rotationId: string): Promise<BeginResult> =>
   return { rotationId, status: "reencrypting", toVersion };
 };
 
-const countSecrets = async (tenantId: string): Promise<number> => db.providerCredential.count({ where: { tenantId } });
+const countSecrets = async (tenantId: string): Promise<number> => (await Promise.all(ENCRYPTED_COLUMNS.map((c) => c.count(tenantId)))).reduce((a, b) => a + b, 0);
 
 /** A secret that does not decrypt stops the rotation (the old version stays readable, nothing is lost). */
 export const undecryptable = (cause: unknown, column: string, id: string) =>

@@ -2,6 +2,7 @@ import "server-only";
 import { parseCiphertextHeader } from "@ocsuite/crypto";
 import type { Prisma } from "~/server/db/generated/client";
 import { db } from "~/server/db/client";
+import { contentKeyField } from "../knowledge/original-cipher";
 
 /**
  * Every column that holds an @ocsuite/crypto ciphertext, in one list: the
@@ -16,6 +17,8 @@ export type EncryptedColumn = {
   name: string;
   /** The AAD field name the value was encrypted with. */
   field: (id: string) => string;
+  /** How many of the tenant's rows hold a ciphertext in this column (the rotation's rowsTotal). */
+  count: (tenantId: string) => Promise<number>;
   /** Up to `limit` rows of the tenant with id > afterId, in id order. */
   page: (tenantId: string, afterId: string | null, limit: number) => Promise<EncryptedRow[]>;
   /**
@@ -29,6 +32,7 @@ export type EncryptedColumn = {
 const providerCredentialSecret: EncryptedColumn = {
   name: "ProviderCredential.secretCiphertext",
   field: (id) => `provider-credential:${id}`,
+  count: (tenantId) => db.providerCredential.count({ where: { tenantId } }),
   page: async (tenantId, afterId, limit) => {
     const rows = await db.providerCredential.findMany({
       where: { tenantId, ...(afterId ? { id: { gt: afterId } } : {}) },
@@ -47,7 +51,27 @@ const providerCredentialSecret: EncryptedColumn = {
   },
 };
 
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret];
+/** A document original's content key (services/knowledge/original-cipher.ts): rotating it never touches the object. */
+const documentContentKey: EncryptedColumn = {
+  name: "Document.contentKeyCiphertext",
+  field: contentKeyField,
+  count: (tenantId) => db.document.count({ where: { tenantId, contentKeyCiphertext: { not: null } } }),
+  page: async (tenantId, afterId, limit) => {
+    const rows = await db.document.findMany({
+      where: { tenantId, contentKeyCiphertext: { not: null }, ...(afterId ? { id: { gt: afterId } } : {}) },
+      select: { id: true, contentKeyCiphertext: true },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+    return rows.map((r) => ({ id: r.id, ciphertext: r.contentKeyCiphertext! }));
+  },
+  swap: async (tx, tenantId, id, previous, next) => {
+    const { count } = await tx.document.updateMany({ where: { id, tenantId, contentKeyCiphertext: previous }, data: { contentKeyCiphertext: next } });
+    return count === 1;
+  },
+};
+
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret, documentContentKey];
 
 /** A checkpoint names the column and the last id finished in it: "<column index>:<id>". */
 export type Checkpoint = { column: number; afterId: string | null };

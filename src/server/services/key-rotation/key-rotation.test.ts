@@ -5,9 +5,10 @@
  */
 import { isCryptoError } from "@ocsuite/crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenantWithMembers, tenantCtxOf, type TenantFixture } from "../../../../prisma/factories";
+import { createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from "../../../../prisma/factories";
 import { startAppEngine, type AppEngine } from "../../../../tests/support/app-engine";
 import { db } from "~/server/db/client";
+import { openOriginal, sealOriginal } from "../knowledge/original-cipher";
 import { createCredential, getDecryptedCredential } from "../providers/credentials";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 import { requestDataKeyRotation, requestRollback } from "./data-key-rotation";
@@ -35,6 +36,20 @@ const seedCredentials = async (t: TenantFixture, n: number) => {
   return ids;
 };
 
+/** A document whose original was sealed at upload (original-cipher.ts); the sealed bytes stand for the stored object. */
+const seedSealedDocument = async (t: TenantFixture, text: string) => {
+  const id = `doc-${uid()}`;
+  const { sealed, contentKeyCiphertext } = await sealOriginal(t.tenant.id, id, new TextEncoder().encode(text));
+  await db.document.create({
+    data: { id, tenantId: t.tenant.id, title: "Plan", filename: "plan.md", kind: "markdown", mimeType: "text/markdown", sizeBytes: text.length, sha256: uid(), storageKey: `tenants/${t.tenant.id}/documents/${id}/original`, contentKeyCiphertext },
+  });
+  return { id, sealed, text, contentKeyCiphertext };
+};
+const openedText = async (tenantId: string, doc: { id: string; sealed: Uint8Array }) => {
+  const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, select: { tenantId: true, id: true, contentKeyCiphertext: true } });
+  return { version: Number(row.contentKeyCiphertext!.split(".")[1]), text: new TextDecoder().decode(await openOriginal({ ...row, tenantId }, doc.sealed)) };
+};
+
 const waitForStatus = async (rotationId: string, statuses: string[], timeoutMs = 45_000) => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -55,6 +70,7 @@ describe("data-key rotation (Inngest function on the local executor)", () => {
     const t = await createTenantWithMembers();
     const seeded = await seedCredentials(t, 12);
     const before = await db.providerCredential.findMany({ where: { tenantId: t.tenant.id }, select: { id: true, secretCiphertext: true } });
+    const doc = await seedSealedDocument(t, "Board pack: the sealed original.");
 
     const rotation = await requestDataKeyRotation(t.tenant.id, { userId: t.owner.id }, "manual");
     // Reads and writes during the rotation: none may fail, none may be lost.
@@ -86,6 +102,8 @@ describe("data-key rotation (Inngest function on the local executor)", () => {
     // Every row (seeded and written during the run) is under v2, the keyVersion column agrees, all decrypt.
     for (const [inText, column] of await versionsOf(t.tenant.id)) expect([inText, column]).toEqual([2, 2]);
     for (const c of [...seeded, ...written]) expect((await getDecryptedCredential({ tenantId: t.tenant.id }, c.id)).apiKey).toBe(c.key);
+    // A document's content key is re-encrypted too; the stored object itself is untouched and still opens.
+    expect(await openedText(t.tenant.id, doc)).toEqual({ version: 2, text: doc.text });
     // No plaintext or ciphertext in what the engine stored for the run (events and step outputs).
     const runs = await db.inngestRun.findMany({ where: { tenantId: t.tenant.id, functionId: { endsWith: "security-rotate-data-key" } } });
     expect(runs).toHaveLength(1);
@@ -113,6 +131,8 @@ describe("data-key rotation (Inngest function on the local executor)", () => {
       .decryptField({ tenantId: t.tenant.id, field: `provider-credential:${before[0]!.id}`, ciphertext: before[0]!.secretCiphertext })
       .catch((e: unknown) => e);
     expect(isCryptoError(err, "KEY_RETIRED")).toBe(true);
+    expect(await openedText(t.tenant.id, doc)).toEqual({ version: 2, text: doc.text });
+    await expect(openOriginal({ tenantId: t.tenant.id, id: doc.id, contentKeyCiphertext: doc.contentKeyCiphertext }, doc.sealed)).rejects.toMatchObject({ reason: "originalUnreadable", cause: { code: "KEY_RETIRED" } });
   });
 
   it("refuses a second operation for the same tenant while one is in flight (409 rotationInProgress)", async () => {

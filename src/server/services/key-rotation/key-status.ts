@@ -41,12 +41,17 @@ export type TenantKeyStatus = {
 
 /** What the owner's security page shows: versions with their secret counts, the operation in progress, the history. */
 export const getTenantKeyStatus = async (ctx: TenantCtx): Promise<TenantKeyStatus> => {
-  const [keys, credentials, operations] = await Promise.all([
+  const [keys, credentials, documents, operations] = await Promise.all([
     tenantCrypto().listTenantKeys(ctx.tenantId),
     db.providerCredential.groupBy({ by: ["keyVersion"], where: { tenantId: ctx.tenantId }, _count: true }),
+    // Documents' content keys carry their version only in the ciphertext ("ocs1.<version>.…").
+    db.$queryRaw<{ version: number; n: number }[]>`
+      SELECT split_part("contentKeyCiphertext", '.', 2)::int AS version, count(*)::int AS n
+      FROM "Document" WHERE "tenantId" = ${ctx.tenantId} AND "contentKeyCiphertext" IS NOT NULL GROUP BY 1`,
     db.keyRotation.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { startedAt: "desc" }, take: HISTORY }),
   ]);
   const perVersion = new Map(credentials.map((c) => [c.keyVersion, c._count]));
+  for (const d of documents) perVersion.set(d.version, (perVersion.get(d.version) ?? 0) + d.n);
   const active = keys.find((k) => k.status === "active") ?? null;
   const current = operations.find((o) => [...IN_FLIGHT, "waiting-retire"].includes(o.status)) ?? null;
   const lastCompleted = operations.find((o) => o.kind !== "master-key" && ["waiting-retire", "completed"].includes(o.status)) ?? null;

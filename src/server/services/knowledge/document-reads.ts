@@ -6,6 +6,7 @@ import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { isObjectNotFound, storageForDocument } from "~/server/infra/storage";
 import { recordAudit } from "../audit/audit";
+import { openOriginal } from "./original-cipher";
 import type { TenantCtx } from "../context";
 import {
   asStatus,
@@ -97,11 +98,13 @@ export type DocumentOriginal = { id: string; filename: string; mimeType: string;
  */
 export const readOriginal = async (ctx: TenantCtx, input: { id: string }, deps: DocumentDeps = {}): Promise<DocumentOriginal> => {
   requireRole(ctx, "VIEWER");
-  const row = await findDocument(ctx, input.id);
+  // tenantId in the where clause: another tenant's id is simply not found.
+  const row = await db.document.findFirst({ where: { id: input.id, tenantId: ctx.tenantId }, select: { ...DOCUMENT_SELECT, contentKeyCiphertext: true } });
+  if (!row) throw notFound("Document");
   const storage = deps.storage ?? storageForDocument(row);
-  let bytes: Uint8Array;
+  let stored: Uint8Array;
   try {
-    bytes = await storage.get(row.storageKey);
+    stored = await storage.get(row.storageKey);
   } catch (err) {
     if (isObjectNotFound(err)) {
       logger.error({ tenantId: ctx.tenantId, documentId: row.id, storageKey: row.storageKey }, "a document's stored original is missing");
@@ -110,6 +113,8 @@ export const readOriginal = async (ctx: TenantCtx, input: { id: string }, deps: 
     logger.error({ err, tenantId: ctx.tenantId, documentId: row.id }, "reading a document original failed");
     throw new AppError("SERVICE_UNAVAILABLE", "storageUnavailable", "The document could not be read; try again", { cause: err });
   }
+  // Encrypted originals (original-cipher.ts); one that no longer decrypts is originalUnreadable.
+  const bytes = await openOriginal(row, stored);
   await recordAudit({
     tenantId: ctx.tenantId,
     actorId: ctx.userId,

@@ -12,6 +12,7 @@ import { sanitizeFilename, sanitizeTitle, titleFromFilename } from "./document-n
 import { DOCUMENT_SELECT, dtoOf, knowledgeLimits, requireRole, type DocumentDeps, type DocumentDto, type DocumentRow } from "./documents";
 import { KnowledgeError } from "./errors";
 import { detectKind, type DocumentKind } from "./extract";
+import { sealOriginal } from "./original-cipher";
 
 /*
  * Uploading a document (MEMBER+). "Nothing half-stored" (see documents.ts):
@@ -66,9 +67,10 @@ const checkedKind = (bytes: Uint8Array, maxFileBytes: number): { kind: DocumentK
   return detected;
 };
 
-const putOriginal = async (storage: ObjectStorage, storageKey: string, bytes: Uint8Array, mimeType: string, tenantId: string) => {
+/** Stores the sealed original (original-cipher.ts): the object is ciphertext, whatever the document's type. */
+const putOriginal = async (storage: ObjectStorage, storageKey: string, sealed: Uint8Array, tenantId: string) => {
   try {
-    await storage.put(storageKey, bytes, { contentType: mimeType });
+    await storage.put(storageKey, sealed, { contentType: "application/octet-stream" });
   } catch (err) {
     // A put that failed on our side may still have landed (e.g. a timeout): remove it.
     await discardObject(storage, storageKey, tenantId, "put failed");
@@ -89,6 +91,7 @@ type NewDocument = {
   sha256: string;
   storageKey: string;
   storageRegion: string | null;
+  contentKeyCiphertext: string;
 };
 
 /**
@@ -156,8 +159,9 @@ export const uploadDocument = async (ctx: TenantCtx, input: UploadDocumentInput,
 
   const id = randomUUID();
   const storageKey = documentOriginalKey(ctx.tenantId, id);
-  await putOriginal(storage, storageKey, bytes, detected.mimeType, ctx.tenantId);
-  const data: NewDocument = { id, tenantId: ctx.tenantId, uploadedById: ctx.userId, title, filename, kind: detected.kind, mimeType: detected.mimeType, sizeBytes: size, sha256, storageKey, storageRegion };
+  const { sealed, contentKeyCiphertext } = await sealOriginal(ctx.tenantId, id, bytes);
+  await putOriginal(storage, storageKey, sealed, ctx.tenantId);
+  const data: NewDocument = { id, tenantId: ctx.tenantId, uploadedById: ctx.userId, title, filename, kind: detected.kind, mimeType: detected.mimeType, sizeBytes: size, sha256, storageKey, storageRegion, contentKeyCiphertext };
   const { row, duplicate } = await insertKeepingNothingHalfStored(storage, data, quotaBytes);
   if (duplicate) return { document: await dtoOf(ctx, row), duplicate: true };
 

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { isSealedBlob } from "@ocsuite/crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // Small limits so quota and size tests stay fast; set before src/env.js is imported.
@@ -30,6 +31,7 @@ import { sanitizeFilename } from "./document-names";
 import { getDocument, getKnowledgeUsage, listDocuments, readOriginal } from "./document-reads";
 import { reindexDocument } from "./document-reindex";
 import { uploadDocument } from "./document-upload";
+import { openOriginal } from "./original-cipher";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const storage = createFsStorage(ENV.root);
@@ -92,7 +94,12 @@ describe("uploadDocument", () => {
       expect(document.canDelete).toBe(true);
       const row = await db.document.findUniqueOrThrow({ where: { id: document.id } });
       expect(row.storageKey).toBe(documentOriginalKey(f.tenant.id, document.id));
-      expect(Buffer.from(await storage.get(row.storageKey))).toEqual(Buffer.from(c.bytes));
+      // The stored object is ciphertext (original-cipher.ts): a sealed blob, none of the content in it.
+      const stored = Buffer.from(await storage.get(row.storageKey));
+      expect(isSealedBlob(stored)).toBe(true);
+      expect(stored.includes(Buffer.from(c.bytes).subarray(0, 16))).toBe(false);
+      expect(row.contentKeyCiphertext).toMatch(/^ocs1\./);
+      expect(Buffer.from(await openOriginal(row, stored))).toEqual(Buffer.from(c.bytes));
       expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
       const events = await ingestEvents(document.id);
       expect(events).toHaveLength(1);
@@ -218,12 +225,12 @@ describe("uploadDocument", () => {
       put: async (key, b, opts) => {
         await storage.put(key, b, opts);
         written.push(key);
-        // Another writer commits the same content first (without our lock).
-        const sha256 = createHash("sha256").update(b).digest("hex");
+        // Another writer commits the same content (the plaintext's hash: `b` is sealed) first, without our lock.
+        const sha256 = createHash("sha256").update(bytes).digest("hex");
         otherId = `other-${uid()}`;
         await storage.put(documentOriginalKey(f.tenant.id, otherId), b);
         await db.document.create({
-          data: { id: otherId, tenantId: f.tenant.id, uploadedById: f.admin.id, title: "Theirs", filename: "theirs.csv", kind: "csv", mimeType: "text/csv", sizeBytes: b.byteLength, sha256, storageKey: documentOriginalKey(f.tenant.id, otherId) },
+          data: { id: otherId, tenantId: f.tenant.id, uploadedById: f.admin.id, title: "Theirs", filename: "theirs.csv", kind: "csv", mimeType: "text/csv", sizeBytes: bytes.byteLength, sha256, storageKey: documentOriginalKey(f.tenant.id, otherId) },
         });
       },
       get: (key) => storage.get(key),
@@ -303,7 +310,7 @@ describe("list, get, usage", () => {
     expect(await db.document.count({ where: { id: document.id } })).toBe(1);
   });
 
-  it("readOriginal returns the stored bytes and audits the read", async () => {
+  it("readOriginal decrypts the stored original and audits the read", async () => {
     const f = await createTenantWithMembers();
     const bytes = samples().html;
     const { document } = await uploadDocument(ctxOf(f, "member"), { filename: "policy.html", bytes });

@@ -16,6 +16,7 @@ export const KNOWLEDGE_ERROR_REASONS = [
   "noTextFound",
   "storageQuotaExceeded",
   "duplicateDocument",
+  "originalUnreadable",
 ] as const;
 
 export type KnowledgeErrorReason = (typeof KNOWLEDGE_ERROR_REASONS)[number];
@@ -34,6 +35,8 @@ const CODE_OF: Record<KnowledgeErrorReason, AppErrorCode> = {
   noTextFound: "BAD_REQUEST",
   storageQuotaExceeded: "PAYLOAD_TOO_LARGE",
   duplicateDocument: "CONFLICT",
+  // The stored original no longer decrypts (its workspace's keys destroyed, or the object modified).
+  originalUnreadable: "PRECONDITION_FAILED",
 };
 
 export class KnowledgeError extends AppError {

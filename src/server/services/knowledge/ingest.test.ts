@@ -9,6 +9,7 @@ import { db } from "~/server/db/client";
 import { createFsStorage } from "~/server/infra/storage";
 import { KnowledgeError } from "./errors";
 import { beginIngestion, embeddingPlan, ingestDocumentNow, markIngestionFailed } from "./ingest";
+import { sealOriginal } from "./original-cipher";
 import { toVectorLiteral } from "./vector-store";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "ocsuite-ingest-core-"));
@@ -43,7 +44,7 @@ describe("ingestion core", () => {
     const doc = await seedDocument(db, storage, tenantId, { title: "Notes", filename: "notes.md", bytes: utf8("# Notes\n\nThe quarterly plan is ready.") });
     const t = { tenantId, documentId: doc.id, indexVersion: 1 };
     expect(await markIngestionFailed(t, "ingestionFailed")).toBe(true);
-    expect(await beginIngestion(t, { storage })).toEqual({ storageKey: doc.storageKey, storageRegion: null });
+    expect(await beginIngestion(t, { storage })).toEqual({ storageKey: doc.storageKey, storageRegion: null, contentKeyCiphertext: null });
     expect(await db.document.findUniqueOrThrow({ where: { id: doc.id } })).toMatchObject({ status: "processing", errorReason: null });
     expect(await ingestDocumentNow(t, { storage })).toMatchObject({ status: "ready", chunkCount: 1, embedded: 0 });
     expect(await markIngestionFailed(t, "ingestionFailed")).toBe(false);
@@ -51,6 +52,24 @@ describe("ingestion core", () => {
     // Another tenant's id with this document's id changes nothing.
     expect(await markIngestionFailed({ ...t, tenantId: "someone-else" }, "malformedFile")).toBe(false);
     expect(await beginIngestion({ ...t, tenantId: "someone-else" }, { storage })).toBeNull();
+  });
+
+  it("ingests an encrypted original; one that no longer decrypts fails the document with originalUnreadable", async () => {
+    /** A document whose stored original is sealed as an upload stores it (original-cipher.ts). */
+    const sealedDocument = async (text: string, tamper: boolean) => {
+      const doc = await seedDocument(db, storage, tenantId, { title: "Plan", filename: "plan.md", bytes: utf8(text) });
+      const { sealed, contentKeyCiphertext } = await sealOriginal(tenantId, doc.id, utf8(text));
+      if (tamper) sealed[sealed.length - 1]! ^= 1;
+      await storage.put(doc.storageKey, sealed);
+      await db.document.update({ where: { id: doc.id }, data: { contentKeyCiphertext } });
+      return { tenantId, documentId: doc.id, indexVersion: 1 };
+    };
+    const good = await sealedDocument("# Plan\n\nThe sealed plan is ready for the board.", false);
+    expect(await ingestDocumentNow(good, { storage })).toMatchObject({ status: "ready", chunkCount: 1 });
+    expect((await db.documentChunk.findFirstOrThrow({ where: { documentId: good.documentId } })).text).toContain("sealed plan is ready");
+    const bad = await sealedDocument("# Plan\n\nThis copy was modified in storage.", true);
+    await expect(ingestDocumentNow(bad, { storage })).rejects.toMatchObject({ name: "KnowledgeError", reason: "originalUnreadable" });
+    expect(await db.document.findUniqueOrThrow({ where: { id: bad.documentId } })).toMatchObject({ status: "failed", errorReason: "originalUnreadable", chunkCount: 0 });
   });
 
   it("KnowledgeError carries the stable reason the UI translates", () => {

@@ -4,6 +4,7 @@ import { isObjectNotFound, storageForDocument, type ObjectStorage } from "~/serv
 import { embedTexts, type Embedder } from "./embeddings";
 import { KnowledgeError, type KnowledgeErrorReason } from "./errors";
 import { chunkDocument, detectKind, extractDocument, type ExtractedDocument } from "./extract";
+import { openOriginal } from "./original-cipher";
 import { upsertEmbeddings, vectorStoreAvailable } from "./vector-store";
 
 /*
@@ -43,9 +44,9 @@ export const isStale = async (t: IngestTarget, deps: IngestDeps = {}): Promise<b
  * Marks the document `processing` and returns where its original is, or null
  * when the run is stale.
  */
-export const beginIngestion = async (t: IngestTarget, deps: IngestDeps = {}): Promise<{ storageKey: string; storageRegion: string | null } | null> => {
+export const beginIngestion = async (t: IngestTarget, deps: IngestDeps = {}): Promise<{ storageKey: string; storageRegion: string | null; contentKeyCiphertext: string | null } | null> => {
   const sql = deps.db ?? defaultDb;
-  const doc = await sql.document.findFirst({ where: current(t), select: { storageKey: true, storageRegion: true } });
+  const doc = await sql.document.findFirst({ where: current(t), select: { storageKey: true, storageRegion: true, contentKeyCiphertext: true } });
   if (!doc) return null;
   const { count } = await sql.document.updateMany({ where: current(t), data: { status: "processing", errorReason: null } });
   return count ? doc : null;
@@ -115,14 +116,16 @@ export const writeChunks = async (
 export const extractAndIndex = async (t: IngestTarget, deps: IngestDeps = {}): Promise<IndexResult> => {
   const begun = await beginIngestion(t, deps);
   if (!begun) return { status: "stale" };
-  let bytes: Uint8Array;
+  let stored: Uint8Array;
   try {
-    bytes = await (deps.storage ?? storageForDocument(begun)).get(begun.storageKey);
+    stored = await (deps.storage ?? storageForDocument(begun)).get(begun.storageKey);
   } catch (err) {
     // Deleted meanwhile (row and original): nothing to do. Still current: a real failure, retried.
     if (isObjectNotFound(err) && (await isStale(t, deps))) return { status: "stale" };
     throw err;
   }
+  // An original that no longer decrypts fails the document with originalUnreadable (a KnowledgeError: not retried).
+  const bytes = await openOriginal({ tenantId: t.tenantId, id: t.documentId, contentKeyCiphertext: begun.contentKeyCiphertext }, stored);
   const extracted = await extractOriginal(bytes);
   const chunks = chunkExtracted(extracted);
   return writeChunks(t, { pageCount: extracted.pageCount, charCount: extracted.charCount }, chunks, deps);

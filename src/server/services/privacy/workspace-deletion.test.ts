@@ -15,6 +15,8 @@ import { env } from "~/env";
 import { db } from "~/server/db/client";
 import { objectStorage } from "~/server/infra/storage";
 import { appendAuditEvent, PLATFORM_CHAIN, verifyAuditChain } from "../audit/audit";
+import { uploadDocument as storeDocument } from "../knowledge/document-upload";
+import { openOriginal } from "../knowledge/original-cipher";
 import { createCredential } from "../providers/credentials";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 import { cancelWorkspaceDeletion, requestWorkspaceDeletion, workspacesDueForPurge } from "./workspace-deletion";
@@ -110,7 +112,7 @@ describe("purging a workspace past its deletion date", () => {
     await expect(cancelWorkspaceDeletion(w.ownerCtx)).rejects.toMatchObject({ reason: "deletionNotRequested" });
   });
 
-  it("deletes every row and object of the workspace, destroys its data keys, and leaves a tombstone", async () => {
+  it("deletes every row and object of the workspace, destroys its data keys (copies of its secrets and originals unreadable), and leaves a tombstone", async () => {
     const w = await workspace();
     const other = await createTenantWithMembers();
     const storage = objectStorage();
@@ -122,6 +124,12 @@ describe("purging a workspace past its deletion date", () => {
     const backup = await db.providerCredential.findUniqueOrThrow({ where: { id: credential.id }, select: { secretCiphertext: true } });
     const field = `provider-credential:${credential.id}`;
     expect(await tenantCrypto().decryptField({ tenantId: w.tenant.id, field, ciphertext: backup.secretCiphertext })).toBe(secret);
+    // An uploaded document: its original is stored sealed, its content key under the workspace's data key.
+    const uploaded = await storeDocument(w.ownerCtx, { filename: "board-pack.md", bytes: new TextEncoder().encode(`# Board pack ${uid()}\n\nRunway: 19 months.\n`) }, { storage });
+    const uploadedRow = await db.document.findUniqueOrThrow({ where: { id: uploaded.document.id }, select: { tenantId: true, id: true, storageKey: true, contentKeyCiphertext: true } });
+    // The "backup copies" of the bucket object and of its row, as they were before the purge.
+    const objectBackup = await storage.get(uploadedRow.storageKey);
+    expect(new TextDecoder().decode(await openOriginal(uploadedRow, objectBackup))).toContain("Runway: 19 months.");
     const archiveKey = `tenants/${w.tenant.id}/exports/${uid()}.zip`;
     await storage.put(archiveKey, new TextEncoder().encode("zip"));
     await db.dataExport.create({ data: { tenantId: w.tenant.id, requestedById: w.owner.id, scope: "workspace", status: "ready", storageKey: archiveKey } });
@@ -130,7 +138,7 @@ describe("purging a workspace past its deletion date", () => {
 
     await requestWorkspaceDeletion(w.ownerCtx, { confirmation: w.tenant.slug });
     const counts = await runWorkspacePurge(w.tenant.id, { now: new Date(Date.now() + (env.WORKSPACE_DELETION_GRACE_DAYS + 1) * DAY) });
-    expect(counts).toMatchObject({ documents: 1, dataExports: 1, message: 2, meeting: 1, task: 1, providerCredential: 1, membership: 5, jobRuns: 1 });
+    expect(counts).toMatchObject({ documents: 2, dataExports: 1, message: 2, meeting: 1, task: 1, providerCredential: 1, membership: 5, jobRuns: 1 });
     expect(counts!.auditEvents).toBeGreaterThan(1);
     expect(counts!.dataKeysDestroyed).toBeGreaterThanOrEqual(1);
 
@@ -145,13 +153,16 @@ describe("purging a workspace past its deletion date", () => {
 
     // The copy taken before cannot be decrypted any more.
     await expect(tenantCrypto().decryptField({ tenantId: w.tenant.id, field, ciphertext: backup.secretCiphertext })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+    // Nor can the copy of the document's original: its content key went with the data key.
+    expect(await objectExists(storage, uploadedRow.storageKey)).toBe(false);
+    await expect(openOriginal(uploadedRow, objectBackup)).rejects.toMatchObject({ reason: "originalUnreadable", cause: { code: "KEY_DESTROYED" } });
 
     // Tombstone: DELETED, slug freed, name gone; the platform chain records the counts.
     const tomb = await db.tenant.findUniqueOrThrow({ where: { id: w.tenant.id } });
     expect(tomb).toMatchObject({ status: "DELETED", slug: `deleted-${w.tenant.id}`, name: `deleted-${w.tenant.id}` });
     expect(tomb.deletedAt).not.toBeNull();
     const record = await db.auditEvent.findFirst({ where: { chain: PLATFORM_CHAIN, action: "workspace.purged", targetId: w.tenant.id } });
-    expect(record?.metadata).toMatchObject({ counts: { documents: 1, providerCredential: 1 } });
+    expect(record?.metadata).toMatchObject({ counts: { documents: 2, providerCredential: 1 } });
     expect((await verifyAuditChain(PLATFORM_CHAIN)).ok).toBe(true);
     // The slug is free again; the other workspace was not touched; a second purge does nothing.
     await expect(db.tenant.create({ data: { slug: w.tenant.slug, name: "Reborn" } })).resolves.toMatchObject({ slug: w.tenant.slug });

@@ -33,7 +33,7 @@ async function reasonOf(bytes: Uint8Array, kind: DocumentKind, limits?: Partial<
 test("reasons are the contract's list and map to client-error HTTP statuses", () => {
   expect(KNOWLEDGE_ERROR_REASONS).toEqual([
     "unsupportedFileType", "fileEmpty", "fileTooLarge", "tooManyPages", "textTooLarge", "malformedFile",
-    "archiveTooLarge", "encryptedFile", "noTextFound", "storageQuotaExceeded", "duplicateDocument",
+    "archiveTooLarge", "encryptedFile", "noTextFound", "storageQuotaExceeded", "duplicateDocument", "originalUnreadable",
   ]);
   for (const reason of KNOWLEDGE_ERROR_REASONS) {
     const e = new KnowledgeError(reason);

@@ -12,9 +12,11 @@ import { AppError } from "~/server/errors";
 import { isObjectNotFound, objectStorage, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
 import { getObjectStream, putObjectFile } from "~/server/infra/storage/streaming";
 import { recordAudit, verifyAuditChain } from "../../audit/audit";
+import { isKnowledgeError } from "../../knowledge/errors";
+import { openOriginal, type StoredOriginal } from "../../knowledge/original-cipher";
 import { createArchiveWriter, type ArchiveWriter } from "./archive-writer";
 import { EXPORT_SCHEMA_VERSION, MANIFEST_FILE, README_FILE, readmeText, type TExportScope, type TManifest } from "./format";
-import { documentSelect, documentsOf, sectionPages, sectionsOf, type ExportTarget } from "./sections";
+import { documentsOf, sectionPages, sectionsOf, type ExportTarget } from "./sections";
 
 /*
  * Builds one export archive (the data-export job's work): counts what the archive will hold
@@ -88,24 +90,41 @@ async function* linesOf(pages: AsyncIterable<Record<string, unknown>[]>, progres
   }
 }
 
-/** Each document's original, streamed from its region's storage. Missing originals are listed, not fatal. */
+/** What addOriginals reads of a document (its content key only to open it: never written to the archive). */
+const originalSelect = { id: true, tenantId: true, filename: true, storageKey: true, storageRegion: true, contentKeyCiphertext: true } as const;
+
+/**
+ * A document's original as stored, opened: an encrypted one (original-cipher.ts) is read whole and
+ * decrypted (at most KNOWLEDGE_MAX_FILE_BYTES in memory), one stored before encryption is streamed.
+ * Null when the object is missing or no longer decrypts.
+ */
+const openedOriginal = async (storage: ObjectStorage, d: StoredOriginal & { storageKey: string }): Promise<AsyncIterable<Uint8Array> | null> => {
+  try {
+    if (d.contentKeyCiphertext === null) return Readable.fromWeb((await getObjectStream(storage, d.storageKey)) as NodeWebStream<Uint8Array>) as AsyncIterable<Uint8Array>;
+    const plain = await openOriginal(d, await storage.get(d.storageKey));
+    return (async function* () {
+      yield plain;
+    })();
+  } catch (err) {
+    if (isObjectNotFound(err) || (isKnowledgeError(err) && err.reason === "originalUnreadable")) return null;
+    throw err;
+  }
+};
+
+/** Each document's original, from its region's storage. Missing or unreadable originals are listed, not fatal. */
 const addOriginals = async (w: ArchiveWriter, target: ExportTarget, storageFor: NonNullable<BuildDeps["storageForDocument"]>, progress: Progress) => {
   const missing: string[] = [];
   let stored = 0;
   const where = documentsOf(target);
-  const docs = sectionPages({ key: "documents", file: "", count: async () => 0, page: (a, take) => db.document.findMany({ where: { ...where, ...(a ? { id: { gt: a } } : {}) }, orderBy: { id: "asc" }, take, select: documentSelect }) });
+  const docs = sectionPages({ page: (a, take) => db.document.findMany({ where: { ...where, ...(a ? { id: { gt: a } } : {}) }, orderBy: { id: "asc" }, take, select: originalSelect }) });
   for await (const page of docs) {
-    for (const doc of page) {
-      const d = doc as unknown as { id: string; filename: string; storageKey: string; storageRegion: string | null };
-      let stream: ReadableStream<Uint8Array>;
-      try {
-        stream = await getObjectStream(storageFor(d), d.storageKey);
-      } catch (err) {
-        if (!isObjectNotFound(err)) throw err;
+    for (const d of page) {
+      const body = await openedOriginal(storageFor(d), d);
+      if (!body) {
         missing.push(d.id);
         continue;
       }
-      await w.addFile(`documents/${d.id}/${safeName(d.filename)}`, Readable.fromWeb(stream as NodeWebStream<Uint8Array>) as AsyncIterable<Uint8Array>, { compress: false });
+      await w.addFile(`documents/${d.id}/${safeName(d.filename)}`, body, { compress: false });
       stored += 1;
       await progress.bump(1);
     }

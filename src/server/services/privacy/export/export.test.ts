@@ -53,7 +53,8 @@ const seedWorkspace = async () => {
   await db.actionItem.create({ data: { tenantId: t, meetingId: m.id, itemIndex: 0, ownerPersonaKey: "cmo", description: "Announce it" } });
   const task = await db.task.create({ data: { tenantId: t, createdById: fx.member.id, personaKey: "cmo", title: "Launch plan", description: "Plan it", status: "needs_review", revision: 2, deliverable: "# Plan" } });
   await db.taskStep.createMany({ data: [1, 2].map((revision) => ({ tenantId: t, taskId: task.id, revision, name: "draft", status: "complete", output: `draft ${revision}` })) });
-  await seedDocument(db, storage, t, { title: "Board pack", filename: "board pack.md", bytes: ORIGINAL });
+  // Sealed as an upload stores it: the archive holds the decrypted original (its SHA-256 is the plaintext's).
+  await seedDocument(db, storage, t, { title: "Board pack", filename: "board pack.md", bytes: ORIGINAL, sealed: true });
   // Secrets that must never leave: a provider key's ciphertext, password hashes, a session token, an invitation token hash.
   const cipher = `v1:ciphertext-${uid(12)}`;
   await db.providerCredential.create({ data: { tenantId: t, provider: "openai", label: "Main key", secretCiphertext: cipher, keyVersion: 1, last4: "9z9z", createdById: fx.owner.id } });

@@ -32,8 +32,8 @@ const BATCH = 500;
 const after = (id: string | undefined) => (id ? { id: { gt: id } } : {});
 const byId = { id: "asc" } as const;
 
-/** Every row of a section, batch by batch. */
-export async function* sectionPages(section: Section): AsyncGenerator<Row[]> {
+/** Every row of a section (or any id-ordered page function), batch by batch. */
+export async function* sectionPages<R extends { id: string }>(section: { page: (afterId: string | undefined, take: number) => Promise<R[]> }): AsyncGenerator<R[]> {
   let cursor: string | undefined;
   for (;;) {
     const rows = await section.page(cursor, BATCH);
@@ -62,7 +62,7 @@ const taskSelect = {
   revision: true, sourceActionItemId: true, inputTokens: true, outputTokens: true, queuedAt: true, startedAt: true, finishedAt: true, createdAt: true, updatedAt: true,
 } as const;
 const stepSelect = { id: true, taskId: true, revision: true, name: true, status: true, output: true, inputTokens: true, outputTokens: true, startedAt: true, finishedAt: true, durationMs: true } as const;
-export const documentSelect = {
+const documentSelect = {
   id: true, uploadedById: true, title: true, filename: true, kind: true, mimeType: true, sizeBytes: true, sha256: true, storageKey: true, storageRegion: true,
   status: true, errorReason: true, pageCount: true, charCount: true, chunkCount: true, createdAt: true, updatedAt: true, indexedAt: true,
 } as const;
