@@ -9,7 +9,7 @@
 //   (a) the demo workspace as `npm start` seeds it (prisma/seed.ts: the workspace and its members);
 //   (b) a workspace with 10,000 messages (200 conversations × 50, answers with a citation, ~600
 //       characters each), 100 documents with originals of 64–192 KiB of text each (12.5 MiB in
-//       all), 20 meetings with turns and decisions, 50 tasks with steps and the audit events
+//       all, stored sealed as uploads store them: the export decrypts each), 20 meetings with turns and decisions, 50 tasks with steps and the audit events
 //       that go with them, loaded with INSERT … SELECT generate_series.
 // Reported: archive size, wall time (median, max), objects written, peak RSS of this process.
 import { randomBytes } from "node:crypto";
@@ -26,7 +26,8 @@ const storageRoot = await mkdtemp(path.join(os.tmpdir(), "ocsuite-perf-export-")
 let raw;
 let appDb;
 try {
-  Object.assign(process.env, appEnv(scratch.url, { STORAGE_DRIVER: "fs", STORAGE_FS_ROOT: storageRoot }));
+  // A master key: originals are stored sealed as uploads store them (ADR 0014), so the export decrypts each.
+  Object.assign(process.env, appEnv(scratch.url, { STORAGE_DRIVER: "fs", STORAGE_FS_ROOT: storageRoot, OCSUITE_MASTER_KEYS: `1:${randomBytes(32).toString("base64")}` }));
   // (a) exactly what npm start seeds.
   await run(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "prisma", "seed.ts")], { DATABASE_URL: scratch.url });
   const { db } = await import("../src/server/db/client.ts");
@@ -66,8 +67,9 @@ try {
   await raw.query(`INSERT INTO "MeetingOutcome" (id, "meetingId", "tenantId", "itemIndex", decision, positions) SELECT $1 || '_o' || g, $1 || '_mt' || g, $1, 0, 'Decision ' || g, '[{"personaKey":"cfo","stance":"support","rationale":"margins"}]' FROM generate_series(1, 20) g`, [big]);
   await raw.query(`INSERT INTO "Task" (id, "tenantId", "createdById", "personaKey", title, description, status, deliverable, "updatedAt") SELECT $1 || '_tk' || g, $1, $2, 'cmo', 'Task ' || g, 'Do it', 'done', repeat('# Deliverable ', 100), now() FROM generate_series(1, 50) g`, [big, owner]);
   await raw.query(`INSERT INTO "TaskStep" (id, "taskId", "tenantId", revision, name, status, output) SELECT $1 || '_st' || g || s, $1 || '_tk' || g, $1, 1, s, 'complete', repeat('Step output. ', 50) FROM generate_series(1, 50) g, unnest(ARRAY['plan','research','draft','review']) s`, [big]);
-  // 100 documents, originals of 64–192 KiB of text in the fs store.
+  // 100 documents, originals of 64–192 KiB of text in the fs store, sealed as an upload seals them.
   const { documentOriginalKey } = await import("../src/server/infra/storage/keys.ts");
+  const { sealOriginal } = await import("../src/server/services/knowledge/original-cipher.ts");
   let docBytes = 0;
   for (let i = 1; i <= 100; i++) {
     const id = `${big}_d${i}`;
@@ -77,11 +79,12 @@ try {
     const text = line.repeat(Math.ceil(size / line.length)).slice(0, size);
     const file = path.join(storageRoot, ...key.split("/"));
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
+    const { sealed, contentKeyCiphertext } = await sealOriginal(big, id, new TextEncoder().encode(text));
+    await writeFile(file, sealed);
     docBytes += size;
     await raw.query(
-      `INSERT INTO "Document" (id, "tenantId", "uploadedById", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", status, "updatedAt") VALUES ($1, $2, $3, $4, $5, 'markdown', 'text/markdown', $6, $7, $8, 'ready', now())`,
-      [id, big, owner, `Document ${i}`, `document-${i}.md`, size, randomBytes(32).toString("hex"), key],
+      `INSERT INTO "Document" (id, "tenantId", "uploadedById", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", "contentKeyCiphertext", status, "updatedAt") VALUES ($1, $2, $3, $4, $5, 'markdown', 'text/markdown', $6, $7, $8, $9, 'ready', now())`,
+      [id, big, owner, `Document ${i}`, `document-${i}.md`, size, randomBytes(32).toString("hex"), key, contentKeyCiphertext],
     );
   }
   const { appendAuditEvent } = await import("../src/server/services/audit/audit.ts");
