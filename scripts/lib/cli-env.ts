@@ -1,9 +1,10 @@
 /**
  * The environment an operator command (`npm run audit:verify`, `npm run
- * admin:grant`) needs when the shell has none: with the embedded default
- * (`npm start`) running, its database, on the port `npm start` wrote to
- * .data/pg.port; a throwaway AUTH_SECRET, since these commands sign nothing and
- * the app's env schema merely requires one; quiet logs.
+ * admin:grant`, `npm run originals:seal`) needs when the shell has none: with
+ * the embedded default (`npm start`) running, its database, on the port
+ * `npm start` wrote to .data/pg.port, and its master keys (.data/master-keys);
+ * a throwaway AUTH_SECRET, since these commands sign nothing and the app's env
+ * schema merely requires one; quiet logs.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -20,5 +21,8 @@ export const applyEmbeddedDefaults = (root: string) => {
     const file = path.join(dataDir, "auth-secret");
     process.env.AUTH_SECRET = existsSync(file) ? readFileSync(file, "utf8").trim() : randomBytes(32).toString("base64url");
   }
+  // The embedded default's generated master keys (scripts/start.mjs), for a command that encrypts.
+  const masterKeys = path.join(dataDir, "master-keys");
+  if (!process.env.OCSUITE_MASTER_KEYS && existsSync(masterKeys)) process.env.OCSUITE_MASTER_KEYS = readFileSync(masterKeys, "utf8").trim();
   process.env.LOG_LEVEL ??= "silent";
 };

@@ -1,0 +1,54 @@
+/**
+ * `npm run originals:seal` as a real child process against the test database and the test run's
+ * fs storage: a legacy original of the named workspace is sealed and still downloads; usage errors
+ * and unknown workspaces exit 2 without touching anything.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { isSealedBlob } from "@ocsuite/crypto";
+import { describe, expect, it } from "vitest";
+import { createTenantWithMembers, tenantCtxOf } from "../prisma/factories";
+import { seedDocument, utf8 } from "../tests/fixtures/knowledge/seed";
+import { db } from "~/server/db/client";
+import { objectStorage } from "~/server/infra/storage";
+import { readOriginal } from "~/server/services/knowledge/document-reads";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+const run = (args: string[]) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/seal-originals.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+
+describe("npm run originals:seal", () => {
+  it("seals the named workspace's legacy originals (exit 0, counts printed); the download still serves the file", async () => {
+    const f = await createTenantWithMembers();
+    const text = "# Legacy\n\nStored before originals were encrypted.\n";
+    const doc = await seedDocument(db, objectStorage(), f.tenant.id, { title: "Legacy", filename: "legacy.md", bytes: utf8(text) });
+    const r = await run(["--tenant", f.tenant.slug]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n");
+    const row = await db.document.findUniqueOrThrow({ where: { id: doc.id } });
+    expect(isSealedBlob(await objectStorage().get(row.storageKey))).toBe(true);
+    const original = await readOriginal(tenantCtxOf(f.tenant, f.viewer, "VIEWER"), { id: doc.id });
+    expect(new TextDecoder().decode(original.bytes)).toBe(text);
+  });
+
+  it("exit 2 on usage errors and unknown workspaces", async () => {
+    expect(await run(["--nope"])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown argument: --nope") });
+    expect(await run(["--tenant"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--tenant needs") });
+    expect(await run(["--tenant", "no-such-workspace-xyz"])).toMatchObject({ code: 2, stderr: expect.stringContaining('no tenant with id or slug "no-such-workspace-xyz"') });
+    expect(await run(["--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("usage: npm run originals:seal") });
+  });
+});
