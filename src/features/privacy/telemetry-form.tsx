@@ -16,15 +16,16 @@ export const TelemetryForm = ({ tenantSlug, enabled, canEdit }: { tenantSlug: st
   };
   return (
     <form className="flex flex-col gap-4" onSubmit={onSubmit}>
-      <fieldset disabled={!canEdit} className="flex flex-col gap-1.5">
+      {/* One checkbox: no fieldset (a group needs a legend, and there is no group); read-only disables the box itself. */}
+      <div className="flex flex-col gap-1.5">
         <div className="flex items-start gap-2">
-          <input id="privacy-telemetry" name="telemetryEnabled" type="checkbox" defaultChecked={enabled} className="mt-0.5 size-4 accent-accent" aria-describedby="privacy-telemetry-hint" />
+          <input id="privacy-telemetry" name="telemetryEnabled" type="checkbox" defaultChecked={enabled} disabled={!canEdit} className="mt-0.5 size-4 accent-accent" aria-describedby="privacy-telemetry-hint" />
           <label htmlFor="privacy-telemetry" className="text-sm font-medium">
             {t("telemetry.label")}
           </label>
         </div>
         <FieldHint id="privacy-telemetry-hint">{t("telemetry.hint")}</FieldHint>
-      </fieldset>
+      </div>
       <SaveRow canEdit={canEdit} pending={pending} saved={saved} error={error} />
     </form>
   );
