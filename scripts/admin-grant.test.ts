@@ -3,28 +3,12 @@
  * first platform admin is made from the command line, audited as SYSTEM on the
  * platform chain; refusals exit 1, usage errors 2.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runScript } from "../tests/support/run-script";
 import { createUser } from "../prisma/factories";
 import { db } from "~/server/db/client";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-const run = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/admin-grant.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "silent" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += String(d)));
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+const run = (args: string[]) => runScript("admin-grant.ts", args);
 
 describe("npm run admin:grant", () => {
   it("makes a verified account a platform admin, audited as SYSTEM with the reason; a second run changes nothing", async () => {

@@ -4,29 +4,13 @@
  * stored event was changed behind the append-only trigger's back, 2 on usage
  * errors.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runScript } from "../tests/support/run-script";
 import { createTenant } from "../prisma/factories";
 import { db } from "~/server/db/client";
 import { appendAuditEvent } from "~/server/services/audit/audit";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-const run = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/audit-verify.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "silent" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += String(d)));
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+const run = (args: string[]) => runScript("audit-verify.ts", args);
 
 describe("npm run audit:verify", () => {
   it("exit 0 for an intact tenant chain (by slug or id), 1 with the first broken link once an event is tampered with", async () => {

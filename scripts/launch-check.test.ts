@@ -15,7 +15,6 @@
  *
  * The same CLI against the real built app is e2e/tests/launch-check.spec.ts.
  */
-import { spawn } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
@@ -26,27 +25,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localJobsEnv } from "./lib/jobs-env.mjs";
 import { startOtlpReceiver, type OtlpReceiver } from "../tests/support/otlp-receiver";
 import { listenLocal } from "../tests/support/mock-http";
+import { runScript } from "../tests/support/run-script";
 import { startSmtpServer, type SmtpServer } from "../tests/support/smtp-server";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 type Row = { check: string; status: "pass" | "fail" | "warn"; detail: string; fix: string };
 type Report = { ok: boolean; summary: { pass: number; warn: number; fail: number }; rows: Row[] };
 
-const runCli = (args: string[], env: Record<string, string>) =>
-  new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/launch-check.ts", ...args], {
-      cwd: ROOT,
-      // Only what a shell on the server would have: nothing of the test run's own configuration.
-      env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += String(d)));
-    child.stderr.on("data", (d) => (err += String(d)));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, out, err }));
-  });
+// Only what a shell on the server would have: nothing of the test run's own configuration.
+const runCli = async (args: string[], env: Record<string, string>) => {
+  const r = await runScript("launch-check.ts", args, { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env });
+  return { code: r.code, out: r.stdout, err: r.stderr };
+};
 
 const runCheck = async (base: string, env: Record<string, string>, extra: string[] = []) => {
   const { code, out, err } = await runCli([base, "--json", "--timeout-ms", "4000", ...extra], env);

@@ -3,32 +3,16 @@
  * fs storage: a legacy original of the named workspace is sealed and still downloads; usage errors
  * and unknown workspaces exit 2 without touching anything.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { isSealedBlob } from "@ocsuite/crypto";
 import { describe, expect, it } from "vitest";
+import { runScript } from "../tests/support/run-script";
 import { createTenantWithMembers, tenantCtxOf } from "../prisma/factories";
 import { seedDocument, utf8 } from "../tests/fixtures/knowledge/seed";
 import { db } from "~/server/db/client";
 import { objectStorage } from "~/server/infra/storage";
 import { readOriginal } from "~/server/services/knowledge/document-reads";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-const run = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/seal-originals.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "silent" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += String(d)));
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+const run = (args: string[]) => runScript("seal-originals.ts", args);
 
 describe("npm run originals:seal", () => {
   it("seals the named workspace's legacy originals (exit 0, counts printed); the download still serves the file", async () => {
