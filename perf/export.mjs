@@ -79,12 +79,12 @@ try {
     const text = line.repeat(Math.ceil(size / line.length)).slice(0, size);
     const file = path.join(storageRoot, ...key.split("/"));
     await mkdir(path.dirname(file), { recursive: true });
-    const { sealed, contentKeyCiphertext } = await sealOriginal(big, id, new TextEncoder().encode(text));
+    const { sealed, columns } = await sealOriginal(big, id, new TextEncoder().encode(text));
     await writeFile(file, sealed);
     docBytes += size;
     await raw.query(
-      `INSERT INTO "Document" (id, "tenantId", "uploadedById", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", "contentKeyCiphertext", status, "updatedAt") VALUES ($1, $2, $3, $4, $5, 'markdown', 'text/markdown', $6, $7, $8, $9, 'ready', now())`,
-      [id, big, owner, `Document ${i}`, `document-${i}.md`, size, randomBytes(32).toString("hex"), key, contentKeyCiphertext],
+      `INSERT INTO "Document" (id, "tenantId", "uploadedById", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", "contentKeyCiphertext", "contentKeyVersion", status, "updatedAt") VALUES ($1, $2, $3, $4, $5, 'markdown', 'text/markdown', $6, $7, $8, $9, $10, 'ready', now())`,
+      [id, big, owner, `Document ${i}`, `document-${i}.md`, size, randomBytes(32).toString("hex"), key, columns.contentKeyCiphertext, columns.contentKeyVersion],
     );
   }
   const { appendAuditEvent } = await import("../src/server/services/audit/audit.ts");

@@ -29,9 +29,9 @@ export const seedContent = async (opts: { tenantId: string; userId: string; at: 
   });
   const storageKey = documentOriginalKey(tenantId, document.id);
   // Stored as an upload stores it: sealed, its content key under the workspace's data key.
-  const { sealed, contentKeyCiphertext } = await sealOriginal(tenantId, document.id, new TextEncoder().encode(`plan ${label}`));
+  const { sealed, columns } = await sealOriginal(tenantId, document.id, new TextEncoder().encode(`plan ${label}`));
   await opts.storage.put(storageKey, sealed);
-  await db.document.update({ where: { id: document.id }, data: { storageKey, contentKeyCiphertext } });
+  await db.document.update({ where: { id: document.id }, data: { storageKey, ...columns } });
   const chunks = await Promise.all(
     [0, 1].map((ordinal) => db.documentChunk.create({ data: { tenantId, documentId: document.id, ordinal, text: `Chunk ${ordinal} of ${label}`, charStart: 0, charEnd: 10, createdAt: at } })),
   );

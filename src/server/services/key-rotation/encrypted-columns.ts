@@ -2,7 +2,7 @@ import "server-only";
 import { parseCiphertextHeader } from "@ocsuite/crypto";
 import type { Prisma } from "~/server/db/generated/client";
 import { db } from "~/server/db/client";
-import { contentKeyField } from "../knowledge/original-cipher";
+import { contentKeyColumns, contentKeyField } from "../knowledge/original-cipher";
 
 /**
  * Every column that holds an @ocsuite/crypto ciphertext, in one list: the
@@ -55,7 +55,7 @@ const providerCredentialSecret: EncryptedColumn = {
 const documentContentKey: EncryptedColumn = {
   name: "Document.contentKeyCiphertext",
   field: contentKeyField,
-  count: (tenantId) => db.document.count({ where: { tenantId, contentKeyCiphertext: { not: null } } }),
+  count: (tenantId) => db.document.count({ where: { tenantId, contentKeyVersion: { not: null } } }),
   page: async (tenantId, afterId, limit) => {
     const rows = await db.document.findMany({
       where: { tenantId, contentKeyCiphertext: { not: null }, ...(afterId ? { id: { gt: afterId } } : {}) },
@@ -66,7 +66,7 @@ const documentContentKey: EncryptedColumn = {
     return rows.map((r) => ({ id: r.id, ciphertext: r.contentKeyCiphertext! }));
   },
   swap: async (tx, tenantId, id, previous, next) => {
-    const { count } = await tx.document.updateMany({ where: { id, tenantId, contentKeyCiphertext: previous }, data: { contentKeyCiphertext: next } });
+    const { count } = await tx.document.updateMany({ where: { id, tenantId, contentKeyCiphertext: previous }, data: contentKeyColumns(next) });
     return count === 1;
   },
 };

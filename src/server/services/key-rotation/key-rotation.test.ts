@@ -39,15 +39,17 @@ const seedCredentials = async (t: TenantFixture, n: number) => {
 /** A document whose original was sealed at upload (original-cipher.ts); the sealed bytes stand for the stored object. */
 const seedSealedDocument = async (t: TenantFixture, text: string) => {
   const id = `doc-${uid()}`;
-  const { sealed, contentKeyCiphertext } = await sealOriginal(t.tenant.id, id, new TextEncoder().encode(text));
+  const { sealed, columns } = await sealOriginal(t.tenant.id, id, new TextEncoder().encode(text));
   await db.document.create({
-    data: { id, tenantId: t.tenant.id, title: "Plan", filename: "plan.md", kind: "markdown", mimeType: "text/markdown", sizeBytes: text.length, sha256: uid(), storageKey: `tenants/${t.tenant.id}/documents/${id}/original`, contentKeyCiphertext },
+    data: { id, tenantId: t.tenant.id, title: "Plan", filename: "plan.md", kind: "markdown", mimeType: "text/markdown", sizeBytes: text.length, sha256: uid(), storageKey: `tenants/${t.tenant.id}/documents/${id}/original`, ...columns },
   });
-  return { id, sealed, text, contentKeyCiphertext };
+  return { id, sealed, text, contentKeyCiphertext: columns.contentKeyCiphertext };
 };
 const openedText = async (tenantId: string, doc: { id: string; sealed: Uint8Array }) => {
-  const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, select: { tenantId: true, id: true, contentKeyCiphertext: true } });
-  return { version: Number(row.contentKeyCiphertext!.split(".")[1]), text: new TextDecoder().decode(await openOriginal({ ...row, tenantId }, doc.sealed)) };
+  const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, select: { tenantId: true, id: true, contentKeyCiphertext: true, contentKeyVersion: true } });
+  // The version column moves with the ciphertext's header (the rotation's compare-and-set writes both).
+  expect(row.contentKeyVersion).toBe(Number(row.contentKeyCiphertext!.split(".")[1]));
+  return { version: row.contentKeyVersion, text: new TextDecoder().decode(await openOriginal({ ...row, tenantId }, doc.sealed)) };
 };
 
 const waitForStatus = async (rotationId: string, statuses: string[], timeoutMs = 45_000) => {

@@ -44,14 +44,11 @@ export const getTenantKeyStatus = async (ctx: TenantCtx): Promise<TenantKeyStatu
   const [keys, credentials, documents, operations] = await Promise.all([
     tenantCrypto().listTenantKeys(ctx.tenantId),
     db.providerCredential.groupBy({ by: ["keyVersion"], where: { tenantId: ctx.tenantId }, _count: true }),
-    // Documents' content keys carry their version only in the ciphertext ("ocs1.<version>.…").
-    db.$queryRaw<{ version: number; n: number }[]>`
-      SELECT split_part("contentKeyCiphertext", '.', 2)::int AS version, count(*)::int AS n
-      FROM "Document" WHERE "tenantId" = ${ctx.tenantId} AND "contentKeyCiphertext" IS NOT NULL GROUP BY 1`,
+    db.document.groupBy({ by: ["contentKeyVersion"], where: { tenantId: ctx.tenantId, contentKeyVersion: { not: null } }, _count: true }),
     db.keyRotation.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { startedAt: "desc" }, take: HISTORY }),
   ]);
   const perVersion = new Map(credentials.map((c) => [c.keyVersion, c._count]));
-  for (const d of documents) perVersion.set(d.version, (perVersion.get(d.version) ?? 0) + d.n);
+  for (const d of documents) if (d.contentKeyVersion !== null) perVersion.set(d.contentKeyVersion, (perVersion.get(d.contentKeyVersion) ?? 0) + d._count);
   const active = keys.find((k) => k.status === "active") ?? null;
   const current = operations.find((o) => [...IN_FLIGHT, "waiting-retire"].includes(o.status)) ?? null;
   const lastCompleted = operations.find((o) => o.kind !== "master-key" && ["waiting-retire", "completed"].includes(o.status)) ?? null;

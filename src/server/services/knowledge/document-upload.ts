@@ -92,6 +92,7 @@ type NewDocument = {
   storageKey: string;
   storageRegion: string | null;
   contentKeyCiphertext: string;
+  contentKeyVersion: number;
 };
 
 /**
@@ -159,9 +160,9 @@ export const uploadDocument = async (ctx: TenantCtx, input: UploadDocumentInput,
 
   const id = randomUUID();
   const storageKey = documentOriginalKey(ctx.tenantId, id);
-  const { sealed, contentKeyCiphertext } = await sealOriginal(ctx.tenantId, id, bytes);
+  const { sealed, columns } = await sealOriginal(ctx.tenantId, id, bytes);
   await putOriginal(storage, storageKey, sealed, ctx.tenantId);
-  const data: NewDocument = { id, tenantId: ctx.tenantId, uploadedById: ctx.userId, title, filename, kind: detected.kind, mimeType: detected.mimeType, sizeBytes: size, sha256, storageKey, storageRegion, contentKeyCiphertext };
+  const data: NewDocument = { id, tenantId: ctx.tenantId, uploadedById: ctx.userId, title, filename, kind: detected.kind, mimeType: detected.mimeType, sizeBytes: size, sha256, storageKey, storageRegion, ...columns };
   const { row, duplicate } = await insertKeepingNothingHalfStored(storage, data, quotaBytes);
   if (duplicate) return { document: await dtoOf(ctx, row), duplicate: true };
 

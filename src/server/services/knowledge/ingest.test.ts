@@ -58,10 +58,10 @@ describe("ingestion core", () => {
     /** A document whose stored original is sealed as an upload stores it (original-cipher.ts). */
     const sealedDocument = async (text: string, tamper: boolean) => {
       const doc = await seedDocument(db, storage, tenantId, { title: "Plan", filename: "plan.md", bytes: utf8(text) });
-      const { sealed, contentKeyCiphertext } = await sealOriginal(tenantId, doc.id, utf8(text));
+      const { sealed, columns } = await sealOriginal(tenantId, doc.id, utf8(text));
       if (tamper) sealed[sealed.length - 1]! ^= 1;
       await storage.put(doc.storageKey, sealed);
-      await db.document.update({ where: { id: doc.id }, data: { contentKeyCiphertext } });
+      await db.document.update({ where: { id: doc.id }, data: columns });
       return { tenantId, documentId: doc.id, indexVersion: 1 };
     };
     const good = await sealedDocument("# Plan\n\nThe sealed plan is ready for the board.", false);

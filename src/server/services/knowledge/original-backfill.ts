@@ -52,12 +52,12 @@ export const sealLegacyOriginals = async (opts: SealBackfillOptions = {}): Promi
         result.missing += 1;
         continue;
       }
-      const { sealed, contentKeyCiphertext } = await sealOriginal(row.tenantId, row.id, plain);
+      const { sealed, columns } = await sealOriginal(row.tenantId, row.id, plain);
       const sealedKey = `${row.storageKey}${SEALED_SUFFIX}`;
       await storage.put(sealedKey, sealed, { contentType: "application/octet-stream" });
       const { count } = await db.document.updateMany({
         where: { id: row.id, tenantId: row.tenantId, storageKey: row.storageKey, contentKeyCiphertext: null },
-        data: { storageKey: sealedKey, contentKeyCiphertext },
+        data: { storageKey: sealedKey, ...columns },
       });
       const stale = count === 0 ? sealedKey : row.storageKey;
       if (count === 0) result.skipped += 1;

@@ -1,5 +1,5 @@
 import "server-only";
-import { isCryptoError, openBlob, sealBlob } from "@ocsuite/crypto";
+import { isCryptoError, openBlob, parseCiphertextHeader, sealBlob } from "@ocsuite/crypto";
 import { logger } from "~/server/infra/logger";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 import { KnowledgeError } from "./errors";
@@ -19,11 +19,17 @@ export const contentKeyField = (documentId: string): string => `document-content
 
 const aadOf = (tenantId: string, documentId: string) => ["document-original", tenantId, documentId];
 
-/** The bytes to store for a new original, and its content key encrypted for the Document row. */
-export const sealOriginal = async (tenantId: string, documentId: string, bytes: Uint8Array): Promise<{ sealed: Uint8Array; contentKeyCiphertext: string }> => {
+/** The Document columns that hold an original's content key: the ciphertext and its data-key version. */
+export type ContentKeyColumns = { contentKeyCiphertext: string; contentKeyVersion: number };
+
+/** The columns for a content key ciphertext (its version read from the header). */
+export const contentKeyColumns = (contentKeyCiphertext: string): ContentKeyColumns => ({ contentKeyCiphertext, contentKeyVersion: parseCiphertextHeader(contentKeyCiphertext).keyVersion });
+
+/** The bytes to store for a new original, and the Document columns of its encrypted content key. */
+export const sealOriginal = async (tenantId: string, documentId: string, bytes: Uint8Array): Promise<{ sealed: Uint8Array; columns: ContentKeyColumns }> => {
   const { sealed, contentKey } = sealBlob(bytes, aadOf(tenantId, documentId));
   const contentKeyCiphertext = await tenantCrypto().encryptField({ tenantId, field: contentKeyField(documentId), plaintext: contentKey });
-  return { sealed, contentKeyCiphertext };
+  return { sealed, columns: contentKeyColumns(contentKeyCiphertext) };
 };
 
 export type StoredOriginal = { tenantId: string; id: string; contentKeyCiphertext: string | null };
