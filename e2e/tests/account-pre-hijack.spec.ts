@@ -33,7 +33,7 @@ test("account pre-hijacking: an attacker's password sign-up for the victim's add
   const link = page.getByRole("link", { name: new RegExp(`/api/auth/callback/email\\?.*email=${encodeURIComponent(victim)}`) }).first();
   await page.goto((await link.getAttribute("href"))!);
   await page.goto("/en/account");
-  await expect(page.locator("#main-content").getByText(victim)).toBeVisible();
+  await expect(page.locator("#main-content").getByText(victim, { exact: true })).toBeVisible();
 
   // The attacker's password was discarded: a plain wrong-password refusal now, and still no session.
   expect(await signInOutcome(await signInWithApi(attacker.request, victim, TEST_PASSWORD))).toEqual({ error: "CredentialsSignin", code: "credentials" });
