@@ -27,3 +27,4 @@ export {
 export { needsRewrap, rewrapTenantKeys, type RewrapResult } from "./rewrap";
 export { isSealedBlob, openBlob, sealBlob, type SealedBlob } from "./blob";
 export { createEnvelope, type DataKeyInfo, type EnvelopeOptions, type FieldInput, type TenantCrypto } from "./envelope";
+export { blindToken, deriveContentKeys, isSealedText, openText, sealText, SEALED_TEXT_PREFIX, tenantOfSealedText, type ContentKeys } from "./sealed-text";

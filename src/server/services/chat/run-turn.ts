@@ -98,7 +98,7 @@ const finaliseAnswer = async (args: RunArgs, state: TurnState, data: FinalData) 
   const now = new Date();
   const totals = await db.$transaction(async (tx) => {
     const updated = await tx.message.updateMany({
-      where: { id: messageId, status: "streaming" },
+      where: { id: messageId, tenantId: ctx.tenantId, status: "streaming" },
       data: {
         content: state.text,
         status: data.status,

@@ -3,6 +3,7 @@ import { parseCiphertextHeader } from "@ocsuite/crypto";
 import type { Prisma } from "~/server/db/generated/client";
 import { db } from "~/server/db/client";
 import { contentKeyColumns, contentKeyField } from "../knowledge/original-cipher";
+import { CONTENT_KEY_FIELD, contentKeyRow } from "../secrets/content-keys";
 
 /**
  * Every column that holds an @ocsuite/crypto ciphertext, in one list: the
@@ -71,7 +72,26 @@ const documentContentKey: EncryptedColumn = {
   },
 };
 
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret, documentContentKey];
+/**
+ * The workspace's content key (ADR 0015): one row, under which every sealed content column lies.
+ * Rotating it re-encrypts this key only; the sealed rows are untouched. The id is the tenant id.
+ */
+const tenantContentKey: EncryptedColumn = {
+  name: "TenantContentKey.keyCiphertext",
+  field: () => CONTENT_KEY_FIELD,
+  count: (tenantId) => db.tenantContentKey.count({ where: { tenantId } }),
+  page: async (tenantId, afterId) => {
+    if (afterId !== null) return [];
+    const row = await db.tenantContentKey.findUnique({ where: { tenantId }, select: { keyCiphertext: true } });
+    return row ? [{ id: tenantId, ciphertext: row.keyCiphertext }] : [];
+  },
+  swap: async (tx, tenantId, _id, previous, next) => {
+    const { count } = await tx.tenantContentKey.updateMany({ where: { tenantId, keyCiphertext: previous }, data: contentKeyRow(next) });
+    return count === 1;
+  },
+};
+
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret, documentContentKey, tenantContentKey];
 
 /** A checkpoint names the column and the last id finished in it: "<column index>:<id>". */
 export type Checkpoint = { column: number; afterId: string | null };

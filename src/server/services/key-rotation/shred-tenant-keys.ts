@@ -1,4 +1,5 @@
 import "server-only";
+import { forgetContentKeys } from "../secrets/content-keys";
 import { PrismaDataKeyStore } from "../secrets/data-key-store";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 
@@ -12,7 +13,8 @@ import { tenantCrypto } from "../secrets/tenant-crypto";
  * around longer. Idempotent: destroyed versions are skipped. Returns the versions destroyed now.
  *
  * What it achieves: any copy of a ciphertext under these keys (a provider credential in an export,
- * a log, a restored table) can no longer be decrypted with the live key store. Database backups
+ * a log, a restored table, the workspace's content key and with it every sealed content column)
+ * can no longer be decrypted with the live key store. Database backups
  * taken before the shredding still hold the wrapped keys until those backups expire
  * (docs/runbooks/key-rotation.md; docs/policies/data-retention.md).
  */
@@ -26,5 +28,7 @@ export const shredTenantKeys = async (tenantId: string): Promise<number[]> => {
     await crypto.destroyTenantKey(tenantId, key.version);
     destroyed.push(key.version);
   }
+  // The content key (sealed columns, ADR 0015) is wrapped by these data keys: this process forgets it now.
+  forgetContentKeys(tenantId);
   return destroyed;
 };

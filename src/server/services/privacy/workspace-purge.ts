@@ -44,6 +44,7 @@ const TABLES = [
   "accessReviewItem",
   "accessReview",
   "keyRotation",
+  "tenantContentKey",
   "inngestDeadLetter",
   "jobHeartbeat",
 ] as const;

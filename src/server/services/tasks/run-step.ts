@@ -123,12 +123,12 @@ const openStepRow = async (task: CurrentTask, revision: number, name: TaskStepNa
         if (!existing) throw err;
         return existing;
       }));
-  await db.taskStep.updateMany({ where: { id: row.id, status: { not: "complete" } }, data: reset });
+  await db.taskStep.updateMany({ where: { id: row.id, tenantId: task.tenantId, status: { not: "complete" } }, data: reset });
   return async (status, data = {}) => {
     const finishedAt = new Date();
     const durationMs = Math.round(performance.now() - t0);
     metrics.taskStepDuration.record(durationMs / 1000, { "ocsuite.task.step": name, "ocsuite.outcome": status });
-    await db.taskStep.updateMany({ where: { id: row.id, status: "running" }, data: { status, finishedAt, durationMs, ...data } });
+    await db.taskStep.updateMany({ where: { id: row.id, tenantId: task.tenantId, status: "running" }, data: { status, finishedAt, durationMs, ...data } });
   };
 };
 

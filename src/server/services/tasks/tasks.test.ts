@@ -40,7 +40,7 @@ const basic = { personaKey: "cfo", title: "Quarterly cash forecast", description
 /** A task moved to review as a finished run leaves it. */
 const inReview = async (f: TenantFixture, deliverable = "# Forecast\n\nCash is fine.") => {
   const { id } = await createTask(member(f), basic);
-  await db.task.update({ where: { id }, data: { status: "needs_review", deliverable, startedAt: new Date() } });
+  await db.task.update({ where: { id, tenantId: f.tenant.id }, data: { status: "needs_review", deliverable, startedAt: new Date() } });
   return id;
 };
 

@@ -1,0 +1,71 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { CryptoError, deriveContentKeys, parseCiphertextHeader, type ContentKeys } from "@ocsuite/crypto";
+import { LRUCache } from "lru-cache";
+import { env } from "~/env";
+import { db } from "~/server/db/client";
+import { openSealedRows } from "~/server/db/content-encryption";
+import { tenantCrypto } from "./tenant-crypto";
+
+/*
+ * A workspace's content key (ADR 0015): 256 random bits, created on the workspace's first sealed
+ * write, stored only as TenantContentKey.keyCiphertext under the workspace's data key. Every
+ * sealed content column (src/server/db/content-encryption.ts) and the blind search index derive
+ * from it. Unwrapped keys are cached per process for KEY_CACHE_TTL_SECONDS, like the data keys
+ * they depend on: after a workspace's keys are shredded, another process may still open its rows
+ * for at most that long (the purge has deleted them by then).
+ */
+
+/** The AAD field of the content key's ciphertext. */
+export const CONTENT_KEY_FIELD = "tenant-content-key";
+
+const globalForKeys = globalThis as unknown as { ocsuiteContentKeys?: LRUCache<string, Promise<ContentKeys>> };
+const cache = (globalForKeys.ocsuiteContentKeys ??= new LRUCache<string, Promise<ContentKeys>>({ max: 10_000, ttl: env.KEY_CACHE_TTL_SECONDS * 1000 }));
+
+/** The columns of a content key ciphertext (its data-key version read from the header). */
+export const contentKeyRow = (keyCiphertext: string) => ({ keyCiphertext, keyVersion: parseCiphertextHeader(keyCiphertext).keyVersion });
+
+const load = async (tenantId: string, create: boolean): Promise<ContentKeys> => {
+  let row = await db.tenantContentKey.findUnique({ where: { tenantId }, select: { keyCiphertext: true } });
+  // A reader never mints a key: sealed text without its key row is unreadable, not re-keyed.
+  if (!row && !create) throw new CryptoError("NO_ACTIVE_KEY", "the workspace has no content key");
+  if (!row) {
+    const raw = randomBytes(32);
+    const keyCiphertext = await tenantCrypto().encryptField({ tenantId, field: CONTENT_KEY_FIELD, plaintext: raw.toString("base64url") });
+    raw.fill(0);
+    // Two processes may create it at once: the first insert wins, both read the winner back.
+    await db.tenantContentKey.createMany({ data: [{ tenantId, ...contentKeyRow(keyCiphertext) }], skipDuplicates: true });
+    row = await db.tenantContentKey.findUniqueOrThrow({ where: { tenantId }, select: { keyCiphertext: true } });
+  }
+  const raw = Buffer.from(await tenantCrypto().decryptField({ tenantId, field: CONTENT_KEY_FIELD, ciphertext: row.keyCiphertext }), "base64url");
+  try {
+    return deriveContentKeys(tenantId, raw);
+  } finally {
+    raw.fill(0);
+  }
+};
+
+/**
+ * The workspace's content keys: to seal, created on first use; to open, NO_ACTIVE_KEY when it has
+ * none. Throws the data key's CryptoError when it cannot be unwrapped (KEY_DESTROYED once the
+ * workspace was shredded).
+ */
+export const contentKeysFor = (tenantId: string, purpose: "seal" | "open" = "seal"): Promise<ContentKeys> => {
+  const cached = cache.get(tenantId);
+  if (cached) return cached;
+  const loading = load(tenantId, purpose === "seal");
+  cache.set(tenantId, loading);
+  loading.catch(() => {
+    if (cache.get(tenantId) === loading) cache.delete(tenantId);
+  });
+  return loading;
+};
+
+/** Drops this process's cached content key of a workspace (its keys were just shredded), or all of them. */
+export const forgetContentKeys = (tenantId?: string): void => {
+  if (tenantId) cache.delete(tenantId);
+  else cache.clear();
+};
+
+/** Opens sealed columns of raw SQL rows (column alias → the "Model.field" it was read from), in place. */
+export const openSealedColumns = <T extends Record<string, unknown>>(rows: T[], columns: Readonly<Record<string, string>>): Promise<T[]> => openSealedRows(rows, columns, contentKeysFor);
