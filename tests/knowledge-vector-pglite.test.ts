@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPglite, startPgliteServer } from "../scripts/lib/pglite-server.mjs";
 import { CORPUS, SPELLING_DOC, SPELLING_QUERY } from "./fixtures/knowledge/company-docs";
 import { seedDocument, utf8 } from "./fixtures/knowledge/seed";
-import type { Db } from "~/server/db/client";
+import { withContentEncryption, type Db } from "~/server/db/client";
 import { PrismaClient } from "~/server/db/generated/client";
 import { pgConfigFromUrl } from "~/server/db/pg-config";
 import { createFsStorage } from "~/server/infra/storage";
@@ -76,7 +76,8 @@ beforeAll(async () => {
   server = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: await freePort(), maxConnections: 20 });
   const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
   await migrate(url);
-  client = new PrismaClient({ adapter: new PrismaPg(pgConfigFromUrl(url, { max: 5 })) }) as unknown as Db;
+  // Content sealed as the app's own client does (the workspaces' keys live in the app's database).
+  client = withContentEncryption(new PrismaClient({ adapter: new PrismaPg(pgConfigFromUrl(url, { max: 5 })) })) as unknown as Db;
   tenantA = (await client.tenant.create({ data: { slug: "vec-a", name: "Vector A" } })).id;
   tenantB = (await client.tenant.create({ data: { slug: "vec-b", name: "Vector B" } })).id;
   for (const d of [...CORPUS, SPELLING_DOC]) docsA.set(d.key, await ingest(tenantA, d));

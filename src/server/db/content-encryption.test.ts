@@ -47,6 +47,10 @@ describe("sealed content columns", () => {
     });
     const conversation = await db.conversation.create({ data: { tenantId: tenant.id, userId: user.id, personaKey: "cfo", title: "Chat" } });
     const message = await db.message.create({ data: { tenantId: tenant.id, conversationId: conversation.id, role: "assistant", content: "See [1]", citations: [{ n: 1, text: `Cited ${secret}` }] } });
+    const document = await db.document.create({
+      data: { tenantId: tenant.id, title: "Plan", filename: "plan.txt", kind: "text", mimeType: "text/plain", sizeBytes: 1, sha256: uid(32), storageKey: "k", status: "ready" },
+    });
+    const chunk = await db.documentChunk.create({ data: { tenantId: tenant.id, documentId: document.id, ordinal: 0, heading: `Heading ${secret}`, text: `Passage ${secret} reimbursed`, charStart: 0, charEnd: 9 } });
 
     const columns: [string, string, string][] = [
       ["Meeting", "goal", meeting.id],
@@ -59,14 +63,25 @@ describe("sealed content columns", () => {
       ["Task", "feedback", task.id],
       ["TaskStep", "output", (await db.taskStep.findFirstOrThrow({ where: { taskId: task.id } })).id],
       ["Message", "citations", message.id],
+      ["DocumentChunk", "text", chunk.id],
+      ["DocumentChunk", "heading", chunk.id],
+      ["DocumentChunk", "searchIndex", chunk.id],
+      ["DocumentChunk", "tsv", chunk.id],
     ];
     // Every sealed column of the list is exercised here.
-    expect(columns.map(([t, c]) => `${t}.${c}`).sort()).toEqual(Object.entries(SEALED_FIELDS).flatMap(([m, fields]) => Object.keys(fields).map((f) => `${m}.${f}`)).sort());
+    const sealedColumns = columns.filter(([, c]) => c !== "searchIndex" && c !== "tsv");
+    expect(sealedColumns.map(([t, c]) => `${t}.${c}`).sort()).toEqual(Object.entries(SEALED_FIELDS).flatMap(([m, fields]) => Object.keys(fields).map((f) => `${m}.${f}`)).sort());
     for (const [table, column, id] of columns) {
       const value = await stored(table, column, id);
-      expect(value, `${table}.${column}`).toContain(`occ1.${tenant.id}.`);
       expect(value, `${table}.${column}`).not.toContain(secret);
+      if (sealedColumns.some(([t, c]) => t === table && c === column)) expect(value, `${table}.${column}`).toContain(`occ1.${tenant.id}.`);
     }
+    // The blind index: PostgreSQL's positions and weights, no word of the passage, heading or stem.
+    const index = await stored("DocumentChunk", "tsv", chunk.id);
+    expect(index).toMatch(/^('[0-9a-f]{20}':[0-9AB,]+ ?)+$/);
+    expect(index).toContain(":1A");
+    expect(index).not.toMatch(/passag|reimburs|head/i);
+    expect(await db.documentChunk.findUniqueOrThrow({ where: { id: chunk.id } })).toMatchObject({ heading: `Heading ${secret}`, text: `Passage ${secret} reimbursed` });
 
     const read = await db.meeting.findUniqueOrThrow({ where: { id: meeting.id }, include: { turns: true, outcomes: true, actionItems: true } });
     expect(read).toMatchObject({ goal: `Goal ${secret}`, agenda: [`Agenda ${secret}`], turns: [{ content: `Turn ${secret}` }], outcomes: [{ positions: [{ stance: "support", rationale: `Why ${secret}` }] }] });

@@ -1,5 +1,6 @@
 import { CryptoError, isSealedText, openText, sealText, tenantOfSealedText, type ContentKeys } from "@ocsuite/crypto";
 import { Prisma } from "./generated/client";
+import { blindTsText, SEARCH_INDEXES, tsvectorTexts } from "./search-index";
 
 /*
  * Content columns sealed at rest under each workspace's content key (ADR 0015, issue 16
@@ -25,6 +26,7 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Seal
   Message: { citations: "json" },
   Meeting: { goal: "text", agenda: "json" },
   MeetingTurn: { content: "text" },
+  DocumentChunk: { text: "text", heading: "text" },
   MeetingOutcome: { positions: "json", dissent: "text" },
   Task: { description: "text", deliverable: "text", feedback: "text" },
   TaskStep: { output: "text" },
@@ -53,6 +55,8 @@ export const CONTENT_RELATIONS: Readonly<Record<string, Readonly<Record<string, 
 export type ContentEncryptionDeps = {
   /** The tenant's content keys: created on first use to seal, never to open. */
   keysFor: (tenantId: string, purpose: "seal" | "open") => Promise<ContentKeys>;
+  /** Where a blind index's words are parsed (the caller's transaction, else the client: parsing stores nothing). */
+  sql: () => Parameters<typeof tsvectorTexts>[0];
 };
 
 type Obj = Record<string, unknown>;
@@ -130,24 +134,47 @@ const sealValue = (keys: ContentKeys, field: string, kind: SealedKind, v: unknow
 /** The tenant of the rows a write touches, asked for only when a sealed field is written. */
 type TenantOf = () => string;
 
-/** Seals one data object of `model` (and its nested writes), returning a copy. */
-const sealData = async (model: string, data: unknown, tenantOf: TenantOf, keysFor: ContentEncryptionDeps["keysFor"]): Promise<unknown> => {
-  if (Array.isArray(data)) return Promise.all(data.map((d) => sealData(model, d, tenantOf, keysFor)));
-  if (!isObj(data)) return data;
+/**
+ * The blind index (search-index.ts) of each row that writes its model's searched fields, set on
+ * the row before the fields are sealed: one statement for a whole createMany.
+ */
+const indexRows = async (model: string, rows: Obj[], tenantOf: TenantOf, deps: ContentEncryptionDeps): Promise<void> => {
+  const spec = SEARCH_INDEXES[model];
+  if (!spec) return;
+  const [main] = spec.fields.at(-1)!;
+  const writing = rows.filter((r) => spec.fields.some(([f]) => r[f] !== undefined));
+  const partial = writing.find((r) => typeof r[main] !== "string");
+  if (partial) throw new Error(`content-encryption: ${model}.${main} is written with the other indexed fields (${spec.fields.map(([f]) => f).join(", ")})`);
+  const texts = await tsvectorTexts(deps.sql(), spec, writing);
+  for (const [i, row] of writing.entries()) {
+    const tenantId = typeof row.tenantId === "string" ? row.tenantId : tenantOf();
+    row[spec.column] = blindTsText(await deps.keysFor(tenantId, "seal"), texts[i]!);
+  }
+};
+
+/** Seals data objects of `model` (and their nested writes), returning copies. */
+const sealData = async (model: string, data: unknown, tenantOf: TenantOf, deps: ContentEncryptionDeps): Promise<unknown> => {
+  const rows = (Array.isArray(data) ? data : [data]).map((d) => (isObj(d) ? { ...d } : d));
+  await indexRows(model, rows.filter(isObj), tenantOf, deps);
+  const sealed = await Promise.all(rows.map((row) => (isObj(row) ? sealRow(model, row, tenantOf, deps) : row)));
+  return Array.isArray(data) ? sealed : sealed[0];
+};
+
+const sealRow = async (model: string, data: Obj, tenantOf: TenantOf, deps: ContentEncryptionDeps): Promise<Obj> => {
   const own: TenantOf = typeof data.tenantId === "string" ? () => data.tenantId as string : tenantOf;
   const out: Obj = { ...data };
   for (const [key, v] of Object.entries(data)) {
     const kind = SEALED_FIELDS[model]?.[key];
-    if (kind && v !== undefined && v !== null) out[key] = sealValue(await keysFor(own(), "seal"), `${model}.${key}`, kind, v);
+    if (kind && v !== undefined && v !== null) out[key] = sealValue(await deps.keysFor(own(), "seal"), `${model}.${key}`, kind, v);
     const related = CONTENT_RELATIONS[model]?.[key];
-    if (related && isObj(v)) out[key] = await sealNested(related, v, own, keysFor);
+    if (related && isObj(v)) out[key] = await sealNested(related, v, own, deps);
   }
   return out;
 };
 
 /** A nested write ({ create, createMany, update, upsert, connectOrCreate, updateMany }) of a related model. */
-const sealNested = async (model: string, ops: Obj, tenantOf: TenantOf, keysFor: ContentEncryptionDeps["keysFor"]): Promise<Obj> => {
-  const seal = (d: unknown) => sealData(model, d, tenantOf, keysFor);
+const sealNested = async (model: string, ops: Obj, tenantOf: TenantOf, deps: ContentEncryptionDeps): Promise<Obj> => {
+  const seal = (d: unknown) => sealData(model, d, tenantOf, deps);
   const mapEach = async (v: unknown, fn: (o: Obj) => Promise<Obj>) => (Array.isArray(v) ? Promise.all(v.map((x) => (isObj(x) ? fn(x) : x))) : isObj(v) ? fn(v) : v);
   const out: Obj = { ...ops };
   if (ops.create !== undefined) out.create = await seal(ops.create);
@@ -167,18 +194,18 @@ const UPDATES = new Set(["update", "updateMany", "updateManyAndReturn", "upsert"
  * a sealed field must name it in `where` (services always scope writes by tenant): a lookup of
  * the row's tenant could not see rows created earlier in the same transaction.
  */
-const sealArgs = (model: string, operation: string, args: Obj, keysFor: ContentEncryptionDeps["keysFor"]): Promise<unknown> => {
+const sealArgs = (model: string, operation: string, args: Obj, deps: ContentEncryptionDeps): Promise<unknown> => {
   const where = isObj(args.where) ? args.where : {};
   const tenantOf: TenantOf = () => {
     if (!CREATES.has(operation) && typeof where.tenantId === "string") return where.tenantId;
     throw new Error(`content-encryption: ${model}.${operation} writes a sealed field, so it must name the tenant (${CREATES.has(operation) ? "data" : "where"}.tenantId)`);
   };
-  if (operation !== "upsert") return sealData(model, args.data, tenantOf, keysFor).then((data) => ({ ...args, data }));
+  if (operation !== "upsert") return sealData(model, args.data, tenantOf, deps).then((data) => ({ ...args, data }));
   // An upsert's update seals for the tenant it would create for, and only matches that tenant's row.
   const createTenant = isObj(args.create) && typeof args.create.tenantId === "string" ? args.create.tenantId : null;
   const updateTenant: TenantOf = createTenant ? () => createTenant : tenantOf;
   const scoped = createTenant && where.tenantId === undefined ? { ...where, tenantId: createTenant } : args.where;
-  return Promise.all([sealData(model, args.create, tenantOf, keysFor), sealData(model, args.update, updateTenant, keysFor)]).then(([create, update]) => ({ ...args, where: scoped, create, update }));
+  return Promise.all([sealData(model, args.create, tenantOf, deps), sealData(model, args.update, updateTenant, deps)]).then(([create, update]) => ({ ...args, where: scoped, create, update }));
 };
 
 const WRITES = new Set([...CREATES, ...UPDATES]);
@@ -192,7 +219,7 @@ export const contentEncryption = (deps: ContentEncryptionDeps) =>
         async $allOperations({ model, operation, args, query }) {
           const reaches = model in CONTENT_RELATIONS;
           if (!reaches) return query(args);
-          const sealed = WRITES.has(operation) && isObj(args) ? await sealArgs(model, operation, args, deps.keysFor) : args;
+          const sealed = WRITES.has(operation) && isObj(args) ? await sealArgs(model, operation, args, deps) : args;
           return openSealedResult(model, await query(sealed as typeof args), deps.keysFor);
         },
       },

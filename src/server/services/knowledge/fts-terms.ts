@@ -1,4 +1,5 @@
 import "server-only";
+import { blindToken, type ContentKeys } from "@ocsuite/crypto";
 import { LRUCache } from "lru-cache";
 import { logger } from "~/server/infra/logger";
 import type { SqlClient } from "./vector-store";
@@ -22,6 +23,10 @@ import type { SqlClient } from "./vector-store";
  * does not use at all), it searches again with the next bound, then with
  * every word. No statistics yet (a small or new table): every word matches,
  * as before. Read once per TERM_STATS_TTL_MS per process.
+ *
+ * The tsv column holds blind tokens (ADR 0015), so are its statistics: a word's lexemes are
+ * blinded with the workspace's key before they are looked up. Each workspace's tokens differ, so
+ * the shares are this workspace's own words' shares of the whole table.
  */
 
 /**
@@ -79,13 +84,13 @@ const lexemes = async (sql: SqlClient, words: readonly string[]): Promise<Map<st
  * one), then every word; each in the question's order, without repeats. Just
  * every word when the table has no statistics.
  */
-export const matchingWordSets = async (sql: SqlClient, words: readonly string[]): Promise<string[][]> => {
+export const matchingWordSets = async (sql: SqlClient, words: readonly string[], keys: ContentKeys): Promise<string[][]> => {
   if (words.length <= 1) return [[...words]];
   const stats = await termStats(sql);
   if (!stats) return [[...words]];
   const byWord = await lexemes(sql, words);
   // A word's share: its most common lexeme's (a word to_tsquery drops entirely matches nothing: 0).
-  return wordSetsByShare(words, (w) => Math.max(0, ...byWord.get(w)!.map((l) => stats.shares.get(l) ?? stats.floor)));
+  return wordSetsByShare(words, (w) => Math.max(0, ...byWord.get(w)!.map((l) => stats.shares.get(blindToken(keys, l)) ?? stats.floor)));
 };
 
 /** matchingWordSets' choice, given each word's share of passages. */

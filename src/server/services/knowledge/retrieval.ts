@@ -4,6 +4,8 @@ import { Prisma } from "~/server/db/generated/client";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
 import { withSpan } from "~/server/infra/tracing";
+import { blindTsquery } from "~/server/db/search-index";
+import { contentKeysFor, openSealedColumns } from "../secrets/content-keys";
 import { contentWords, embedderFromEnv, embedTexts, type Embedder } from "./embeddings";
 import { matchingWordSets } from "./fts-terms";
 import { vectorSearch, vectorStoreAvailable, type SqlClient } from "./vector-store";
@@ -25,6 +27,10 @@ import { vectorSearch, vectorStoreAvailable, type SqlClient } from "./vector-sto
  *
  * Tenant scoping is in the SQL of both paths (WHERE "tenantId" = $1 on the chunk,
  * the document and the vector row), never a filter applied afterwards.
+ *
+ * Passages are sealed at rest (ADR 0015): the tsvector holds the workspace's blind tokens, so the
+ * query is parsed by to_tsquery('english') as before and its lexemes blinded with the same key
+ * (db/search-index.ts) before matching; the passages found are opened before they are returned.
  */
 
 export type RetrievedPassage = {
@@ -92,22 +98,27 @@ export const ftsSearch = async (
   sql: SqlClient = defaultDb,
 ): Promise<Hit[]> => {
   const docFilter = input.documentIds ? Prisma.sql`AND c."documentId" = ANY(${input.documentIds}::text[])` : Prisma.empty;
-  return sql.$queryRaw<Hit[]>`
+  const [rank, match] = await blindTsquery(sql, await contentKeysFor(input.tenantId), "english", [input.tsquery, input.matchTsquery ?? input.tsquery]);
+  const hits = await sql.$queryRaw<Hit[]>`
     WITH candidates AS MATERIALIZED (
       SELECT c.id, c."documentId", d.title, c.page, c.heading, c.text, c.tsv
       FROM "DocumentChunk" c
       JOIN "Document" d ON d.id = c."documentId"
       WHERE c."tenantId" = ${input.tenantId} AND d."tenantId" = ${input.tenantId} AND d.status = 'ready'
-        AND c.tsv @@ to_tsquery('english', ${input.matchTsquery ?? input.tsquery})
+        AND c.tsv @@ ${match}::tsquery
         ${docFilter}
       LIMIT ${Math.min(input.maxRanked ?? MAX_RANKED, MAX_RANKED)}
     )
     SELECT c.id AS "chunkId", c."documentId", c.title AS "documentTitle", c.page, c.heading, c.text
     FROM candidates c
-    CROSS JOIN to_tsquery('english', ${input.tsquery}) AS q
-    ORDER BY ts_rank_cd(c.tsv, q, 32) DESC, c.id
+    CROSS JOIN (SELECT ${rank}::tsquery AS q) AS r
+    ORDER BY ts_rank_cd(c.tsv, r.q, 32) DESC, c.id
     LIMIT ${input.limit ?? CANDIDATES}`;
+  return openSealedColumns(hits, PASSAGE_COLUMNS);
 };
+
+/** The sealed columns of a retrieved passage. */
+export const PASSAGE_COLUMNS = { text: "DocumentChunk.text", heading: "DocumentChunk.heading" } as const;
 
 /** Reciprocal rank fusion of ranked lists (each best first); ties keep the earlier list's order. */
 export const fuseByReciprocalRank = (lists: Hit[][], limit: number, k = RRF_K): RetrievedPassage[] => {
@@ -175,7 +186,7 @@ export const retrievePassages = async (ctx: { tenantId: string }, query: string,
     // The rarer words select the passages to rank; too few found (the statistics are the whole
     // table's, not this tenant's), the next wider set, up to every word (fts-terms.ts).
     const textHits = async (): Promise<Hit[]> => {
-      const sets = await matchingWordSets(sql, words);
+      const sets = await matchingWordSets(sql, words, await contentKeysFor(ctx.tenantId));
       let hits: Hit[] = [];
       for (const [i, set] of sets.entries()) {
         hits = await ftsSearch({ tenantId: ctx.tenantId, tsquery, matchTsquery: orQuery(set) ?? tsquery, documentIds: opts.documentIds, maxRanked: opts.maxRanked }, sql);

@@ -3,6 +3,7 @@ import { db as defaultDb, type Db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
+import { openSealedColumns } from "../secrets/content-keys";
 
 /*
  * The optional pgvector table of chunk embeddings.
@@ -136,5 +137,6 @@ export const vectorSearch = async (
       ${docFilter}
     ORDER BY distance, c.id
     LIMIT ${input.limit ?? 50}`;
-  return rows.map((r) => ({ ...r, distance: Number(r.distance) }));
+  // Passages are sealed at rest (ADR 0015): opened here, like full-text search's.
+  return openSealedColumns(rows.map((r) => ({ ...r, distance: Number(r.distance) })), { text: "DocumentChunk.text", heading: "DocumentChunk.heading" });
 };

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { CryptoError, deriveContentKeys, parseCiphertextHeader, type ContentKeys } from "@ocsuite/crypto";
 import { LRUCache } from "lru-cache";
 import { env } from "~/env";
-import { db } from "~/server/db/client";
+import { dbOrTx, type Db, type TxScope } from "~/server/db/client";
 import { openSealedRows } from "~/server/db/content-encryption";
 import { tenantCrypto } from "./tenant-crypto";
 
@@ -25,8 +25,10 @@ const cache = (globalForKeys.ocsuiteContentKeys ??= new LRUCache<string, Promise
 /** The columns of a content key ciphertext (its data-key version read from the header). */
 export const contentKeyRow = (keyCiphertext: string) => ({ keyCiphertext, keyVersion: parseCiphertextHeader(keyCiphertext).keyVersion });
 
-const load = async (tenantId: string, create: boolean): Promise<ContentKeys> => {
-  let row = await db.tenantContentKey.findUnique({ where: { tenantId }, select: { keyCiphertext: true } });
+type Via = { via?: Pick<Db, "tenantContentKey">; scope?: TxScope };
+
+const load = async (tenantId: string, create: boolean, { via = dbOrTx(), scope }: Via): Promise<ContentKeys> => {
+  let row = await via.tenantContentKey.findUnique({ where: { tenantId }, select: { keyCiphertext: true } });
   // A reader never mints a key: sealed text without its key row is unreadable, not re-keyed.
   if (!row && !create) throw new CryptoError("NO_ACTIVE_KEY", "the workspace has no content key");
   if (!row) {
@@ -34,8 +36,10 @@ const load = async (tenantId: string, create: boolean): Promise<ContentKeys> => 
     const keyCiphertext = await tenantCrypto().encryptField({ tenantId, field: CONTENT_KEY_FIELD, plaintext: raw.toString("base64url") });
     raw.fill(0);
     // Two processes may create it at once: the first insert wins, both read the winner back.
-    await db.tenantContentKey.createMany({ data: [{ tenantId, ...contentKeyRow(keyCiphertext) }], skipDuplicates: true });
-    row = await db.tenantContentKey.findUniqueOrThrow({ where: { tenantId }, select: { keyCiphertext: true } });
+    await via.tenantContentKey.createMany({ data: [{ tenantId, ...contentKeyRow(keyCiphertext) }], skipDuplicates: true });
+    row = await via.tenantContentKey.findUniqueOrThrow({ where: { tenantId }, select: { keyCiphertext: true } });
+    // Created inside a transaction that then fails: the row is gone, so must the cached key be.
+    scope?.onRollback.push(() => forgetContentKeys(tenantId));
   }
   const raw = Buffer.from(await tenantCrypto().decryptField({ tenantId, field: CONTENT_KEY_FIELD, ciphertext: row.keyCiphertext }), "base64url");
   try {
@@ -48,12 +52,13 @@ const load = async (tenantId: string, create: boolean): Promise<ContentKeys> => 
 /**
  * The workspace's content keys: to seal, created on first use; to open, NO_ACTIVE_KEY when it has
  * none. Throws the data key's CryptoError when it cannot be unwrapped (KEY_DESTROYED once the
- * workspace was shredded).
+ * workspace was shredded). `via`: the client or transaction to read the key row with (default: the
+ * caller's transaction, else the app's client).
  */
-export const contentKeysFor = (tenantId: string, purpose: "seal" | "open" = "seal"): Promise<ContentKeys> => {
+export const contentKeysFor = (tenantId: string, purpose: "seal" | "open" = "seal", via: Via = {}): Promise<ContentKeys> => {
   const cached = cache.get(tenantId);
   if (cached) return cached;
-  const loading = load(tenantId, purpose === "seal");
+  const loading = load(tenantId, purpose === "seal", via);
   cache.set(tenantId, loading);
   loading.catch(() => {
     if (cache.get(tenantId) === loading) cache.delete(tenantId);

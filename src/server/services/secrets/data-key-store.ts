@@ -1,6 +1,6 @@
 import "server-only";
 import { DATA_KEY_STATUSES, type DataKeyRecord, type DataKeyStatus, type DataKeyStore, type KeyWrapping } from "@ocsuite/crypto";
-import { db, type Db } from "~/server/db/client";
+import { currentTx, dbOrTx, type Db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 
 type Row = {
@@ -54,7 +54,12 @@ const SELECT = {
  * key; `updateWrapping` is a compare-and-set on the expected KEK id/version.
  */
 export class PrismaDataKeyStore implements DataKeyStore {
-  constructor(private readonly client: Db = db) {}
+  /** Default: the caller's interactive transaction, else the app's client (db/client.ts, TxScope). */
+  constructor(private readonly source: Db | (() => Db) = dbOrTx) {}
+
+  private get client(): Db {
+    return typeof this.source === "function" ? this.source() : this.source;
+  }
 
   async list(tenantId: string): Promise<DataKeyRecord[]> {
     const rows = await this.client.tenantDataKey.findMany({ where: { tenantId }, select: SELECT, orderBy: { version: "asc" } });
@@ -84,6 +89,8 @@ export class PrismaDataKeyStore implements DataKeyStore {
         ],
         skipDuplicates: true,
       });
+      // Inserted inside a transaction that then fails: the envelope must not keep using the key.
+      if (count === 1) currentTx()?.onRollback.push(() => void import("./tenant-crypto").then((m) => m.tenantCrypto().invalidateCache(record.tenantId)));
       return count === 1;
     } catch (err) {
       // The contract: a unique violation is "someone else won", not an error.

@@ -1,0 +1,61 @@
+import { blindToken, type ContentKeys } from "@ocsuite/crypto";
+import { Prisma } from "./generated/client";
+
+/*
+ * Blind full-text indexes for sealed columns (ADR 0015). PostgreSQL still parses, stems and
+ * positions the words (to_tsvector with the column's configuration, so ranking and phrase
+ * distance work as before), but every lexeme is replaced by its HMAC under the workspace's
+ * blind-index key before anything is stored: the table holds `'3f9a…':1A,4B …`, which matches a
+ * query blinded the same way and says nothing of the words without the key. The plaintext is
+ * sent to the server to be parsed, never stored (keep log_statement off in production, as the
+ * self-hosting runbook says for every statement that carries content).
+ *
+ * A blind index reveals what any keyed exact-match index does: which rows share a word (within one
+ * workspace) and how often a token occurs. It reveals nothing across workspaces (each has its
+ * own key), and nothing at all once the workspace's keys are shredded.
+ */
+
+export type SearchIndexSpec = {
+  /** The text column holding the blinded tsvector (the generated tsvector column is built from it). */
+  column: string;
+  config: "english" | "simple";
+  /** The sealed source fields, each with its tsvector weight, in order. */
+  fields: readonly (readonly [field: string, weight: "A" | "B" | "C" | "D"])[];
+};
+
+/** The sealed columns that are searched, per model. */
+export const SEARCH_INDEXES: Readonly<Record<string, SearchIndexSpec>> = {
+  DocumentChunk: { column: "searchIndex", config: "english", fields: [["heading", "A"], ["text", "B"]] },
+};
+
+// A lexeme in tsvector / tsquery text output: single-quoted, quotes doubled, backslashes escaped.
+const QUOTED_LEXEME = /'((?:[^'\\]|''|\\.)*)'/g;
+
+/** A tsvector's or tsquery's text output with every lexeme replaced by its blind token. */
+export const blindTsText = (keys: ContentKeys, text: string): string =>
+  text.replace(QUOTED_LEXEME, (_m, lexeme: string) => `'${blindToken(keys, lexeme.replace(/''/g, "'").replace(/\\(.)/g, "$1"))}'`);
+
+type RawSql = { $queryRaw: <T>(query: Prisma.Sql) => Prisma.PrismaPromise<T> };
+
+/** The (unblinded) tsvector text of each row, weighted per the spec, computed by PostgreSQL in one statement. */
+export const tsvectorTexts = async (sql: RawSql, spec: SearchIndexSpec, rows: readonly Record<string, unknown>[]): Promise<string[]> => {
+  if (rows.length === 0) return [];
+  const columns = spec.fields.map(([field]) => rows.map((r) => (typeof r[field] === "string" ? (r[field] as string) : null)));
+  const config = Prisma.raw(`'${spec.config}'::regconfig`);
+  const vector = Prisma.join(
+    spec.fields.map(([, weight], i) => Prisma.sql`setweight(to_tsvector(${config}, coalesce(${Prisma.raw(`u.f${i}`)}, '')), ${Prisma.raw(`'${weight}'`)})`),
+    " || ",
+  );
+  const arrays = Prisma.join(columns.map((values) => Prisma.sql`${values}::text[]`));
+  const names = Prisma.raw(spec.fields.map((_, i) => `f${i}`).join(", "));
+  const out = await sql.$queryRaw<{ v: string }[]>(Prisma.sql`SELECT (${vector})::text AS v FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, i) ORDER BY u.i`);
+  return out.map((r) => r.v);
+};
+
+/** The blinded tsquery text of a to_tsquery(config, query) (its lexemes replaced by the tenant's tokens). */
+export const blindTsquery = async (sql: RawSql, keys: ContentKeys, config: SearchIndexSpec["config"], queries: readonly string[]): Promise<string[]> => {
+  const rows = await sql.$queryRaw<{ q: string }[]>(
+    Prisma.sql`SELECT to_tsquery(${Prisma.raw(`'${config}'::regconfig`)}, u.q)::text AS q FROM unnest(${queries}::text[]) WITH ORDINALITY AS u(q, i) ORDER BY u.i`,
+  );
+  return rows.map((r) => blindTsText(keys, r.q));
+};
