@@ -46,7 +46,7 @@ describe("sealed content columns", () => {
       data: { tenantId: tenant.id, personaKey: "cfo", title: "Plan", description: `Describe ${secret}`, deliverable: `Deliver ${secret}`, feedback: `Feedback ${secret}`, steps: { create: { tenantId: tenant.id, revision: 1, name: "plan", status: "complete", output: `Output ${secret}` } } },
     });
     const conversation = await db.conversation.create({ data: { tenantId: tenant.id, userId: user.id, personaKey: "cfo", title: "Chat" } });
-    const message = await db.message.create({ data: { tenantId: tenant.id, conversationId: conversation.id, role: "assistant", content: "See [1]", citations: [{ n: 1, text: `Cited ${secret}` }] } });
+    const message = await db.message.create({ data: { tenantId: tenant.id, conversationId: conversation.id, role: "assistant", content: `Answer ${secret} [1]`, citations: [{ n: 1, text: `Cited ${secret}` }] } });
     const document = await db.document.create({
       data: { tenantId: tenant.id, title: "Plan", filename: "plan.txt", kind: "text", mimeType: "text/plain", sizeBytes: 1, sha256: uid(32), storageKey: "k", status: "ready" },
     });
@@ -62,7 +62,9 @@ describe("sealed content columns", () => {
       ["Task", "deliverable", task.id],
       ["Task", "feedback", task.id],
       ["TaskStep", "output", (await db.taskStep.findFirstOrThrow({ where: { taskId: task.id } })).id],
+      ["Message", "content", message.id],
       ["Message", "citations", message.id],
+      ["Message", "searchIndex", message.id],
       ["DocumentChunk", "text", chunk.id],
       ["DocumentChunk", "heading", chunk.id],
       ["DocumentChunk", "searchIndex", chunk.id],

@@ -23,7 +23,7 @@ export type SealedKind = "text" | "json";
 
 /** Every sealed column, per model. Searchable columns are sealed with a blind index beside them. */
 export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, SealedKind>>>> = {
-  Message: { citations: "json" },
+  Message: { content: "text", citations: "json" },
   Meeting: { goal: "text", agenda: "json" },
   MeetingTurn: { content: "text" },
   DocumentChunk: { text: "text", heading: "text" },

@@ -21,11 +21,15 @@ export type SearchIndexSpec = {
   config: "english" | "simple";
   /** The sealed source fields, each with its tsvector weight, in order. */
   fields: readonly (readonly [field: string, weight: "A" | "B" | "C" | "D"])[];
+  /** Keep positions and weights (ranking, phrases); false stores the distinct words only (a filter). */
+  positions: boolean;
 };
 
 /** The sealed columns that are searched, per model. */
 export const SEARCH_INDEXES: Readonly<Record<string, SearchIndexSpec>> = {
-  DocumentChunk: { column: "searchIndex", config: "english", fields: [["heading", "A"], ["text", "B"]] },
+  DocumentChunk: { column: "searchIndex", config: "english", fields: [["heading", "A"], ["text", "B"]], positions: true },
+  // The conversation list's search: whole words, case-folded, in any of a conversation's messages.
+  Message: { column: "searchIndex", config: "simple", fields: [["content", "D"]], positions: false },
 };
 
 // A lexeme in tsvector / tsquery text output: single-quoted, quotes doubled, backslashes escaped.
@@ -48,7 +52,8 @@ export const tsvectorTexts = async (sql: RawSql, spec: SearchIndexSpec, rows: re
   );
   const arrays = Prisma.join(columns.map((values) => Prisma.sql`${values}::text[]`));
   const names = Prisma.raw(spec.fields.map((_, i) => `f${i}`).join(", "));
-  const out = await sql.$queryRaw<{ v: string }[]>(Prisma.sql`SELECT (${vector})::text AS v FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, i) ORDER BY u.i`);
+  const value = spec.positions ? Prisma.sql`(${vector})` : Prisma.sql`strip(${vector})`;
+  const out = await sql.$queryRaw<{ v: string }[]>(Prisma.sql`SELECT ${value}::text AS v FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, i) ORDER BY u.i`);
   return out.map((r) => r.v);
 };
 

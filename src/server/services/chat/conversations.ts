@@ -1,10 +1,13 @@
 import "server-only";
 import { z } from "zod";
+import { searchWords } from "~/lib/search";
 import { db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
+import { blindTsquery } from "~/server/db/search-index";
 import { AppError, notFound } from "~/server/errors";
 import type { TenantCtx } from "../context";
 import { PERSONA_KEYS, isPersonaKey, type PersonaKey } from "../personas/templates";
+import { contentKeysFor, openSealedColumns } from "../secrets/content-keys";
 import { applyOverride, loadCredentialRows, summariseModel } from "../personas/resolve";
 import { MESSAGE_SELECT, toMessageDto, displayModel, type ChatMessageDto } from "./dto";
 
@@ -88,9 +91,12 @@ const decodeCursor = (raw: string) => {
 /** ~120 characters of `content` around the first case-insensitive occurrence of `query`. */
 export const snippetAround = (content: string, query: string): string => {
   const flat = content.replace(/\s+/g, " ").trim();
-  const at = flat.toLowerCase().indexOf(query.toLowerCase());
+  const lower = flat.toLowerCase();
+  // The query as typed, else its first word found (messages match word by word).
+  const needle = [query, ...searchWords(query)].map((q) => q.toLowerCase()).find((q) => lower.includes(q)) ?? query;
+  const at = lower.indexOf(needle.toLowerCase());
   if (flat.length <= SNIPPET_CHARS) return flat;
-  const centre = at < 0 ? 0 : at + Math.floor(query.length / 2);
+  const centre = at < 0 ? 0 : at + Math.floor(needle.length / 2);
   const start = Math.max(0, Math.min(flat.length - SNIPPET_CHARS, centre - SNIPPET_CHARS / 2));
   const end = Math.min(flat.length, start + SNIPPET_CHARS);
   return `${start > 0 ? "…" : ""}${flat.slice(start, end).trim()}${end < flat.length ? "…" : ""}`;
@@ -109,14 +115,20 @@ type ListRow = {
 
 /**
  * The caller's conversations, newest activity first; optionally one persona's,
- * optionally those whose title OR any message contains `query` (ILIKE with the
- * wildcards escaped, so it behaves the same on PostgreSQL and PGlite).
+ * optionally those whose title contains `query` (ILIKE with the wildcards escaped,
+ * so it behaves the same on PostgreSQL and PGlite) OR one of whose messages holds
+ * every word of it. Messages are sealed at rest (ADR 0015), so they are matched on
+ * their blind index: whole words, case-folded, the query's words blinded with the
+ * workspace's key (db/search-index.ts).
  */
 export const listConversations = async (ctx: ChatScope, raw: ListConversationsInput = {}): Promise<ConversationList> => {
   const input = ZListConversationsInput.parse(raw);
   const query = input.query ? input.query : null;
   const pattern = query ? `%${escapeLike(query)}%` : null;
+  const words = query ? searchWords(query) : [];
+  const [blind] = words.length > 0 ? await blindTsquery(db, await contentKeysFor(ctx.tenantId), "simple", [words.map((w) => `'${w}'`).join(" & ")]) : [];
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+  const messageMatches = blind ? Prisma.sql`m."searchIndex"::tsvector @@ ${blind}::tsquery` : Prisma.sql`false`;
 
   const conditions: Prisma.Sql[] = [Prisma.sql`c."tenantId" = ${ctx.tenantId}`, Prisma.sql`c."userId" = ${ctx.userId}`];
   if (input.personaKey) conditions.push(Prisma.sql`c."personaKey" = ${input.personaKey}`);
@@ -125,13 +137,13 @@ export const listConversations = async (ctx: ChatScope, raw: ListConversationsIn
       // OFFSET 0 keeps the EXISTS a per-conversation subplan (the (conversationId, createdAt) index,
       // only for the caller's conversations, stopping at the page's LIMIT) instead of a semi-join over
       // every tenant's messages, which the planner picks with a sequential scan (tests/query-plans.test.ts).
-      Prisma.sql`(c."title" ILIKE ${pattern} ESCAPE '\\' OR EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND m."content" ILIKE ${pattern} ESCAPE '\\' OFFSET 0))`,
+      Prisma.sql`(c."title" ILIKE ${pattern} ESCAPE '\\' OR EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND ${messageMatches} OFFSET 0))`,
     );
   }
   if (cursor) conditions.push(Prisma.sql`(c."lastMessageAt" < ${cursor.at} OR (c."lastMessageAt" = ${cursor.at} AND c."id" < ${cursor.id}))`);
 
   const matchColumn = pattern
-    ? Prisma.sql`(SELECT m."content" FROM "Message" m WHERE m."conversationId" = c."id" AND m."content" ILIKE ${pattern} ESCAPE '\\' ORDER BY m."createdAt" DESC, m."id" DESC LIMIT 1)`
+    ? Prisma.sql`(SELECT m."content" FROM "Message" m WHERE m."conversationId" = c."id" AND ${messageMatches} ORDER BY m."createdAt" DESC, m."id" DESC LIMIT 1)`
     : Prisma.sql`NULL::text`;
 
   const rows = await db.$queryRaw<ListRow[]>`
@@ -143,7 +155,7 @@ export const listConversations = async (ctx: ChatScope, raw: ListConversationsIn
     ORDER BY c."lastMessageAt" DESC, c."id" DESC
     LIMIT ${input.limit + 1}`;
 
-  const page = rows.slice(0, input.limit);
+  const page = await openSealedColumns(rows.slice(0, input.limit), { matchContent: "Message.content" });
   const last = page.at(-1);
   return {
     items: page.map((r) => ({

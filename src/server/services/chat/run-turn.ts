@@ -53,11 +53,11 @@ type Finalise = (data: FinalData) => Promise<{ message: ChatMessageDto; totals: 
  * Saves the partial answer now and then: it survives a crash, and the fresh
  * updatedAt tells a concurrent request that this turn is alive.
  */
-const startHeartbeat = (messageId: string, textOf: () => string) => {
+const startHeartbeat = (tenantId: string, messageId: string, textOf: () => string) => {
   let last: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     last = db.message
-      .updateMany({ where: { id: messageId, status: "streaming" }, data: { content: textOf(), updatedAt: new Date() } })
+      .updateMany({ where: { id: messageId, tenantId, status: "streaming" }, data: { content: textOf(), updatedAt: new Date() } })
       .catch((err: unknown) => logger.warn({ err, messageId }, "chat heartbeat failed"));
   }, HEARTBEAT_MS);
   timer.unref?.();
@@ -230,7 +230,7 @@ const reportTurn = (args: RunArgs, outcome: ChatTurnOutcome, started: number) =>
 export const runTurn = async (args: RunArgs): Promise<ChatTurnOutcome> => {
   const messageId = args.prepared.assistantMessageId;
   const state: TurnState = { started: performance.now(), text: "", firstTokenMs: null, finalised: false };
-  const heartbeat = startHeartbeat(messageId, () => state.text);
+  const heartbeat = startHeartbeat(args.ctx.tenantId, messageId, () => state.text);
   const finalise: Finalise = async (data) => {
     await heartbeat.stop();
     return finaliseAnswer(args, state, data);
