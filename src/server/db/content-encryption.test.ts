@@ -23,14 +23,14 @@ const seedMeeting = async (tenantId: string, secret: string) =>
   db.meeting.create({
     data: {
       tenantId,
-      title: "Board",
+      title: `Board ${secret}`,
       goal: `Goal ${secret}`,
       agenda: [`Agenda ${secret}`],
       personaKeys: ["ceo", "cfo"],
       chairKey: "ceo",
       rounds: 1,
       turns: { create: [{ tenantId, itemIndex: 0, round: 1, personaKey: "cfo", content: `Turn ${secret}` }] },
-      outcomes: { create: { tenantId, itemIndex: 0, decision: "Approve", positions: [{ personaKey: "cfo", stance: "support", rationale: `Why ${secret}` }], dissent: `Dissent ${secret}` } },
+      outcomes: { create: { tenantId, itemIndex: 0, decision: `Approve ${secret}`, positions: [{ personaKey: "cfo", stance: "support", rationale: `Why ${secret}` }], dissent: `Dissent ${secret}` } },
     },
     include: { turns: true, outcomes: true },
   });
@@ -43,16 +43,28 @@ describe("sealed content columns", () => {
     const meeting = await seedMeeting(tenant.id, secret);
     expect(meeting).toMatchObject({ goal: `Goal ${secret}`, agenda: [`Agenda ${secret}`], turns: [{ content: `Turn ${secret}` }], outcomes: [{ dissent: `Dissent ${secret}`, positions: [{ rationale: `Why ${secret}` }] }] });
     const task = await db.task.create({
-      data: { tenantId: tenant.id, personaKey: "cfo", title: "Plan", description: `Describe ${secret}`, deliverable: `Deliver ${secret}`, feedback: `Feedback ${secret}`, steps: { create: { tenantId: tenant.id, revision: 1, name: "plan", status: "complete", output: `Output ${secret}` } } },
+      data: { tenantId: tenant.id, personaKey: "cfo", title: `Plan ${secret}`, description: `Describe ${secret}`, deliverable: `Deliver ${secret}`, feedback: `Feedback ${secret}`, steps: { create: { tenantId: tenant.id, revision: 1, name: "plan", status: "complete", output: `Output ${secret}` } } },
     });
-    const conversation = await db.conversation.create({ data: { tenantId: tenant.id, userId: user.id, personaKey: "cfo", title: "Chat" } });
+    const conversation = await db.conversation.create({ data: { tenantId: tenant.id, userId: user.id, personaKey: "cfo", title: `Chat ${secret}` } });
     const message = await db.message.create({ data: { tenantId: tenant.id, conversationId: conversation.id, role: "assistant", content: `Answer ${secret} [1]`, citations: [{ n: 1, text: `Cited ${secret}` }] } });
     const document = await db.document.create({
-      data: { tenantId: tenant.id, title: "Plan", filename: "plan.txt", kind: "text", mimeType: "text/plain", sizeBytes: 1, sha256: uid(32), storageKey: "k", status: "ready" },
+      data: { tenantId: tenant.id, title: `Plan ${secret}`, filename: `${secret}.txt`, kind: "text", mimeType: "text/plain", sizeBytes: 1, sha256: uid(32), storageKey: "k", status: "ready" },
     });
+    const actionItem = await db.actionItem.create({ data: { tenantId: tenant.id, meetingId: meeting.id, itemIndex: 0, ownerPersonaKey: "cfo", description: `Act ${secret}` } });
     const chunk = await db.documentChunk.create({ data: { tenantId: tenant.id, documentId: document.id, ordinal: 0, heading: `Heading ${secret}`, text: `Passage ${secret} reimbursed`, charStart: 0, charEnd: 9 } });
 
     const columns: [string, string, string][] = [
+      ["Conversation", "title", conversation.id],
+      ["Document", "title", document.id],
+      ["Document", "filename", document.id],
+      ["Meeting", "title", meeting.id],
+      ["MeetingOutcome", "decision", meeting.outcomes[0]!.id],
+      ["ActionItem", "description", actionItem.id],
+      ["Task", "title", task.id],
+      ...(["Conversation", "Document", "Meeting", "MeetingOutcome", "ActionItem", "Task"] as const).flatMap((t) => {
+        const id = { Conversation: conversation.id, Document: document.id, Meeting: meeting.id, MeetingOutcome: meeting.outcomes[0]!.id, ActionItem: actionItem.id, Task: task.id }[t];
+        return [[t, "searchIndex", id] as [string, string, string], [t, "searchTsv", id] as [string, string, string]];
+      }),
       ["Meeting", "goal", meeting.id],
       ["Meeting", "agenda", meeting.id],
       ["MeetingTurn", "content", meeting.turns[0]!.id],
@@ -71,7 +83,7 @@ describe("sealed content columns", () => {
       ["DocumentChunk", "tsv", chunk.id],
     ];
     // Every sealed column of the list is exercised here.
-    const sealedColumns = columns.filter(([, c]) => c !== "searchIndex" && c !== "tsv");
+    const sealedColumns = columns.filter(([, c]) => !["searchIndex", "searchTsv", "tsv"].includes(c));
     expect(sealedColumns.map(([t, c]) => `${t}.${c}`).sort()).toEqual(Object.entries(SEALED_FIELDS).flatMap(([m, fields]) => Object.keys(fields).map((f) => `${m}.${f}`)).sort());
     for (const [table, column, id] of columns) {
       const value = await stored(table, column, id);

@@ -1,6 +1,6 @@
 import { CryptoError, isSealedText, openText, sealText, tenantOfSealedText, type ContentKeys } from "@ocsuite/crypto";
 import { Prisma } from "./generated/client";
-import { blindTsText, SEARCH_INDEXES, tsvectorTexts } from "./search-index";
+import { blindTsText, prefixIndex, SEARCH_INDEXES, tsvectorTexts } from "./search-index";
 
 /*
  * Content columns sealed at rest under each workspace's content key (ADR 0015, issue 16
@@ -23,12 +23,15 @@ export type SealedKind = "text" | "json";
 
 /** Every sealed column, per model. Searchable columns are sealed with a blind index beside them. */
 export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, SealedKind>>>> = {
+  Conversation: { title: "text" },
   Message: { content: "text", citations: "json" },
-  Meeting: { goal: "text", agenda: "json" },
-  MeetingTurn: { content: "text" },
+  Document: { title: "text", filename: "text" },
   DocumentChunk: { text: "text", heading: "text" },
-  MeetingOutcome: { positions: "json", dissent: "text" },
-  Task: { description: "text", deliverable: "text", feedback: "text" },
+  Meeting: { title: "text", goal: "text", agenda: "json" },
+  MeetingTurn: { content: "text" },
+  MeetingOutcome: { decision: "text", positions: "json", dissent: "text" },
+  ActionItem: { description: "text" },
+  Task: { title: "text", description: "text", deliverable: "text", feedback: "text" },
   TaskStep: { output: "text" },
 };
 
@@ -141,15 +144,19 @@ type TenantOf = () => string;
 const indexRows = async (model: string, rows: Obj[], tenantOf: TenantOf, deps: ContentEncryptionDeps): Promise<void> => {
   const spec = SEARCH_INDEXES[model];
   if (!spec) return;
-  const [main] = spec.fields.at(-1)!;
-  const writing = rows.filter((r) => spec.fields.some(([f]) => r[f] !== undefined));
-  const partial = writing.find((r) => typeof r[main] !== "string");
-  if (partial) throw new Error(`content-encryption: ${model}.${main} is written with the other indexed fields (${spec.fields.map(([f]) => f).join(", ")})`);
-  const texts = await tsvectorTexts(deps.sql(), spec, writing);
-  for (const [i, row] of writing.entries()) {
-    const tenantId = typeof row.tenantId === "string" ? row.tenantId : tenantOf();
-    row[spec.column] = blindTsText(await deps.keysFor(tenantId, "seal"), texts[i]!);
+  const fields = spec.kind === "prefixes" ? spec.fields : spec.fields.map(([f]) => f);
+  const writing = rows.filter((r) => fields.some((f) => r[f] !== undefined));
+  // The index is of all its fields at once: a write of one of them alone would drop the others' words.
+  const main = fields.at(-1)!;
+  const partial = writing.find((r) => (spec.kind === "prefixes" ? fields.some((f) => r[f] === undefined) : typeof r[main] !== "string"));
+  if (partial) throw new Error(`content-encryption: ${model}.${fields.join(", ")} are written together (their blind index is of all of them)`);
+  const keysOf = (row: Obj) => deps.keysFor(typeof row.tenantId === "string" ? row.tenantId : tenantOf(), "seal");
+  if (spec.kind === "prefixes") {
+    for (const row of writing) row[spec.column] = prefixIndex(await keysOf(row), fields.map((f) => (typeof row[f] === "string" ? (row[f] as string) : null)));
+    return;
   }
+  const texts = await tsvectorTexts(deps.sql(), spec, writing);
+  for (const [i, row] of writing.entries()) row[spec.column] = blindTsText(await keysOf(row), texts[i]!);
 };
 
 /** Seals data objects of `model` (and their nested writes), returning copies. */

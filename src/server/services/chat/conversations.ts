@@ -3,7 +3,7 @@ import { z } from "zod";
 import { searchWords } from "~/lib/search";
 import { db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
-import { blindTsquery } from "~/server/db/search-index";
+import { blindTsquery, prefixTsquery } from "~/server/db/search-index";
 import { AppError, notFound } from "~/server/errors";
 import type { TenantCtx } from "../context";
 import { PERSONA_KEYS, isPersonaKey, type PersonaKey } from "../personas/templates";
@@ -72,8 +72,6 @@ export type ConversationListItem = {
 };
 export type ConversationList = { items: ConversationListItem[]; nextCursor: string | null };
 
-/** `%`, `_` and `\` are LIKE wildcards/escape: a search for "50%" means the characters "50%". */
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Keyset pagination on (lastMessageAt, id), newest first. The cursor is opaque
 // to clients; a tampered one is a BAD_REQUEST, not a 500.
@@ -115,34 +113,37 @@ type ListRow = {
 
 /**
  * The caller's conversations, newest activity first; optionally one persona's,
- * optionally those whose title contains `query` (ILIKE with the wildcards escaped,
- * so it behaves the same on PostgreSQL and PGlite) OR one of whose messages holds
- * every word of it. Messages are sealed at rest (ADR 0015), so they are matched on
- * their blind index: whole words, case-folded, the query's words blinded with the
- * workspace's key (db/search-index.ts).
+ * optionally those whose title has a word starting with each word of `query`, OR
+ * one of whose messages holds every word of it. Titles and messages are sealed at
+ * rest (ADR 0015), so both are matched on blind indexes (db/search-index.ts): the
+ * title's word-prefix tokens, the messages' whole words, case-folded, each query
+ * word blinded with the workspace's key. Punctuation is not searched.
  */
 export const listConversations = async (ctx: ChatScope, raw: ListConversationsInput = {}): Promise<ConversationList> => {
   const input = ZListConversationsInput.parse(raw);
   const query = input.query ? input.query : null;
-  const pattern = query ? `%${escapeLike(query)}%` : null;
   const words = query ? searchWords(query) : [];
-  const [blind] = words.length > 0 ? await blindTsquery(db, await contentKeysFor(ctx.tenantId), "simple", [words.map((w) => `'${w}'`).join(" & ")]) : [];
+  const keys = words.length > 0 ? await contentKeysFor(ctx.tenantId) : null;
+  const [blind] = keys ? await blindTsquery(db, keys, "simple", [words.map((w) => `'${w}'`).join(" & ")]) : [];
+  const titlePrefixes = keys ? prefixTsquery(keys, words) : null;
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
   const messageMatches = blind ? Prisma.sql`m."searchIndex"::tsvector @@ ${blind}::tsquery` : Prisma.sql`false`;
 
   const conditions: Prisma.Sql[] = [Prisma.sql`c."tenantId" = ${ctx.tenantId}`, Prisma.sql`c."userId" = ${ctx.userId}`];
   if (input.personaKey) conditions.push(Prisma.sql`c."personaKey" = ${input.personaKey}`);
-  if (pattern) {
+  if (query) {
     conditions.push(
       // OFFSET 0 keeps the EXISTS a per-conversation subplan (the (conversationId, createdAt) index,
       // only for the caller's conversations, stopping at the page's LIMIT) instead of a semi-join over
       // every tenant's messages, which the planner picks with a sequential scan (tests/query-plans.test.ts).
-      Prisma.sql`(c."title" ILIKE ${pattern} ESCAPE '\\' OR EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND ${messageMatches} OFFSET 0))`,
+      titlePrefixes
+        ? Prisma.sql`(c."searchTsv" @@ ${titlePrefixes}::tsquery OR EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = c."id" AND ${messageMatches} OFFSET 0))`
+        : Prisma.sql`false`,
     );
   }
   if (cursor) conditions.push(Prisma.sql`(c."lastMessageAt" < ${cursor.at} OR (c."lastMessageAt" = ${cursor.at} AND c."id" < ${cursor.id}))`);
 
-  const matchColumn = pattern
+  const matchColumn = query
     ? Prisma.sql`(SELECT m."content" FROM "Message" m WHERE m."conversationId" = c."id" AND ${messageMatches} ORDER BY m."createdAt" DESC, m."id" DESC LIMIT 1)`
     : Prisma.sql`NULL::text`;
 
@@ -155,7 +156,7 @@ export const listConversations = async (ctx: ChatScope, raw: ListConversationsIn
     ORDER BY c."lastMessageAt" DESC, c."id" DESC
     LIMIT ${input.limit + 1}`;
 
-  const page = await openSealedColumns(rows.slice(0, input.limit), { matchContent: "Message.content" });
+  const page = await openSealedColumns(rows.slice(0, input.limit), { title: "Conversation.title", matchContent: "Message.content" });
   const last = page.at(-1);
   return {
     items: page.map((r) => ({

@@ -5,6 +5,7 @@ import type { ChatMessage } from "../llm/gateway";
 import type { ResolvedPersona } from "../personas/resolve";
 import { MESSAGE_SELECT, titleFromContent, toMessageDto, type ChatMessageDto } from "./dto";
 import { MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES, refuse, STREAMING_STALE_MS, type ChatTurnCtx, type ParsedTurnInput } from "./turn-input";
+import { openSealedColumns } from "../secrets/content-keys";
 
 // Step 2 of a turn (see turns.ts): what is committed before the model is
 // called, so nothing the user typed is ever lost, and the history it is sent.
@@ -40,6 +41,8 @@ const lockConversation = async (tx: Tx, ctx: ChatTurnCtx, id: string) => {
     SELECT "id", "title", "personaKey" FROM "Conversation"
     WHERE "id" = ${id} AND "tenantId" = ${ctx.tenantId} AND "userId" = ${ctx.userId}
     FOR UPDATE`;
+  // The title is sealed at rest (ADR 0015).
+  await openSealedColumns(rows, { title: "Conversation.title" });
   return rows[0] ?? refuse("NOT_FOUND", "notFound", "Conversation not found");
 };
 
@@ -118,6 +121,7 @@ const lockForSend = async (tx: Tx, ctx: ChatTurnCtx, id: string, lastMessageAt: 
     UPDATE "Conversation" SET "lastMessageAt" = ${lastMessageAt}, "updatedAt" = now()
     WHERE "id" = ${id} AND "tenantId" = ${ctx.tenantId} AND "userId" = ${ctx.userId}
     RETURNING "id", "title", "personaKey"`;
+  await openSealedColumns(rows, { title: "Conversation.title" });
   return rows[0] ?? refuse("NOT_FOUND", "notFound", "Conversation not found");
 };
 

@@ -1,11 +1,14 @@
 import "server-only";
 import { z } from "zod";
+import { searchWords } from "~/lib/search";
 import { db } from "~/server/db/client";
 import type { Prisma } from "~/server/db/generated/client";
+import { prefixTokens } from "~/server/db/search-index";
 import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { isObjectNotFound, storageForDocument } from "~/server/infra/storage";
 import { recordAudit } from "../audit/audit";
+import { contentKeysFor } from "../secrets/content-keys";
 import { openOriginal } from "./original-cipher";
 import type { TenantCtx } from "../context";
 import {
@@ -51,10 +54,14 @@ export const listDocuments = async (ctx: TenantCtx, raw: ListDocumentsInput = {}
   const parsed = ZListDocumentsInput.safeParse(raw);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "invalidInput", z.prettifyError(parsed.error));
   const { status, query, cursor, limit } = parsed.data;
+  // Titles and file names are sealed at rest (ADR 0015): the search is on their blind word-prefix
+  // tokens (db/search-index.ts), every word of the query starting a word of the title or file name.
+  const words = query ? searchWords(query) : [];
+  const tokens = words.length > 0 ? prefixTokens(await contentKeysFor(ctx.tenantId), words) : [];
   const where: Prisma.DocumentWhereInput = {
     tenantId: ctx.tenantId,
     ...(status ? { status } : {}),
-    ...(query ? { OR: [{ title: { contains: query, mode: "insensitive" } }, { filename: { contains: query, mode: "insensitive" } }] } : {}),
+    ...(query ? { AND: tokens.length > 0 ? tokens.map((t) => ({ searchIndex: { contains: t } })) : [{ id: { in: [] } }] } : {}),
   };
   let cursorWhere: Prisma.DocumentWhereInput = {};
   if (cursor) {

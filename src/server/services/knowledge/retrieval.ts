@@ -118,7 +118,7 @@ export const ftsSearch = async (
 };
 
 /** The sealed columns of a retrieved passage. */
-export const PASSAGE_COLUMNS = { text: "DocumentChunk.text", heading: "DocumentChunk.heading" } as const;
+export const PASSAGE_COLUMNS = { text: "DocumentChunk.text", heading: "DocumentChunk.heading", documentTitle: "Document.title" } as const;
 
 /** Reciprocal rank fusion of ranked lists (each best first); ties keep the earlier list's order. */
 export const fuseByReciprocalRank = (lists: Hit[][], limit: number, k = RRF_K): RetrievedPassage[] => {

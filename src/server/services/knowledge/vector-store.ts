@@ -138,5 +138,5 @@ export const vectorSearch = async (
     ORDER BY distance, c.id
     LIMIT ${input.limit ?? 50}`;
   // Passages are sealed at rest (ADR 0015): opened here, like full-text search's.
-  return openSealedColumns(rows.map((r) => ({ ...r, distance: Number(r.distance) })), { text: "DocumentChunk.text", heading: "DocumentChunk.heading" });
+  return openSealedColumns(rows.map((r) => ({ ...r, distance: Number(r.distance) })), { text: "DocumentChunk.text", heading: "DocumentChunk.heading", documentTitle: "Document.title" });
 };

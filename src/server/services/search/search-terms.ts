@@ -1,13 +1,10 @@
-// What the palette's typed text becomes: words for a word-prefix tsquery on the
-// 'simple' configuration (the indexes of migration 20261206234806_workspace_search),
-// and the excerpt of a long text around its first match.
+// What the palette's typed text becomes: words, each matched as a word prefix (through the
+// blind prefix tokens of db/search-index.ts, the indexes of migration
+// 20261207171106_prefix_blind_indexes), and the excerpt of a long text around its first match.
 
 import { searchWords, WORD_PATTERN as WORD } from "~/lib/search";
 
 export { searchWords };
-
-/** Every word as a prefix, all required: "q3 bud" → `'q3':* & 'bud':*`. null when there is no word. */
-export const prefixTsquery = (words: readonly string[]): string | null => (words.length ? words.map((w) => `'${w}':*`).join(" & ") : null);
 
 /** Whether every word starts a word of `text` (the same rule as the tsquery, for rows filtered in memory). */
 export const matchesAllWords = (text: string, words: readonly string[]): boolean => {

@@ -1,19 +1,23 @@
 import "server-only";
 import { db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
+import { openSealedColumns } from "../secrets/content-keys";
 
 /*
  * One bounded, tenant-scoped query per searchable object type. Each filters on
  * "tenantId" in its own WHERE (never afterwards) and matches through the GIN
- * expression index of migration 20261206234806_workspace_search, so the
- * expression here must stay exactly `to_tsvector('simple'::regconfig, <column>)`.
+ * index of the table's "searchTsv" (migration 20261207171106_prefix_blind_indexes):
+ * titles, decisions and action items are sealed at rest (ADR 0015), so what is
+ * matched is their blind word-prefix tokens, and `tsquery` is the caller's words
+ * blinded with the workspace's key (db/search-index.ts prefixTsquery). The rows'
+ * sealed columns are opened before they are returned.
  * Newest first, at most `limit` rows: the palette shows a few per group.
  */
 
 export type SourceArgs = { tenantId: string; tsquery: string; limit: number };
 type Row = { id: string; title: string; text: string | null; parentId: string | null };
 
-const matches = (column: Prisma.Sql, tsquery: string) => Prisma.sql`to_tsvector('simple'::regconfig, ${column}) @@ to_tsquery('simple'::regconfig, ${tsquery})`;
+const matches = (table: Prisma.Sql, tsquery: string) => Prisma.sql`${table}."searchTsv" @@ ${tsquery}::tsquery`;
 
 /**
  * How many of a table's newest rows the first step reads. Left to itself the planner
@@ -37,18 +41,18 @@ type Source = {
   scope: Prisma.Sql;
   /** The recency column, with an index on (scope columns…, column). */
   newest: string;
-  /** The text column with the GIN expression index. */
-  text: string;
+  /** The sealed columns selected, by alias: the "Model.field" each was read from. */
+  sealed: Readonly<Record<string, string>>;
   /** The row's fields, on x and the joined tables. */
   select: Prisma.Sql;
   join?: Prisma.Sql;
 };
 
-const newestMatching = <R>({ table, scope, newest, text, select, join = Prisma.empty }: Source, tsquery: string, limit: number) => {
+const newestMatching = async <R extends Record<string, unknown>>({ table, scope, newest, sealed, select, join = Prisma.empty }: Source, tsquery: string, limit: number) => {
   const from = Prisma.raw(`"${table}"`);
   const order = Prisma.raw(`x."${newest}"`);
-  const match = matches(Prisma.raw(`x."${text}"`), tsquery);
-  return db.$queryRaw<R[]>`
+  const match = matches(Prisma.raw("x"), tsquery);
+  const rows = await db.$queryRaw<R[]>`
     WITH recent AS (
       SELECT ${select}, ${order} AS "sortKey"
       FROM (SELECT * FROM ${from} x WHERE ${scope} ORDER BY ${order} DESC LIMIT ${RECENT_WINDOW}) x ${join}
@@ -66,6 +70,7 @@ const newestMatching = <R>({ table, scope, newest, text, select, join = Prisma.e
        LIMIT ${limit})
     ) hits
     ORDER BY "sortKey" DESC`;
+  return openSealedColumns(rows, sealed);
 };
 
 const titleOnly = Prisma.sql`x.id, x.title, NULL::text AS text, NULL::text AS "parentId"`;
@@ -73,13 +78,13 @@ const titleOnly = Prisma.sql`x.id, x.title, NULL::text AS text, NULL::text AS "p
 /** The caller's own conversations only: they are private, admins included. */
 export const searchConversations = ({ tenantId, tsquery, limit }: SourceArgs, userId: string) =>
   newestMatching<Row>(
-    { table: "Conversation", scope: Prisma.sql`x."tenantId" = ${tenantId} AND x."userId" = ${userId}`, newest: "lastMessageAt", text: "title", select: titleOnly },
+    { table: "Conversation", scope: Prisma.sql`x."tenantId" = ${tenantId} AND x."userId" = ${userId}`, newest: "lastMessageAt", sealed: { title: "Conversation.title" }, select: titleOnly },
     tsquery,
     limit,
   );
 
 export const searchMeetings = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  newestMatching<Row>({ table: "Meeting", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", text: "title", select: titleOnly }, tsquery, limit);
+  newestMatching<Row>({ table: "Meeting", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", sealed: { title: "Meeting.title" }, select: titleOnly }, tsquery, limit);
 
 /** A decision opens its meeting: the title is the meeting's, the text the decision. */
 export const searchDecisions = ({ tenantId, tsquery, limit }: SourceArgs) =>
@@ -88,7 +93,7 @@ export const searchDecisions = ({ tenantId, tsquery, limit }: SourceArgs) =>
       table: "MeetingOutcome",
       scope: Prisma.sql`x."tenantId" = ${tenantId}`,
       newest: "createdAt",
-      text: "decision",
+      sealed: { title: "Meeting.title", text: "MeetingOutcome.decision" },
       select: Prisma.sql`x.id, m.title, x.decision AS text, x."meetingId" AS "parentId"`,
       join: Prisma.sql`JOIN "Meeting" m ON m.id = x."meetingId" AND m."tenantId" = ${tenantId}`,
     },
@@ -103,7 +108,7 @@ export const searchActionItems = ({ tenantId, tsquery, limit }: SourceArgs) =>
       table: "ActionItem",
       scope: Prisma.sql`x."tenantId" = ${tenantId}`,
       newest: "createdAt",
-      text: "description",
+      sealed: { title: "Meeting.title", text: "ActionItem.description" },
       select: Prisma.sql`x.id, m.title, x.description AS text, x."meetingId" AS "parentId", x."taskId"`,
       join: Prisma.sql`JOIN "Meeting" m ON m.id = x."meetingId" AND m."tenantId" = ${tenantId}`,
     },
@@ -112,11 +117,17 @@ export const searchActionItems = ({ tenantId, tsquery, limit }: SourceArgs) =>
   );
 
 export const searchTasks = ({ tenantId, tsquery, limit }: SourceArgs) =>
-  newestMatching<Row>({ table: "Task", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", text: "title", select: titleOnly }, tsquery, limit);
+  newestMatching<Row>({ table: "Task", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", sealed: { title: "Task.title" }, select: titleOnly }, tsquery, limit);
 
 export const searchDocuments = ({ tenantId, tsquery, limit }: SourceArgs) =>
   newestMatching<Row>(
-    { table: "Document", scope: Prisma.sql`x."tenantId" = ${tenantId}`, newest: "createdAt", text: "title", select: Prisma.sql`x.id, x.title, x.filename AS text, NULL::text AS "parentId"` },
+    {
+      table: "Document",
+      scope: Prisma.sql`x."tenantId" = ${tenantId}`,
+      newest: "createdAt",
+      sealed: { title: "Document.title", text: "Document.filename" },
+      select: Prisma.sql`x.id, x.title, x.filename AS text, NULL::text AS "parentId"`,
+    },
     tsquery,
     limit,
   );

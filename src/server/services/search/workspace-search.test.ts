@@ -2,8 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from "../../../../prisma/factories";
 import { db } from "~/server/db/client";
 import type { TRole } from "~/lib/roles";
-import { excerptAround, matchesAllWords, prefixTsquery, searchWords } from "./search-terms";
+import { excerptAround, matchesAllWords, searchWords } from "./search-terms";
 import { searchWorkspace } from "./workspace-search";
+import { deriveContentKeys } from "@ocsuite/crypto";
+import { prefixIndex, prefixTsquery } from "~/server/db/search-index";
 
 // A word no other test writes: every object below carries it, so a search for its prefix finds exactly them.
 const WORD = `zq${uid(4)}`;
@@ -132,8 +134,11 @@ describe("searchWorkspace over more rows than the recent window (sources.ts)", (
 describe("search terms", () => {
   it("turns typed text into required word prefixes", () => {
     expect(searchWords("  Q3 Bud-get, q3 ")).toEqual(["q3", "bud", "get"]);
-    expect(prefixTsquery(["q3", "bud"])).toBe("'q3':* & 'bud':*");
-    expect(prefixTsquery([])).toBeNull();
+    // Each word becomes the blind token of that prefix (db/search-index.ts), all required.
+    const keys = deriveContentKeys("t", Buffer.alloc(32, 7));
+    expect(prefixTsquery(keys, ["q3", "bud"])).toMatch(/^'[0-9a-f]{20}' & '[0-9a-f]{20}'$/);
+    expect(prefixIndex(keys, ["Q3 budget"]).split(" ")).toEqual(expect.arrayContaining(prefixTsquery(keys, ["q3", "bud"])!.split(" & ")));
+    expect(prefixTsquery(keys, [])).toBeNull();
     expect(searchWords("Año fiscal")).toEqual(["año", "fiscal"]);
   });
 

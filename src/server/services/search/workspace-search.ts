@@ -7,7 +7,9 @@ import type { TenantCtx } from "../context";
 import { retrievePassages } from "../knowledge/retrieval";
 import { applyOverride } from "../personas/resolve";
 import { PERSONA_KEYS } from "../personas/templates";
-import { excerptAround, matchesAllWords, prefixTsquery, searchWords } from "./search-terms";
+import { prefixTsquery } from "~/server/db/search-index";
+import { contentKeysFor } from "../secrets/content-keys";
+import { excerptAround, matchesAllWords, searchWords } from "./search-terms";
 import {
   personaOverrides,
   searchActionItems,
@@ -74,8 +76,9 @@ const passageHits = async (ctx: TenantCtx, query: string, words: readonly string
 export const searchWorkspace = async (ctx: TenantCtx, raw: SearchInput): Promise<{ hits: SearchHit[] }> => {
   const { query } = ZSearchInput.parse(raw);
   const words = searchWords(query);
-  const tsquery = prefixTsquery(words);
-  if (!tsquery) return { hits: [] };
+  if (words.length === 0) return { hits: [] };
+  // Sealed titles are matched on their blind word-prefix tokens (db/search-index.ts).
+  const tsquery = prefixTsquery(await contentKeysFor(ctx.tenantId), words)!;
   const canChat = hasRole(ctx.role, "MEMBER");
   const args: SourceArgs = { tenantId: ctx.tenantId, tsquery, limit: PER_KIND };
   return withSpan("search.workspace", { "ocsuite.tenant.id": ctx.tenantId, "search.words": words.length }, async (span) => {
