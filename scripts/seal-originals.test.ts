@@ -14,7 +14,7 @@ import { readOriginal } from "~/server/services/knowledge/document-reads";
 
 const run = (args: string[]) => runScript("seal-originals.ts", args);
 
-describe("npm run originals:seal", () => {
+describe("npm run content:seal (alias originals:seal)", () => {
   it("seals the named workspace's legacy originals (exit 0, counts printed); the download still serves the file", async () => {
     const f = await createTenantWithMembers();
     const text = "# Legacy\n\nStored before originals were encrypted.\n";
@@ -22,7 +22,7 @@ describe("npm run originals:seal", () => {
     const r = await run(["--tenant", f.tenant.slug]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n");
+    expect(r.stdout).toMatch(/^content: sealed \d+ rows \(TenantPersona \d+, Conversation \d+, .*\)\noriginals: sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n$/);
     const row = await db.document.findUniqueOrThrow({ where: { id: doc.id } });
     expect(isSealedBlob(await objectStorage().get(row.storageKey))).toBe(true);
     const original = await readOriginal(tenantCtxOf(f.tenant, f.viewer, "VIEWER"), { id: doc.id });
@@ -33,6 +33,6 @@ describe("npm run originals:seal", () => {
     expect(await run(["--nope"])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown argument: --nope") });
     expect(await run(["--tenant"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--tenant needs") });
     expect(await run(["--tenant", "no-such-workspace-xyz"])).toMatchObject({ code: 2, stderr: expect.stringContaining('no tenant with id or slug "no-such-workspace-xyz"') });
-    expect(await run(["--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("usage: npm run originals:seal") });
+    expect(await run(["--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("usage: npm run content:seal") });
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Seals the document originals stored before originals were encrypted (ADR 0014), so that a
- * workspace deletion's crypto-shredding covers them too. Run once after upgrading; safe to rerun
- * (it only touches documents without a content key) and to interrupt.
+ * Seals what was stored before content was encrypted, so that a workspace deletion's
+ * crypto-shredding covers it too: the database's content columns with their blind search indexes
+ * (ADR 0015, services/secrets/content-backfill.ts), then the document originals (ADR 0014). Run
+ * once after upgrading; safe to rerun (it only touches what is still plaintext) and to interrupt.
  *
- *   npm run originals:seal                        # every workspace
- *   npm run originals:seal -- --tenant <id|slug>  # one workspace
+ *   npm run content:seal                        # every workspace (alias: npm run originals:seal)
+ *   npm run content:seal -- --tenant <id|slug>  # one workspace
  *
  * (= node --conditions=react-server --import tsx scripts/seal-originals.ts …)
  * Needs the app's configuration: DATABASE_URL, OCSUITE_MASTER_KEYS and the storage settings
@@ -18,7 +19,7 @@ import path from "node:path";
 import { applyEmbeddedDefaults } from "./lib/cli-env";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const USAGE = "usage: npm run originals:seal [-- --tenant <id|slug>]\n";
+const USAGE = "usage: npm run content:seal [-- --tenant <id|slug>]\n";
 
 const parseTenant = (argv: string[]): { tenant?: string; help: boolean } => {
   const out: { tenant?: string; help: boolean } = { help: false };
@@ -38,7 +39,7 @@ const main = async (): Promise<number> => {
   try {
     args = parseTenant(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`originals:seal: ${(err as Error).message}\n${USAGE}`);
+    process.stderr.write(`content:seal: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   if (args.help) {
@@ -47,26 +48,30 @@ const main = async (): Promise<number> => {
   }
   applyEmbeddedDefaults(ROOT);
   if (!process.env.DATABASE_URL) {
-    process.stderr.write("originals:seal: set DATABASE_URL (or start the embedded default with npm start)\n");
+    process.stderr.write("content:seal: set DATABASE_URL (or start the embedded default with npm start)\n");
     return 2;
   }
   const { db } = await import("../src/server/db/client");
   const { sealLegacyOriginals } = await import("../src/server/services/knowledge/original-backfill");
+  const { sealLegacyContent } = await import("../src/server/services/secrets/content-backfill");
   try {
     let tenantId: string | undefined;
     if (args.tenant) {
       const t = await db.tenant.findFirst({ where: { OR: [{ id: args.tenant }, { slug: args.tenant.toLowerCase() }] }, select: { id: true } });
       if (!t) {
-        process.stderr.write(`originals:seal: no tenant with id or slug "${args.tenant}"\n`);
+        process.stderr.write(`content:seal: no tenant with id or slug "${args.tenant}"\n`);
         return 2;
       }
       tenantId = t.id;
     }
+    const c = await sealLegacyContent({ tenantId });
+    const perModel = Object.entries(c.perModel).map(([model, n]) => `${model} ${n}`).join(", ");
+    process.stdout.write(`content: sealed ${c.rows} rows (${perModel})\n`);
     const r = await sealLegacyOriginals({ tenantId });
-    process.stdout.write(`sealed ${r.sealed}, missing ${r.missing}, changed meanwhile ${r.skipped}, orphaned objects ${r.orphanedObjects}\n`);
+    process.stdout.write(`originals: sealed ${r.sealed}, missing ${r.missing}, changed meanwhile ${r.skipped}, orphaned objects ${r.orphanedObjects}\n`);
     return r.orphanedObjects === 0 ? 0 : 1;
   } catch (err) {
-    process.stderr.write(`originals:seal: ${(err as Error).message}\n`);
+    process.stderr.write(`content:seal: ${(err as Error).message}\n`);
     return 2;
   } finally {
     await db.$disconnect();

@@ -145,6 +145,13 @@ describe("run-task on the offline model", () => {
     // In order, one after the other.
     for (let i = 1; i < steps.length; i++) expect(steps[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(steps[i - 1]!.finishedAt!.getTime());
     expect(steps[1]!.output).toBe("[1] Hosting report, p. 2");
+    // The step state Inngest keeps (the local executor's table) holds the plan, passages and draft sealed (ADR 0015).
+    const state = await db.$queryRaw<{ data: string | null }[]>`SELECT data::text AS data FROM "InngestStep" WHERE "runId" = ${run.id} AND name IN ('plan', 'research', 'draft', 'review')`;
+    expect(state.length).toBeGreaterThanOrEqual(4);
+    for (const { data } of state) {
+      expect(data).toContain(`occ1.${f.tenant.id}.`);
+      expect(data).not.toMatch(/hosting|idle capacity/i);
+    }
     // Tokens: the three model steps' (offline usage = word counts), summed on the task.
     const llm = steps.filter((s) => s.name !== "research");
     expect(llm.every((s) => (s.inputTokens ?? 0) > 0 && (s.outputTokens ?? 0) > 0)).toBe(true);

@@ -1,6 +1,7 @@
 import { guardedStep } from "./tenant-guard";
 import { taskCancelRequested, taskRunRequested } from "~/server/events/catalog";
 import { inngest } from "~/server/events/client";
+import { openStepValue, sealStepValue } from "~/server/services/secrets/content-keys";
 import { countStaleRun, markTaskFailed, runDraftStep, runPlanStep, runResearchStep, runReviewStep } from "~/server/services/tasks/run";
 import type { TaskRunTarget } from "~/server/services/tasks/run-step";
 
@@ -15,7 +16,10 @@ export const TASK_THROTTLE = { key: "event.data.tenantId", limit: 20, period: "1
  *   draft     the Markdown deliverable citing the passages as [n];
  *   review    the persona's self-review → the final deliverable, needs_review.
  * Step values (plan text, passages, draft) are memoized by Inngest, so a retry
- * of a later step never re-plans or re-searches.
+ * of a later step never re-plans or re-searches. They are workspace content, so
+ * each is sealed under the workspace's content key before Inngest stores it
+ * (ADR 0015): the step state (Inngest Cloud's, or the local executor's table)
+ * holds ciphertext only.
  *
  * An event whose revision is not the task's, or whose task was cancelled,
  * accepted or failed since, does nothing ("stale"). A step failure is retried
@@ -46,18 +50,16 @@ export const runTask = inngest.createFunction(
   async ({ event, step }) => {
     const target: TaskRunTarget = { tenantId: event.data.tenantId, taskId: event.data.taskId, revision: event.data.revision };
     // A step error carries its reason as the message; permanent ones are not retried.
-    const guarded =
-      <T>(fn: () => Promise<T>) =>
-      () =>
-        guardedStep(target.tenantId, fn);
+    const sealed = async <T>(id: string, fn: () => Promise<T>): Promise<T> =>
+      openStepValue<T>(target.tenantId, await step.run(id, async () => sealStepValue(target.tenantId, await guardedStep(target.tenantId, fn))));
 
-    const plan = await step.run("plan", guarded(() => runPlanStep(target)));
+    const plan = await sealed("plan", () => runPlanStep(target));
     if (plan.status === "stale") return stale(target, "plan");
-    const research = await step.run("research", guarded(() => runResearchStep(target, plan.value.plan)));
+    const research = await sealed("research", () => runResearchStep(target, plan.value.plan));
     if (research.status === "stale") return stale(target, "research");
-    const draft = await step.run("draft", guarded(() => runDraftStep(target, plan.value.plan, research.value.passages)));
+    const draft = await sealed("draft", () => runDraftStep(target, plan.value.plan, research.value.passages));
     if (draft.status === "stale") return stale(target, "draft");
-    const review = await step.run("review", guarded(() => runReviewStep(target, draft.value.draft, research.value.passages)));
+    const review = await sealed("review", () => runReviewStep(target, draft.value.draft, research.value.passages));
     if (review.status === "stale") return stale(target, "review");
     return { status: "needs_review" as const, revision: target.revision, chars: review.value.chars, passages: research.value.passages.length };
   },

@@ -15,7 +15,9 @@ import { CONTENT_RELATIONS, SEALED_FIELDS } from "./content-encryption";
 
 /** One column of one row as stored (text), what a dump of the table shows. */
 const stored = async (table: string, column: string, id: string): Promise<string> => {
-  const rows = await db.$queryRawUnsafe<{ v: string }[]>(`SELECT "${column}"::text AS v FROM "${table}" WHERE id = $1`, id);
+  // TenantPersona's key is (tenantId, key): its "id" here is "<tenantId>:<key>".
+  const key = table === "TenantPersona" ? `"tenantId" || ':' || "key"` : "id";
+  const rows = await db.$queryRawUnsafe<{ v: string }[]>(`SELECT "${column}"::text AS v FROM "${table}" WHERE ${key} = $1`, id);
   return rows[0]!.v;
 };
 
@@ -50,6 +52,7 @@ describe("sealed content columns", () => {
     const document = await db.document.create({
       data: { tenantId: tenant.id, title: `Plan ${secret}`, filename: `${secret}.txt`, kind: "text", mimeType: "text/plain", sizeBytes: 1, sha256: uid(32), storageKey: "k", status: "ready" },
     });
+    const persona = await db.tenantPersona.create({ data: { tenantId: tenant.id, key: "cfo", instructions: `Always mention ${secret}` } });
     const actionItem = await db.actionItem.create({ data: { tenantId: tenant.id, meetingId: meeting.id, itemIndex: 0, ownerPersonaKey: "cfo", description: `Act ${secret}` } });
     const chunk = await db.documentChunk.create({ data: { tenantId: tenant.id, documentId: document.id, ordinal: 0, heading: `Heading ${secret}`, text: `Passage ${secret} reimbursed`, charStart: 0, charEnd: 9 } });
 
@@ -65,6 +68,7 @@ describe("sealed content columns", () => {
         const id = { Conversation: conversation.id, Document: document.id, Meeting: meeting.id, MeetingOutcome: meeting.outcomes[0]!.id, ActionItem: actionItem.id, Task: task.id }[t];
         return [[t, "searchIndex", id] as [string, string, string], [t, "searchTsv", id] as [string, string, string]];
       }),
+      ["TenantPersona", "instructions", `${persona.tenantId}:${persona.key}`],
       ["Meeting", "goal", meeting.id],
       ["Meeting", "agenda", meeting.id],
       ["MeetingTurn", "content", meeting.turns[0]!.id],

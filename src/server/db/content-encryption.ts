@@ -21,6 +21,9 @@ import { blindTsText, prefixIndex, SEARCH_INDEXES, tsvectorTexts } from "./searc
 
 export type SealedKind = "text" | "json";
 
+/** A PostgreSQL regular expression matching sealed text (for SQL that finds rows still in plaintext). */
+export const SEALED_PREFIX_PATTERN = "^occ1\\.";
+
 /** Every sealed column, per model. Searchable columns are sealed with a blind index beside them. */
 export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, SealedKind>>>> = {
   Conversation: { title: "text" },
@@ -33,6 +36,8 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Seal
   ActionItem: { description: "text" },
   Task: { title: "text", description: "text", deliverable: "text", feedback: "text" },
   TaskStep: { output: "text" },
+  // A workspace's standing instructions to a persona: its own words, often about its business.
+  TenantPersona: { instructions: "text" },
 };
 
 /**
@@ -41,7 +46,8 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Seal
  * tests/content-encryption-schema.test.ts checks this against prisma/schema.prisma.
  */
 export const CONTENT_RELATIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Tenant: { conversations: "Conversation", documents: "Document", meetings: "Meeting", tasks: "Task" },
+  Tenant: { personas: "TenantPersona", conversations: "Conversation", documents: "Document", meetings: "Meeting", tasks: "Task" },
+  TenantPersona: { tenant: "Tenant" },
   User: { conversations: "Conversation" },
   Conversation: { tenant: "Tenant", user: "User", messages: "Message" },
   Message: { conversation: "Conversation" },

@@ -18,6 +18,7 @@ import { appendAuditEvent, PLATFORM_CHAIN, verifyAuditChain } from "../audit/aud
 import { uploadDocument as storeDocument } from "../knowledge/document-upload";
 import { openOriginal } from "../knowledge/original-cipher";
 import { createCredential } from "../providers/credentials";
+import { forgetContentKeys, openSealedColumns } from "../secrets/content-keys";
 import { tenantCrypto } from "../secrets/tenant-crypto";
 import { cancelWorkspaceDeletion, requestWorkspaceDeletion, workspacesDueForPurge } from "./workspace-deletion";
 import { runWorkspacePurge } from "./workspace-purge";
@@ -116,7 +117,8 @@ describe("purging a workspace past its deletion date", () => {
     const w = await workspace();
     const other = await createTenantWithMembers();
     const storage = objectStorage();
-    const content = await seedContent({ tenantId: w.tenant.id, userId: w.member.id, at: new Date(), storage });
+    const label = `shred${uid(4)}`;
+    const content = await seedContent({ tenantId: w.tenant.id, userId: w.member.id, at: new Date(), storage, label });
     const otherContent = await seedContent({ tenantId: other.tenant.id, userId: other.member.id, at: new Date(), storage });
     const secret = `sk-shred-${uid(12)}`;
     const credential = await createCredential(w.ownerCtx, { provider: "openai", label: "Main", apiKey: secret });
@@ -135,6 +137,11 @@ describe("purging a workspace past its deletion date", () => {
     await db.dataExport.create({ data: { tenantId: w.tenant.id, requestedById: w.owner.id, scope: "workspace", status: "ready", storageKey: archiveKey } });
     await appendAuditEvent({ tenantId: w.tenant.id, actorType: "SYSTEM", action: "test.event" });
     await db.inngestRun.create({ data: { id: `run-${uid()}`, appId: "ocsuite", functionId: "ocsuite-tasks-run-task", status: "COMPLETED", eventId: uid(), event: {}, events: [], tenantId: w.tenant.id, maxAttempts: 1, finishedAt: new Date() } });
+    // The "backup copy" of its sealed rows (ADR 0015) and of the content key's row, as a dump would have them.
+    const rowsBackup = await db.$queryRaw<{ content: string }[]>`SELECT content FROM "Message" WHERE "tenantId" = ${w.tenant.id}`;
+    const contentKeyBackup = await db.tenantContentKey.findUniqueOrThrow({ where: { tenantId: w.tenant.id } });
+    expect(rowsBackup.every((r) => r.content.startsWith(`occ1.${w.tenant.id}.`))).toBe(true);
+    expect((await openSealedColumns(structuredClone(rowsBackup), { content: "Message.content" })).map((r) => r.content)).toContain(`Question ${label}`);
 
     await requestWorkspaceDeletion(w.ownerCtx, { confirmation: w.tenant.slug });
     const counts = await runWorkspacePurge(w.tenant.id, { now: new Date(Date.now() + (env.WORKSPACE_DELETION_GRACE_DAYS + 1) * DAY) });
@@ -156,6 +163,11 @@ describe("purging a workspace past its deletion date", () => {
     // Nor can the copy of the document's original: its content key went with the data key.
     expect(await objectExists(storage, uploadedRow.storageKey)).toBe(false);
     await expect(openOriginal(uploadedRow, objectBackup)).rejects.toMatchObject({ reason: "originalUnreadable", cause: { code: "KEY_DESTROYED" } });
+    // Nor the copy of its sealed rows, even restored with its content key's row (ADR 0015).
+    await db.tenantContentKey.create({ data: contentKeyBackup });
+    forgetContentKeys();
+    await expect(openSealedColumns(structuredClone(rowsBackup), { content: "Message.content" })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+    await db.tenantContentKey.deleteMany({ where: { tenantId: w.tenant.id } });
 
     // Tombstone: DELETED, slug freed, name gone; the platform chain records the counts.
     const tomb = await db.tenant.findUniqueOrThrow({ where: { id: w.tenant.id } });

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { CryptoError, deriveContentKeys, parseCiphertextHeader, type ContentKeys } from "@ocsuite/crypto";
+import { CryptoError, deriveContentKeys, openText, parseCiphertextHeader, sealText, type ContentKeys } from "@ocsuite/crypto";
 import { LRUCache } from "lru-cache";
 import { env } from "~/env";
 import { dbOrTx, type Db, type TxScope } from "~/server/db/client";
@@ -74,3 +74,18 @@ export const forgetContentKeys = (tenantId?: string): void => {
 
 /** Opens sealed columns of raw SQL rows (column alias → the "Model.field" it was read from), in place. */
 export const openSealedColumns = <T extends Record<string, unknown>>(rows: T[], columns: Readonly<Record<string, string>>): Promise<T[]> => openSealedRows(rows, columns, contentKeysFor);
+
+/** The AAD field of a job step's sealed value. */
+const STEP_VALUE_FIELD = "InngestStep.output";
+
+/**
+ * A job step's return value sealed under the workspace's content key: what Inngest memoizes (in
+ * Inngest Cloud or the local executor's table) is ciphertext, not the plan, passages or draft.
+ */
+export const sealStepValue = async (tenantId: string, value: unknown): Promise<{ sealed: string }> => ({
+  sealed: sealText(await contentKeysFor(tenantId), STEP_VALUE_FIELD, JSON.stringify(value)),
+});
+
+/** The value sealStepValue sealed (as JSON: what a step's value always is). */
+export const openStepValue = async <T>(tenantId: string, stored: { sealed: string }): Promise<T> =>
+  JSON.parse(openText(await contentKeysFor(tenantId, "open"), STEP_VALUE_FIELD, stored.sealed)) as T;
