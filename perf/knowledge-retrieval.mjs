@@ -65,26 +65,25 @@ try {
     return t.trim();
   };
 
-  /** Adds `count` chunks to `tenantId` through `client` (pg-compatible), 100 per ready document. */
-  const load = async (client, tenantId, count, label) => {
+  /**
+   * Adds `count` chunks to `tenantId` through `prisma` (a client with content encryption: titles and
+   * passages sealed, blind search index written, as ingestion stores them; ADR 0015), 100 per ready
+   * document.
+   */
+  const load = async (prisma, tenantId, count, label) => {
     let made = 0;
     while (made < count) {
       const docId = `${label}${randomBytes(6).toString("hex")}`;
-      await client.query(
-        `INSERT INTO "Document" (id, "tenantId", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", status, "chunkCount", "indexVersion", "updatedAt")
-         VALUES ($1, $2, $3, 'doc.md', 'markdown', 'text/markdown', 1, $4, 'none', 'ready', 100, 1, now())`,
-        [docId, tenantId, `Document ${docId}`, randomBytes(32).toString("hex")],
-      );
+      await prisma.document.create({
+        data: { id: docId, tenantId, title: `Document ${docId}`, filename: "doc.md", kind: "markdown", mimeType: "text/markdown", sizeBytes: 1, sha256: randomBytes(32).toString("hex"), storageKey: "none", status: "ready", chunkCount: 100, indexVersion: 1 },
+      });
       const n = Math.min(100, count - made);
-      const params = [];
-      const values = [];
+      const data = [];
       for (let j = 0; j < n; j++) {
         const text = chunkText();
-        params.push(`${docId}_${j}`, tenantId, docId, j, text, j + 1, `Heading ${word()}`, 0, text.length);
-        const o = j * 9;
-        values.push(`($${o + 1},$${o + 2},$${o + 3},$${o + 4},$${o + 5},$${o + 6},$${o + 7},$${o + 8},$${o + 9})`);
+        data.push({ id: `${docId}_${j}`, tenantId, documentId: docId, ordinal: j, text, page: j + 1, heading: `Heading ${word()}`, charStart: 0, charEnd: text.length });
       }
-      await client.query(`INSERT INTO "DocumentChunk" (id, "tenantId", "documentId", ordinal, text, page, heading, "charStart", "charEnd") VALUES ${values.join(",")}`, params);
+      await prisma.documentChunk.createMany({ data });
       made += n;
     }
   };
@@ -154,8 +153,8 @@ try {
   let loaded = 0;
   for (const size of SIZES) {
     const t0 = performance.now();
-    await load(raw, tenants[0], size - loaded, "m");
-    for (const noise of tenants.slice(1)) await load(raw, noise, Math.ceil((size - loaded) / 3), "n");
+    await load(db, tenants[0], size - loaded, "m");
+    for (const noise of tenants.slice(1)) await load(db, noise, Math.ceil((size - loaded) / 3), "n");
     loaded = size;
     await raw.query(`VACUUM ANALYZE "DocumentChunk"`);
     await raw.query(`VACUUM ANALYZE "Document"`);
@@ -179,7 +178,8 @@ try {
     });
     const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
     await migrate(url);
-    const client = new PrismaClient({ adapter: new PrismaPg(pgConfigFromUrl(url, { max: 5 })) });
+    const { withContentEncryption } = await import("../src/server/db/client.ts");
+    const client = withContentEncryption(new PrismaClient({ adapter: new PrismaPg(pgConfigFromUrl(url, { max: 5 })) }));
     cleanups.unshift(() => client.$disconnect());
     const lite = new pg.Client({ connectionString: url });
     await lite.connect();
@@ -191,13 +191,14 @@ try {
       ids.push(id);
     }
     const t0 = performance.now();
-    await load(lite, ids[0], size, "m");
-    await load(lite, ids[1], size, "n");
+    await load(client, ids[0], size, "m");
+    await load(client, ids[1], size, "n");
     if (!(await ensureVectorStore(client)).available) throw new Error("pgvector is not available in PGlite");
     const embedder = createTestEmbedder();
     // Embed every chunk (heading + text, as ingestion does) in batches of 500.
     for (let offset = 0; ; offset += 500) {
-      const { rows } = await lite.query(`SELECT id, heading, text FROM "DocumentChunk" ORDER BY id LIMIT 500 OFFSET ${offset}`);
+      // Read through the client: the passages are sealed at rest.
+      const rows = await client.documentChunk.findMany({ select: { id: true, heading: true, text: true }, orderBy: { id: "asc" }, skip: offset, take: 500 });
       if (rows.length === 0) break;
       const vecs = rows.map((r) => toVectorLiteral(testEmbedding(`${r.heading}\n${r.text}`)));
       await lite.query(

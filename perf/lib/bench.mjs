@@ -81,5 +81,7 @@ export const appEnv = (databaseUrl, extra = {}) => ({
   NODE_ENV: "production",
   LOG_LEVEL: "warn",
   EMBEDDINGS_PROVIDER: "none",
+  // Content is sealed under the workspaces' keys (ADR 0015): a fresh master key per run.
+  OCSUITE_MASTER_KEYS: `1:${randomBytes(32).toString("base64")}`,
   ...extra,
 });

@@ -65,8 +65,10 @@ export const openText = (keys: ContentKeys, field: string, value: string): strin
 };
 
 /**
- * A search token for `word` (already normalised: lower-cased, stemmed): the first 80 bits of
- * HMAC-SHA-256 under the blind-index key, base32-like lower-case hex (20 characters), so it is a
- * plain word to PostgreSQL's 'simple' text-search configuration.
+ * A search token for `word` (already normalised: lower-cased, stemmed): the first 66 bits of
+ * HMAC-SHA-256 under the blind-index key, as 11 base64url characters. Short on purpose: a
+ * tsvector holds one per distinct word and ranking reads them all (perf/knowledge-retrieval.mjs:
+ * 20 hex characters made the index 70 % larger than the words it replaces); 66 bits keep a
+ * collision between two words of one workspace's vocabulary (10^5–10^6 words) below one in 10^8.
  */
-export const blindToken = (keys: ContentKeys, word: string): string => createHmac("sha256", keys.blind).update(word, "utf8").digest("hex").slice(0, 20);
+export const blindToken = (keys: ContentKeys, word: string): string => createHmac("sha256", keys.blind).update(word, "utf8").digest("base64url").slice(0, 11);

@@ -39,8 +39,11 @@ const withTxScope = (client: PrismaClient, scope: AsyncLocalStorage<TxScope>): P
     },
   });
 
-// The content keys come from services/secrets, which itself queries through this client: imported
-// on first use (a sealed write or read), after both modules have loaded.
+// The content keys come from services/secrets, which itself queries through this client: a cycle
+// by nature (the client needs keys, the key store needs the client), broken at load time by
+// importing them on first use (a sealed write or read), after both modules have loaded. A
+// registration hook instead would leave any process that never imported them unable to seal.
+// eslint-disable-next-line import/no-cycle -- lazy on purpose, see above (ADR 0015)
 const contentKeys = () => import("~/server/services/secrets/content-keys");
 
 /**

@@ -25,8 +25,10 @@ import type { SqlClient } from "./vector-store";
  * as before. Read once per TERM_STATS_TTL_MS per process.
  *
  * The tsv column holds blind tokens (ADR 0015), so are its statistics: a word's lexemes are
- * blinded with the workspace's key before they are looked up. Each workspace's tokens differ, so
- * the shares are this workspace's own words' shares of the whole table.
+ * blinded with the workspace's key before they are looked up. Each workspace's tokens differ, so a
+ * token's share of the whole table is its share of this workspace's passages scaled down by the
+ * workspace's part of the table: the share is scaled back up by that part (table rows / the
+ * workspace's rows, both cached like the statistics), which makes it this workspace's own.
  */
 
 /**
@@ -88,9 +90,26 @@ export const matchingWordSets = async (sql: SqlClient, words: readonly string[],
   if (words.length <= 1) return [[...words]];
   const stats = await termStats(sql);
   if (!stats) return [[...words]];
-  const byWord = await lexemes(sql, words);
+  const [byWord, scale] = await Promise.all([lexemes(sql, words), tenantScale(sql, keys.tenantId)]);
   // A word's share: its most common lexeme's (a word to_tsquery drops entirely matches nothing: 0).
-  return wordSetsByShare(words, (w) => Math.max(0, ...byWord.get(w)!.map((l) => stats.shares.get(blindToken(keys, l)) ?? stats.floor)));
+  const shareOf = (l: string) => Math.min(1, (stats.shares.get(blindToken(keys, l)) ?? stats.floor) * scale);
+  return wordSetsByShare(words, (w) => Math.max(0, ...byWord.get(w)!.map(shareOf)));
+};
+
+const scales = new LRUCache<string, Promise<number>>({ max: 10_000, ttl: TERM_STATS_TTL_MS });
+
+/** The table's passages per passage of this workspace (≥ 1): how much a table-wide share understates the workspace's. */
+const tenantScale = (sql: SqlClient, tenantId: string): Promise<number> => {
+  const cached = scales.get(tenantId);
+  if (cached) return cached;
+  const scale = sql
+    .$queryRaw<{ total: number; own: number }[]>`
+      SELECT greatest(c.reltuples, 1)::float8 AS total, (SELECT count(*) FROM "DocumentChunk" WHERE "tenantId" = ${tenantId})::float8 AS own
+      FROM pg_class c WHERE c.oid = '"DocumentChunk"'::regclass`
+    .then(([r]) => (r && r.own > 0 ? Math.max(1, Number(r.total) / Number(r.own)) : 1))
+    .catch(() => 1);
+  scales.set(tenantId, scale);
+  return scale;
 };
 
 /** matchingWordSets' choice, given each word's share of passages. */

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { CryptoError, deriveContentKeys, openText, parseCiphertextHeader, sealText, type ContentKeys } from "@ocsuite/crypto";
 import { LRUCache } from "lru-cache";
 import { env } from "~/env";
+// eslint-disable-next-line import/no-cycle -- the client loads this module lazily (db/client.ts, ADR 0015)
 import { dbOrTx, type Db, type TxScope } from "~/server/db/client";
 import { openSealedRows } from "~/server/db/content-encryption";
 import { tenantCrypto } from "./tenant-crypto";

@@ -1,5 +1,6 @@
 import "server-only";
 import { DATA_KEY_STATUSES, type DataKeyRecord, type DataKeyStatus, type DataKeyStore, type KeyWrapping } from "@ocsuite/crypto";
+// eslint-disable-next-line import/no-cycle -- the client loads the content keys (and so this) lazily (db/client.ts, ADR 0015)
 import { currentTx, dbOrTx, type Db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 

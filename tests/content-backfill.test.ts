@@ -5,11 +5,11 @@
  * left alone when one is named.
  */
 import { describe, expect, it } from "vitest";
-import { createTenantWithMembers, tenantCtxOf, uid } from "../../../../prisma/factories";
+import { createTenantWithMembers, tenantCtxOf, uid } from "../prisma/factories";
 import { db } from "~/server/db/client";
-import { listConversations } from "../chat/conversations";
-import { retrievePassages } from "../knowledge/retrieval";
-import { sealLegacyContent } from "./content-backfill";
+import { listConversations } from "~/server/services/chat/conversations";
+import { retrievePassages } from "~/server/services/knowledge/retrieval";
+import { sealLegacyContent } from "~/server/services/secrets/content-backfill";
 
 const legacyWorkspace = async (label: string) => {
   const f = await createTenantWithMembers();
