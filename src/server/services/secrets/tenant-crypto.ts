@@ -1,6 +1,7 @@
 import "server-only";
 import { createEnvelope, EnvKeyRing, type KeyRing, type TenantCrypto } from "@ocsuite/crypto";
 import { env } from "~/env";
+// eslint-disable-next-line import/no-cycle -- the data-key store uses the client, which loads the content keys (and so this) lazily (db/client.ts, ADR 0015)
 import { PrismaDataKeyStore } from "./data-key-store";
 
 // One envelope per process: it owns the cache of unwrapped data keys, so a
