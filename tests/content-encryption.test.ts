@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createTenant, createUser, uid } from "../prisma/factories";
 import { shredTenantKeys } from "~/server/services/key-rotation/shred-tenant-keys";
-import { forgetContentKeys, openSealedColumns } from "~/server/services/secrets/content-keys";
+import { forgetContentKeys, openSealedColumns } from "~/server/db/keys/content-keys";
 import { db } from "~/server/db/client";
 import { CONTENT_RELATIONS, SEALED_FIELDS } from "~/server/db/content-encryption";
 

@@ -1,7 +1,7 @@
 import { guardedStep } from "./tenant-guard";
 import { taskCancelRequested, taskRunRequested } from "~/server/events/catalog";
 import { inngest } from "~/server/events/client";
-import { openStepValue, sealStepValue } from "~/server/services/secrets/content-keys";
+import { openStepValue, sealStepValue } from "~/server/db/keys/content-keys";
 import { countStaleRun, markTaskFailed, runDraftStep, runPlanStep, runResearchStep, runReviewStep } from "~/server/services/tasks/run";
 import type { TaskRunTarget } from "~/server/services/tasks/run-step";
 

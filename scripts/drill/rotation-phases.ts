@@ -9,7 +9,7 @@ import { db } from "../../src/server/db/client";
 import { createCredential } from "../../src/server/services/providers/credentials";
 import { requestDataKeyRotation, requestRollback } from "../../src/server/services/key-rotation/data-key-rotation";
 import { countStaleDataKeys, requestMasterKeyRotation } from "../../src/server/services/key-rotation/master-key-rotation";
-import { PrismaDataKeyStore } from "../../src/server/services/secrets/data-key-store";
+import { PrismaDataKeyStore } from "../../src/server/db/keys/data-key-store";
 import type { TenantCtx } from "../../src/server/services/context";
 
 export type SeededTenant = { tenantId: string; ctx: TenantCtx; secrets: { id: string; key: string }[] };

@@ -7,7 +7,7 @@ import { blindTsquery, prefixTsquery } from "~/server/db/search-index";
 import { AppError, notFound } from "~/server/errors";
 import type { TenantCtx } from "../context";
 import { PERSONA_KEYS, isPersonaKey, type PersonaKey } from "../personas/templates";
-import { contentKeysFor, openSealedColumns } from "../secrets/content-keys";
+import { contentKeysFor, openSealedColumns } from "~/server/db/keys/content-keys";
 import { applyOverride, loadCredentialRows, summariseModel } from "../personas/resolve";
 import { MESSAGE_SELECT, toMessageDto, displayModel, type ChatMessageDto } from "./dto";
 

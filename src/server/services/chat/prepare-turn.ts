@@ -5,7 +5,7 @@ import type { ChatMessage } from "../llm/gateway";
 import type { ResolvedPersona } from "../personas/resolve";
 import { MESSAGE_SELECT, titleFromContent, toMessageDto, type ChatMessageDto } from "./dto";
 import { MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES, refuse, STREAMING_STALE_MS, type ChatTurnCtx, type ParsedTurnInput } from "./turn-input";
-import { openSealedColumns } from "../secrets/content-keys";
+import { openSealedColumns } from "~/server/db/keys/content-keys";
 
 // Step 2 of a turn (see turns.ts): what is committed before the model is
 // called, so nothing the user typed is ever lost, and the history it is sent.

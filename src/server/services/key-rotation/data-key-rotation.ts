@@ -5,7 +5,7 @@ import { isUniqueViolation } from "~/server/db/errors";
 import { env } from "~/env";
 import { AppError } from "~/server/errors";
 import { sendJobEvent } from "../jobs/send";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { ENCRYPTED_COLUMNS, formatCheckpoint, keyVersionOf, parseCheckpoint } from "./encrypted-columns";
 import { auditRotationStep, recordRotationRows, type RotationActor } from "./rotation-log";
 import { kindOf, loadRotation, rotationInProgress, toRotationDto, type RotationDto, type RotationTrigger } from "./rotation-rows";

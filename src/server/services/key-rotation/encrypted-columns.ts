@@ -3,7 +3,7 @@ import { parseCiphertextHeader } from "@ocsuite/crypto";
 import type { Prisma } from "~/server/db/generated/client";
 import { db } from "~/server/db/client";
 import { contentKeyColumns, contentKeyField } from "../knowledge/original-cipher";
-import { CONTENT_KEY_FIELD, contentKeyRow } from "../secrets/content-keys";
+import { CONTENT_KEY_FIELD, contentKeyRow } from "~/server/db/keys/content-keys";
 
 /**
  * Every column that holds an @ocsuite/crypto ciphertext, in one list: the

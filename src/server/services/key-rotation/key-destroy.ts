@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "~/env";
 import { AppError } from "~/server/errors";
 import type { TenantCtx } from "../context";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { auditRotationStep } from "./rotation-log";
 
 /** What the owner must type to destroy version n: deliberate, and names the version. */

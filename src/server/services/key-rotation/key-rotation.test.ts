@@ -10,7 +10,7 @@ import { startAppEngine, type AppEngine } from "../../../../tests/support/app-en
 import { db } from "~/server/db/client";
 import { openOriginal, sealOriginal } from "../knowledge/original-cipher";
 import { createCredential, getDecryptedCredential } from "../providers/credentials";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { requestDataKeyRotation, requestRollback } from "./data-key-rotation";
 import { destroyKeyVersion } from "./key-destroy";
 import { retireReplacedVersion } from "./rotation-verify";

@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "~/env";
 import { db } from "~/server/db/client";
 import type { TenantCtx } from "../context";
-import { tenantCrypto, masterKeyRing } from "../secrets/tenant-crypto";
+import { tenantCrypto, masterKeyRing } from "~/server/db/keys/tenant-crypto";
 import { countStaleDataKeys } from "./master-key-rotation";
 import { IN_FLIGHT, toRotationDto, type RotationDto } from "./rotation-rows";
 

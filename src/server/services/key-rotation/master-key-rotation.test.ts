@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTenant } from "../../../../prisma/factories";
 import { db } from "~/server/db/client";
-import { PrismaDataKeyStore } from "../secrets/data-key-store";
+import { PrismaDataKeyStore } from "~/server/db/keys/data-key-store";
 import { countStaleDataKeys, rewrapBatch, verifyMasterRotation } from "./master-key-rotation";
 
 const store = new PrismaDataKeyStore();

@@ -3,8 +3,8 @@ import { rewrapTenantKeys, type DataKeyStore, type KeyRing } from "@ocsuite/cryp
 import { db } from "~/server/db/client";
 import { isUniqueViolation } from "~/server/db/errors";
 import { sendJobEvent } from "../jobs/send";
-import { PrismaDataKeyStore } from "../secrets/data-key-store";
-import { masterKeyRing, tenantCrypto } from "../secrets/tenant-crypto";
+import { PrismaDataKeyStore } from "~/server/db/keys/data-key-store";
+import { masterKeyRing, tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { auditRotationStep, recordRotationFinished, recordRotationRows, type RotationActor } from "./rotation-log";
 import { loadRotation, rotationInProgress, toRotationDto, type RotationDto } from "./rotation-rows";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "~/env";
 import { db } from "~/server/db/client";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { ENCRYPTED_COLUMNS } from "./encrypted-columns";
 import { reencryptRow, undecryptable } from "./data-key-rotation";
 import { auditRotationStep, recordRotationFinished, recordRotationRows } from "./rotation-log";

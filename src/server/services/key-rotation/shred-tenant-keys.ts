@@ -1,7 +1,7 @@
 import "server-only";
-import { forgetContentKeys } from "../secrets/content-keys";
-import { PrismaDataKeyStore } from "../secrets/data-key-store";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { forgetContentKeys } from "~/server/db/keys/content-keys";
+import { PrismaDataKeyStore } from "~/server/db/keys/data-key-store";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 
 /**
  * Crypto-shredding of EVERY data key of a workspace that is being purged (issue 16; workspace

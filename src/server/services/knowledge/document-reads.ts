@@ -8,7 +8,7 @@ import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { isObjectNotFound, storageForDocument } from "~/server/infra/storage";
 import { recordAudit } from "../audit/audit";
-import { contentKeysFor } from "../secrets/content-keys";
+import { contentKeysFor } from "~/server/db/keys/content-keys";
 import { openOriginal } from "./original-cipher";
 import type { TenantCtx } from "../context";
 import {

@@ -1,7 +1,7 @@
 import "server-only";
 import { isCryptoError, openBlob, parseCiphertextHeader, sealBlob } from "@ocsuite/crypto";
 import { logger } from "~/server/infra/logger";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { KnowledgeError } from "./errors";
 
 /*

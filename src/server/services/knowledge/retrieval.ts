@@ -5,7 +5,7 @@ import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
 import { withSpan } from "~/server/infra/tracing";
 import { blindTsquery } from "~/server/db/search-index";
-import { contentKeysFor, openSealedColumns } from "../secrets/content-keys";
+import { contentKeysFor, openSealedColumns } from "~/server/db/keys/content-keys";
 import { contentWords, embedderFromEnv, embedTexts, type Embedder } from "./embeddings";
 import { matchingWordSets } from "./fts-terms";
 import { vectorSearch, vectorStoreAvailable, type SqlClient } from "./vector-store";

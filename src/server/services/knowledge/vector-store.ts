@@ -3,7 +3,7 @@ import { db as defaultDb, type Db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
 import { logger } from "~/server/infra/logger";
 import { metrics } from "~/server/infra/metrics";
-import { openSealedColumns } from "../secrets/content-keys";
+import { openSealedColumns } from "~/server/db/keys/content-keys";
 
 /*
  * The optional pgvector table of chunk embeddings.

@@ -18,8 +18,8 @@ import { appendAuditEvent, PLATFORM_CHAIN, verifyAuditChain } from "../audit/aud
 import { uploadDocument as storeDocument } from "../knowledge/document-upload";
 import { openOriginal } from "../knowledge/original-cipher";
 import { createCredential } from "../providers/credentials";
-import { forgetContentKeys, openSealedColumns } from "../secrets/content-keys";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { forgetContentKeys, openSealedColumns } from "~/server/db/keys/content-keys";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { cancelWorkspaceDeletion, requestWorkspaceDeletion, workspacesDueForPurge } from "./workspace-deletion";
 import { runWorkspacePurge } from "./workspace-purge";
 

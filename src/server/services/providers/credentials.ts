@@ -7,7 +7,7 @@ import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
 import { recordAudit } from "../audit/audit";
 import type { RequestMeta, TenantCtx } from "../context";
-import { tenantCrypto } from "../secrets/tenant-crypto";
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { readStreamWithLimit } from "~/server/infra/body-limit";
 import { guardedFetch, isNonPublicHostLiteral, isOutboundBlocked, privateProviderUrlsAllowed, type FetchLike } from "~/server/infra/outbound-fetch";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "~/server/db/client";
 import { Prisma } from "~/server/db/generated/client";
-import { openSealedColumns } from "../secrets/content-keys";
+import { openSealedColumns } from "~/server/db/keys/content-keys";
 
 /*
  * One bounded, tenant-scoped query per searchable object type. Each filters on

@@ -8,7 +8,7 @@ import { retrievePassages } from "../knowledge/retrieval";
 import { applyOverride } from "../personas/resolve";
 import { PERSONA_KEYS } from "../personas/templates";
 import { prefixTsquery } from "~/server/db/search-index";
-import { contentKeysFor } from "../secrets/content-keys";
+import { contentKeysFor } from "~/server/db/keys/content-keys";
 import { excerptAround, matchesAllWords, searchWords } from "./search-terms";
 import {
   personaOverrides,

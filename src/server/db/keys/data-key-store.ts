@@ -1,8 +1,7 @@
 import "server-only";
 import { DATA_KEY_STATUSES, type DataKeyRecord, type DataKeyStatus, type DataKeyStore, type KeyWrapping } from "@ocsuite/crypto";
-// eslint-disable-next-line import/no-cycle -- the client loads the content keys (and so this) lazily (db/client.ts, ADR 0015)
-import { currentTx, dbOrTx, type Db } from "~/server/db/client";
-import { Prisma } from "~/server/db/generated/client";
+import { baseDbOrTx, currentTx } from "../base-client";
+import { Prisma, type PrismaClient } from "../generated/client";
 
 type Row = {
   tenantId: string;
@@ -55,10 +54,17 @@ const SELECT = {
  * key; `updateWrapping` is a compare-and-set on the expected KEK id/version.
  */
 export class PrismaDataKeyStore implements DataKeyStore {
-  /** Default: the caller's interactive transaction, else the app's client (db/client.ts, TxScope). */
-  constructor(private readonly source: Db | (() => Db) = dbOrTx) {}
+  /**
+   * Default client: the caller's interactive transaction, else the process's client (base-client.ts,
+   * TxScope). onInsertRolledBack: told when a key this store inserted inside a transaction is rolled
+   * back with it (the envelope must stop using it).
+   */
+  constructor(
+    private readonly source: PrismaClient | (() => PrismaClient) = baseDbOrTx,
+    private readonly opts: { onInsertRolledBack?: (tenantId: string) => void } = {},
+  ) {}
 
-  private get client(): Db {
+  private get client(): PrismaClient {
     return typeof this.source === "function" ? this.source() : this.source;
   }
 
@@ -91,7 +97,8 @@ export class PrismaDataKeyStore implements DataKeyStore {
         skipDuplicates: true,
       });
       // Inserted inside a transaction that then fails: the envelope must not keep using the key.
-      if (count === 1) currentTx()?.onRollback.push(() => void import("./tenant-crypto").then((m) => m.tenantCrypto().invalidateCache(record.tenantId)));
+      const rolledBack = this.opts.onInsertRolledBack;
+      if (count === 1 && rolledBack) currentTx()?.onRollback.push(() => rolledBack(record.tenantId));
       return count === 1;
     } catch (err) {
       // The contract: a unique violation is "someone else won", not an error.

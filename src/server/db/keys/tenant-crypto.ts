@@ -1,7 +1,7 @@
 import "server-only";
 import { createEnvelope, EnvKeyRing, type KeyRing, type TenantCrypto } from "@ocsuite/crypto";
 import { env } from "~/env";
-// eslint-disable-next-line import/no-cycle -- the data-key store uses the client, which loads the content keys (and so this) lazily (db/client.ts, ADR 0015)
+import { baseDbOrTx } from "../base-client";
 import { PrismaDataKeyStore } from "./data-key-store";
 
 // One envelope per process: it owns the cache of unwrapped data keys, so a
@@ -30,7 +30,8 @@ export const masterKeyRing = (): KeyRing => {
 export const tenantCrypto = (): TenantCrypto => {
   globalForCrypto.ocsuiteTenantCrypto ??= createEnvelope({
     keyRing: masterKeyRing(),
-    store: new PrismaDataKeyStore(),
+    // A key created inside a transaction that fails is gone: the envelope must not keep using it.
+    store: new PrismaDataKeyStore(baseDbOrTx, { onInsertRolledBack: (tenantId) => globalForCrypto.ocsuiteTenantCrypto?.invalidateCache(tenantId) }),
     autoCreateTenantKeys: true,
     // The rotation job waits this TTL before re-encrypting (services/key-rotation): keep them one setting.
     cache: { ttlMs: env.KEY_CACHE_TTL_SECONDS * 1000 },

@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import { CryptoError, deriveContentKeys, openText, parseCiphertextHeader, sealText, type ContentKeys } from "@ocsuite/crypto";
 import { LRUCache } from "lru-cache";
 import { env } from "~/env";
-// eslint-disable-next-line import/no-cycle -- the client loads this module lazily (db/client.ts, ADR 0015)
-import { dbOrTx, type Db, type TxScope } from "~/server/db/client";
-import { openSealedRows } from "~/server/db/content-encryption";
+import { baseDbOrTx, type TxScope } from "../base-client";
+import { openSealedRows } from "../content-encryption";
+import type { PrismaClient } from "../generated/client";
 import { tenantCrypto } from "./tenant-crypto";
 
 /*
@@ -26,9 +26,9 @@ const cache = (globalForKeys.ocsuiteContentKeys ??= new LRUCache<string, Promise
 /** The columns of a content key ciphertext (its data-key version read from the header). */
 export const contentKeyRow = (keyCiphertext: string) => ({ keyCiphertext, keyVersion: parseCiphertextHeader(keyCiphertext).keyVersion });
 
-type Via = { via?: Pick<Db, "tenantContentKey">; scope?: TxScope };
+type Via = { via?: Pick<PrismaClient, "tenantContentKey">; scope?: TxScope };
 
-const load = async (tenantId: string, create: boolean, { via = dbOrTx(), scope }: Via): Promise<ContentKeys> => {
+const load = async (tenantId: string, create: boolean, { via = baseDbOrTx(), scope }: Via): Promise<ContentKeys> => {
   let row = await via.tenantContentKey.findUnique({ where: { tenantId }, select: { keyCiphertext: true } });
   // A reader never mints a key: sealed text without its key row is unreadable, not re-keyed.
   if (!row && !create) throw new CryptoError("NO_ACTIVE_KEY", "the workspace has no content key");
