@@ -1,11 +1,9 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { baseDb, currentTx, txScope, type TxScope } from "./base-client";
+import { baseDb, txScope, type TxScope } from "./base-client";
 import { contentEncryption } from "./content-encryption";
 import type { Prisma, PrismaClient } from "./generated/client";
 import { contentKeysFor } from "./keys/content-keys";
-
-export { currentTx, type TxScope };
 
 /** Records the interactive transaction in `scope` for its callback (TxScope), and runs onRollback when it fails. */
 const withTxScope = (client: PrismaClient, scope: AsyncLocalStorage<TxScope>): PrismaClient =>
@@ -47,8 +45,5 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 export const db: PrismaClient = (globalForPrisma.prisma ??= withContentEncryption(baseDb, txScope));
 
 export type Db = typeof db;
-
-/** The app's client, or the interactive transaction the caller is inside. */
-export const dbOrTx = (): Db => currentTx()?.tx ?? db;
 
 export * from "./generated/enums";

@@ -1,4 +1,4 @@
-import { CryptoError, isSealedText, openText, sealText, tenantOfSealedText, type ContentKeys } from "@ocsuite/crypto";
+import { CryptoError, isSealedText, openText, SEALED_TEXT_PREFIX, sealText, tenantOfSealedText, type ContentKeys } from "@ocsuite/crypto";
 import { Prisma } from "./generated/client";
 import { blindTsText, prefixIndex, SEARCH_INDEXES, tsvectorTexts } from "./search-index";
 
@@ -22,7 +22,7 @@ import { blindTsText, prefixIndex, SEARCH_INDEXES, tsvectorTexts } from "./searc
 export type SealedKind = "text" | "json";
 
 /** A PostgreSQL regular expression matching sealed text (for SQL that finds rows still in plaintext). */
-export const SEALED_PREFIX_PATTERN = "^occ1\\.";
+export const SEALED_PREFIX_PATTERN = `^${SEALED_TEXT_PREFIX.replace(".", "\\.")}`;
 
 /** Every sealed column, per model. Searchable columns are sealed with a blind index beside them. */
 export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, SealedKind>>>> = {
@@ -106,7 +106,7 @@ const openFound = async (found: Found[], keysFor: ContentEncryptionDeps["keysFor
 };
 
 /** Opens the sealed fields of a model query's result (rows, one row, nested relations), in place. */
-export const openSealedResult = async <T>(model: string, result: T, keysFor: ContentEncryptionDeps["keysFor"]): Promise<T> => {
+const openSealedResult = async <T>(model: string, result: T, keysFor: ContentEncryptionDeps["keysFor"]): Promise<T> => {
   const found: Found[] = [];
   collectSealed(model, result, found);
   await openFound(found, keysFor);
