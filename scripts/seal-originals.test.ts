@@ -3,7 +3,7 @@
  * fs storage: a legacy original of the named workspace is sealed and still downloads; usage errors
  * and unknown workspaces exit 2 without touching anything.
  */
-import { isSealedBlob } from "@ocsuite/crypto";
+import { EnvKeyRing, isSealedBlob } from "@ocsuite/crypto";
 import { describe, expect, it } from "vitest";
 import { runScript } from "../tests/support/run-script";
 import { createTenantWithMembers, tenantCtxOf } from "../prisma/factories";
@@ -11,6 +11,21 @@ import { seedDocument, utf8 } from "../tests/fixtures/knowledge/seed";
 import { db } from "~/server/db/client";
 import { objectStorage } from "~/server/infra/storage";
 import { readOriginal } from "~/server/services/knowledge/document-reads";
+import { PrismaDataKeyStore } from "~/server/db/keys/data-key-store";
+import { masterKeyRing, tenantCrypto } from "~/server/db/keys/tenant-crypto";
+
+/** Re-wraps a workspace's data keys the way they were stored before the key vault: master keys only. */
+const wrapAsBeforeTheVault = async (tenantId: string) => {
+  const store = new PrismaDataKeyStore();
+  const legacy = EnvKeyRing.fromEnv(process.env);
+  for (const k of await store.list(tenantId)) {
+    const context = { tenantId, dataKeyVersion: k.version };
+    const dataKey = await masterKeyRing().unwrap({ kekId: k.kekId, kekVersion: k.kekVersion, wrapped: k.wrappedKey }, context);
+    const w = await legacy.wrap(dataKey, context);
+    await store.updateWrapping(tenantId, k.version, { wrappedKey: w.wrapped, kekId: w.kekId, kekVersion: w.kekVersion }, { kekId: k.kekId, kekVersion: k.kekVersion });
+  }
+  tenantCrypto().invalidateCache(tenantId);
+};
 
 const run = (args: string[]) => runScript("seal-originals.ts", args);
 
@@ -19,10 +34,17 @@ describe("npm run content:seal (alias originals:seal)", () => {
     const f = await createTenantWithMembers();
     const text = "# Legacy\n\nStored before originals were encrypted.\n";
     const doc = await seedDocument(db, objectStorage(), f.tenant.id, { title: "Legacy", filename: "legacy.md", bytes: utf8(text) });
+    const secret = await tenantCrypto().encryptField({ tenantId: f.tenant.id, field: "test:legacy", plaintext: "from before the vault" });
+    await wrapAsBeforeTheVault(f.tenant.id);
+    expect(await db.tenantDataKey.findMany({ where: { tenantId: f.tenant.id }, select: { kekId: true } })).toEqual([{ kekId: "env" }]);
     const r = await run(["--tenant", f.tenant.slug]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^content: sealed \d+ rows \(TenantPersona \d+, Conversation \d+, .*\)\noriginals: sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n$/);
+    // The data key moved under the workspace's vault key (ADR 0016), and still opens what it sealed.
+    expect(await db.tenantDataKey.findMany({ where: { tenantId: f.tenant.id }, select: { kekId: true } })).toEqual([{ kekId: "env/ws-file" }]);
+    tenantCrypto().invalidateCache(f.tenant.id);
+    expect(await tenantCrypto().decryptField({ tenantId: f.tenant.id, field: "test:legacy", ciphertext: secret })).toBe("from before the vault");
+    expect(r.stdout).toMatch(/^keys: moved 1 data keys of 1 workspaces under the workspace key vault\ncontent: sealed \d+ rows \(TenantPersona \d+, Conversation \d+, .*\)\noriginals: sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n$/);
     const row = await db.document.findUniqueOrThrow({ where: { id: doc.id } });
     expect(isSealedBlob(await objectStorage().get(row.storageKey))).toBe(true);
     const original = await readOriginal(tenantCtxOf(f.tenant, f.viewer, "VIEWER"), { id: doc.id });

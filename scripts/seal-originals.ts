@@ -1,7 +1,9 @@
 /**
  * Seals what was stored before content was encrypted, so that a workspace deletion's
- * crypto-shredding covers it too: the database's content columns with their blind search indexes
- * (ADR 0015, services/secrets/content-backfill.ts), then the document originals (ADR 0014). Run
+ * crypto-shredding covers it too: the data keys wrapped by the master keys alone are moved under
+ * their workspace's key-vault key (ADR 0016, services/key-rotation/vault-migration.ts), then the
+ * database's content columns with their blind search indexes (ADR 0015,
+ * services/secrets/content-backfill.ts), then the document originals (ADR 0014). Run
  * once after upgrading; safe to rerun (it only touches what is still plaintext) and to interrupt.
  *
  *   npm run content:seal                        # every workspace (alias: npm run originals:seal)
@@ -54,6 +56,7 @@ const main = async (): Promise<number> => {
   const { db } = await import("../src/server/db/client");
   const { sealLegacyOriginals } = await import("../src/server/services/knowledge/original-backfill");
   const { sealLegacyContent } = await import("../src/server/services/secrets/content-backfill");
+  const { moveDataKeysUnderVault } = await import("../src/server/services/key-rotation/vault-migration");
   try {
     let tenantId: string | undefined;
     if (args.tenant) {
@@ -64,6 +67,8 @@ const main = async (): Promise<number> => {
       }
       tenantId = t.id;
     }
+    const k = await moveDataKeysUnderVault({ tenantId });
+    process.stdout.write(`keys: moved ${k.dataKeysMoved} data keys of ${k.tenants} workspaces under the workspace key vault\n`);
     const c = await sealLegacyContent({ tenantId });
     const perModel = Object.entries(c.perModel).map(([model, n]) => `${model} ${n}`).join(", ");
     process.stdout.write(`content: sealed ${c.rows} rows (${perModel})\n`);

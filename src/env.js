@@ -105,6 +105,17 @@ export const env = createEnv({
     // see packages/crypto/README.md). npm start generates one into .data/ when unset.
     OCSUITE_MASTER_KEYS: z.string().regex(/^\d+:[A-Za-z0-9+/=_-]{43,}(,\d+:[A-Za-z0-9+/=_-]{43,})*$/, "must be 'version:base64key' pairs separated by commas").optional(),
     OCSUITE_MASTER_KEY_CURRENT: z.coerce.number().int().positive().optional(),
+    // Workspace key vault (ADR 0016): every data key is also wrapped under a key of its workspace
+    // held outside the database, which the workspace purge destroys, so no database backup opens a
+    // purged workspace. file (the default, one machine): key files in OCSUITE_KEY_VAULT_DIR, else
+    // <OCSUITE_DATA_DIR or .data>/key-vault. vault: HashiCorp Vault / OpenBao transit (fleets).
+    // none: master keys only (backups stay readable with them until they expire).
+    OCSUITE_KEY_VAULT: z.enum(["file", "vault", "none"]).default("file"),
+    OCSUITE_KEY_VAULT_DIR: z.string().min(1).optional(),
+    VAULT_ADDR: z.url().optional(),
+    VAULT_TOKEN: z.string().min(1).optional(),
+    VAULT_NAMESPACE: z.string().min(1).optional(),
+    VAULT_TRANSIT_MOUNT: z.string().regex(/^[A-Za-z0-9_/-]{1,128}$/, "must be a mount path such as transit").default("transit"),
     // Key rotation (docs/runbooks/key-rotation.md). How long a process trusts its cached data keys and
     // active versions; a rotation waits this long before re-encrypting so no process still writes the old version.
     KEY_CACHE_TTL_SECONDS: positiveInt(60),
@@ -225,6 +236,8 @@ export const env = createEnv({
   // Rules across variables; each issue names the variable to fix.
   createFinalSchema: (shape) =>
     z.object(shape).superRefine((v, ctx) => {
+      if (v.OCSUITE_KEY_VAULT === "vault")
+        for (const name of /** @type {const} */ (["VAULT_ADDR", "VAULT_TOKEN"])) if (!v[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when OCSUITE_KEY_VAULT=vault" });
       if (v.STORAGE_DRIVER === "s3" && !v.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE_DRIVER=s3" });
       if (!v.S3_ACCESS_KEY_ID !== !v.S3_SECRET_ACCESS_KEY)
         ctx.addIssue({ code: "custom", path: [v.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together" });

@@ -163,7 +163,7 @@ describe("sealed content columns", () => {
     const keyRow = await db.tenantContentKey.findUniqueOrThrow({ where: { tenantId: tenant.id } });
     expect(await openSealedColumns(structuredClone(backup), { content: "MeetingTurn.content" })).toEqual([{ content: `Turn ${secret}` }]);
 
-    expect(await shredTenantKeys(tenant.id)).toEqual([1]);
+    expect(await shredTenantKeys(tenant.id)).toEqual({ dataKeyVersions: [1], vaultKeyDestroyed: true });
     await db.tenantContentKey.deleteMany({ where: { tenantId: tenant.id } });
     // Restoring the backup brings the content key's row back, wrapped under a destroyed data key.
     await db.tenantContentKey.create({ data: keyRow });

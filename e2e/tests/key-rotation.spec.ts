@@ -37,6 +37,8 @@ test("an owner rotates the data key and rolls the rotation back, while every sec
   await expect(page.getByText(/encrypted with a data key that belongs to this workspace alone/)).toBeVisible();
   await expect(page.getByTestId("active-version")).toHaveText("v1");
   await expect(page.getByText("Every 90 days")).toBeVisible();
+  // The embedded default's key vault (ADR 0016): deleting the workspace destroys its own key file too.
+  await expect(page.getByTestId("deletion-key")).toHaveText(/its own key in a key file kept outside the database: no database backup opens it afterwards/);
 
   const versions = page.getByRole("table", { name: "The workspace's data key versions, newest first" });
   await expect(versions.getByRole("columnheader", { name: "Secrets under it" })).toBeVisible();

@@ -61,7 +61,9 @@ export const workspacePurge = inngest.createFunction(
     for (const table of WORKSPACE_PURGE_TABLES) counts[table] = await step.run(`rows-${table}`, guarded(() => purgeWorkspaceTable(workspaceId, table)));
     counts.jobRuns = await step.run("job-history", guarded(() => purgeWorkspaceJobHistory(workspaceId)));
     counts.auditEvents = await step.run("audit-chain", guarded(() => purgeWorkspaceAudit(workspaceId)));
-    counts.dataKeysDestroyed = (await step.run("shred-keys", guarded(() => shredWorkspaceKeys(workspaceId)))).length;
+    const shred = await step.run("shred-keys", guarded(() => shredWorkspaceKeys(workspaceId)));
+    counts.dataKeysDestroyed = shred.dataKeyVersions.length;
+    counts.vaultKeysDestroyed = shred.vaultKeyDestroyed ? 1 : 0;
     await step.run("tombstone", guarded(() => finishWorkspacePurge(workspaceId, counts)));
     return { purged: true, counts };
   },

@@ -4,6 +4,8 @@
 // so the scripts differ only in what they load and measure.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -83,5 +85,7 @@ export const appEnv = (databaseUrl, extra = {}) => ({
   EMBEDDINGS_PROVIDER: "none",
   // Content is sealed under the workspaces' keys (ADR 0015): a fresh master key per run.
   OCSUITE_MASTER_KEYS: `1:${randomBytes(32).toString("base64")}`,
+  // And each workspace's key-vault key (ADR 0016) in a folder of the run's own.
+  OCSUITE_KEY_VAULT_DIR: mkdtempSync(path.join(os.tmpdir(), "ocsuite-perf-key-vault-")),
   ...extra,
 });

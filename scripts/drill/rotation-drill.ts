@@ -18,7 +18,7 @@
  * With --record the result goes to docs/runbooks/rotation-drill-last-run.md.
  */
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,8 @@ const APP_ENV: Record<string, string> = {
   OCSUITE_MASTER_KEY_CURRENT: "1",
   KEY_CACHE_TTL_SECONDS: "2",
   KEY_ROTATION_BATCH_SIZE: "10",
+  // The drill's workspaces get their vault keys (ADR 0016) in a folder of their own, not the checkout's .data/.
+  OCSUITE_KEY_VAULT_DIR: mkdtempSync(path.join(os.tmpdir(), "ocsuite-drill-key-vault-")),
   // A 6-second rollback window, so retirement happens inside the drill.
   KEY_ROTATION_RETIRE_AFTER_HOURS: String(6 / 3600),
 };

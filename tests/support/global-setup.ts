@@ -49,6 +49,8 @@ export const TEST_ENV: Record<string, string> = {
   KEY_CACHE_TTL_SECONDS: "1",
   // Uploaded originals go to a per-run temporary folder, never into the checkout's .data/.
   STORAGE_FS_ROOT: path.join(os.tmpdir(), `ocsuite-test-storage-${process.pid}`),
+  // Workspace key vault (ADR 0016): the key files of a run's workspaces, also per run.
+  OCSUITE_KEY_VAULT_DIR: path.join(os.tmpdir(), `ocsuite-test-key-vault-${process.pid}`),
 };
 
 const freePort = () =>
@@ -136,5 +138,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await teardown();
     rmSync(TEST_ENV.STORAGE_FS_ROOT!, { recursive: true, force: true });
+    rmSync(TEST_ENV.OCSUITE_KEY_VAULT_DIR!, { recursive: true, force: true });
   };
 }

@@ -26,6 +26,8 @@ export const CRYPTO_ERROR_CODES = [
    * retiring the active version or retiring before the grace period ended.
    */
   "KEY_STATE_CONFLICT",
+  /** The workspace key vault (Vault transit) could not be reached or refused the request: retry later. */
+  "KEY_VAULT_UNAVAILABLE",
 ] as const;
 
 export type CryptoErrorCode = (typeof CRYPTO_ERROR_CODES)[number];

@@ -28,3 +28,6 @@ export { needsRewrap, rewrapTenantKeys, type RewrapResult } from "./rewrap";
 export { isSealedBlob, openBlob, sealBlob, type SealedBlob } from "./blob";
 export { createEnvelope, type DataKeyInfo, type EnvelopeOptions, type FieldInput, type TenantCrypto } from "./envelope";
 export { blindToken, deriveContentKeys, isSealedText, openText, sealText, SEALED_TEXT_PREFIX, tenantOfSealedText, type ContentKeys } from "./sealed-text";
+export { assertVaultTenantId, WorkspaceKeyRing, type WorkspaceKeyVault } from "./workspace-key-vault";
+export { FileKeyVault } from "./file-key-vault";
+export { VaultTransitKeyVault, type VaultTransitOptions } from "./vault-transit-key-vault";

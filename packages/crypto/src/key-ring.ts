@@ -18,6 +18,11 @@ export type WrappedDataKey = {
 
 export interface KeyRing {
   readonly kekId: string;
+  /**
+   * Other kekIds this ring can unwrap but no longer wraps with (WorkspaceKeyRing: the master
+   * ring's, from before the vault). The master-key rotation counts keys under them as stale.
+   */
+  readonly legacyKekIds?: readonly string[];
   /** Version new wraps use. */
   currentVersion(): Promise<number>;
   wrap(dataKey: Uint8Array, context: WrapContext): Promise<WrappedDataKey>;

@@ -32,6 +32,11 @@ const Summary = ({ status }: { status: KeyStatus }) => {
       <Fact label={t("activeSince")}>{status.activeSince ? <time dateTime={status.activeSince.toISOString()}>{f.dateTime(status.activeSince)}</time> : "—"}</Fact>
       <Fact label={t("policy")}>{t("policyValue", { days: status.policyDays })}</Fact>
       <Fact label={t("nextRotation")}>{status.nextRotationDue ? <time dateTime={status.nextRotationDue.toISOString()}>{f.date(status.nextRotationDue)}</time> : "—"}</Fact>
+      <div className="sm:col-span-2 lg:col-span-4">
+        <Fact label={t("deletionKey")}>
+          <span data-testid="deletion-key">{status.deletionKey.vault === "none" ? t("deletionKeyNone") : status.deletionKey.covered ? t(status.deletionKey.vault === "vault" ? "deletionKeyVault" : "deletionKeyFile") : t("deletionKeyPending")}</span>
+        </Fact>
+      </div>
     </dl>
   );
 };

@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "~/env";
 import { db } from "~/server/db/client";
 import type { TenantCtx } from "../context";
-import { tenantCrypto, masterKeyRing } from "~/server/db/keys/tenant-crypto";
+import { tenantCrypto, masterKeyRing, workspaceKeyVault } from "~/server/db/keys/tenant-crypto";
 import { countStaleDataKeys } from "./master-key-rotation";
 import { IN_FLIGHT, toRotationDto, type RotationDto } from "./rotation-rows";
 
@@ -37,6 +37,12 @@ export type TenantKeyStatus = {
   history: RotationDto[];
   canRotate: boolean;
   canRollback: boolean;
+  /**
+   * What deleting the workspace destroys besides its data keys (ADR 0016): its key in the key
+   * vault ("file" or "vault"), or nothing more ("none"). `covered`: every live data key is wrapped
+   * under it (false until the operator's upgrade step moved keys from before the vault).
+   */
+  deletionKey: { vault: "file" | "vault" | "none"; covered: boolean };
 };
 
 /** What the owner's security page shows: versions with their secret counts, the operation in progress, the history. */
@@ -56,7 +62,13 @@ export const getTenantKeyStatus = async (ctx: TenantCtx): Promise<TenantKeyStatu
   const current = operations.find((o) => [...IN_FLIGHT, "waiting-retire"].includes(o.status)) ?? null;
   const lastCompleted = operations.find((o) => o.kind !== "master-key" && ["waiting-retire", "completed"].includes(o.status)) ?? null;
   const destroyAfterMs = env.KEY_DESTROY_AFTER_DAYS * DAY;
+  const ringKekId = masterKeyRing().kekId;
+  const deletionKey = {
+    vault: workspaceKeyVault() ? env.OCSUITE_KEY_VAULT : ("none" as const),
+    covered: workspaceKeyVault() !== null && keys.every((k) => k.status === "destroyed" || k.kekId === ringKekId),
+  };
   return {
+    deletionKey,
     activeVersion: active?.version ?? null,
     activeSince: active?.createdAt ?? null,
     policyDays: env.KEY_ROTATION_MAX_AGE_DAYS,

@@ -4,8 +4,11 @@
  * TenantDataKey table. Each ring has its own kekId, so only the data keys this
  * test made are in scope (rotation never crosses key rings).
  */
-import { createEnvelope, EnvKeyRing, KmsKeyRing, LocalKmsAdapter, type KeyRing } from "@ocsuite/crypto";
+import { createEnvelope, EnvKeyRing, FileKeyVault, KmsKeyRing, LocalKmsAdapter, WorkspaceKeyRing, type KeyRing } from "@ocsuite/crypto";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTenant } from "../../../../prisma/factories";
 import { db } from "~/server/db/client";
@@ -104,5 +107,26 @@ describe("master-key rotation", () => {
     expect(verify.completed).toBe(true);
     expect((await db.tenantDataKey.findMany({ where: { kekId: kms.keyId } })).every((r) => r.kekVersion === 2)).toBe(true);
     await expectReadable(ring, tenants);
+  });
+
+  it("workspace key vault (ADR 0016): data keys wrapped by the master keys alone are moved under each workspace's vault key", async () => {
+    const kekId = `env-test-${randomBytes(4).toString("hex")}`;
+    const master = new EnvKeyRing(`1:${b64()}`, { kekId });
+    const tenants = await seed(master);
+    const vault = new FileKeyVault(mkdtempSync(path.join(tmpdir(), "ocs-master-rotation-vault-")));
+    const layered = new WorkspaceKeyRing(master, vault);
+    // Same master version, another kekId: still stale, because nothing of them is in the vault yet.
+    expect(await countStaleDataKeys(layered)).toBe(6);
+    await expectReadable(layered, tenants);
+    const { verify } = await runRewrap(layered);
+    expect(verify.completed).toBe(true);
+    expect(await countStaleDataKeys(layered)).toBe(0);
+    expect(await db.tenantDataKey.count({ where: { tenantId: { in: tenants.map((t) => t.id) }, kekId: `${kekId}/ws-file` } })).toBe(6);
+    await expectReadable(layered, tenants);
+    // Now the master keys alone open none of them, and a destroyed vault key closes its workspace for good.
+    await expect(expectReadable(master, tenants)).rejects.toMatchObject({ code: "UNKNOWN_KEY_VERSION" });
+    await vault.destroy(tenants[0]!.id);
+    await expect(expectReadable(layered, tenants.slice(0, 1))).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+    await expectReadable(layered, tenants.slice(1));
   });
 });

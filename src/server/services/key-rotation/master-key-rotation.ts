@@ -25,12 +25,16 @@ const defaultDeps = (): MasterDeps => ({ keyRing: masterKeyRing(), store: new Pr
 
 /**
  * Data keys (any status but destroyed) of this key ring (kekId) wrapped under an
- * older version. Keys under another kekId cannot be unwrapped by this ring at
- * all: moving between key rings (env → KMS) is a separate migration, not a rotation.
+ * older version, and those under a kekId it has superseded (legacyKekIds: wrapped by the
+ * master keys alone, before the workspace key vault). Keys under another kekId cannot be
+ * unwrapped by this ring at all: moving between key rings (env → KMS) is a separate migration.
  */
 const staleWhere = async (keyRing: KeyRing) => {
   const current = await keyRing.currentVersion();
-  return { status: { not: "destroyed" }, kekId: keyRing.kekId, kekVersion: { not: current } };
+  return {
+    status: { not: "destroyed" },
+    OR: [{ kekId: keyRing.kekId, kekVersion: { not: current } }, { kekId: { in: [...(keyRing.legacyKekIds ?? [])] } }],
+  };
 };
 
 export const countStaleDataKeys = async (keyRing: KeyRing = masterKeyRing()): Promise<number> => db.tenantDataKey.count({ where: await staleWhere(keyRing) });

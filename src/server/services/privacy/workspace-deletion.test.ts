@@ -19,7 +19,7 @@ import { uploadDocument as storeDocument } from "../knowledge/document-upload";
 import { openOriginal } from "../knowledge/original-cipher";
 import { createCredential } from "../providers/credentials";
 import { forgetContentKeys, openSealedColumns } from "~/server/db/keys/content-keys";
-import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
+import { tenantCrypto, workspaceKeyVault } from "~/server/db/keys/tenant-crypto";
 import { cancelWorkspaceDeletion, requestWorkspaceDeletion, workspacesDueForPurge } from "./workspace-deletion";
 import { runWorkspacePurge } from "./workspace-purge";
 
@@ -140,6 +140,10 @@ describe("purging a workspace past its deletion date", () => {
     // The "backup copy" of its sealed rows (ADR 0015) and of the content key's row, as a dump would have them.
     const rowsBackup = await db.$queryRaw<{ content: string }[]>`SELECT content FROM "Message" WHERE "tenantId" = ${w.tenant.id}`;
     const contentKeyBackup = await db.tenantContentKey.findUniqueOrThrow({ where: { tenantId: w.tenant.id } });
+    // And of the wrapped data keys themselves: a whole-database backup has them too (ADR 0016).
+    const dataKeysBackup = await db.tenantDataKey.findMany({ where: { tenantId: w.tenant.id } });
+    expect(dataKeysBackup.map((k) => k.kekId)).toEqual(dataKeysBackup.map(() => "env/ws-file"));
+    expect(await workspaceKeyVault()!.has(w.tenant.id)).toBe(true);
     expect(rowsBackup.every((r) => r.content.startsWith(`occ1.${w.tenant.id}.`))).toBe(true);
     expect((await openSealedColumns(structuredClone(rowsBackup), { content: "Message.content" })).map((r) => r.content)).toContain(`Question ${label}`);
 
@@ -148,6 +152,8 @@ describe("purging a workspace past its deletion date", () => {
     expect(counts).toMatchObject({ documents: 2, dataExports: 1, message: 2, meeting: 1, task: 1, providerCredential: 1, membership: 5, jobRuns: 1 });
     expect(counts!.auditEvents).toBeGreaterThan(1);
     expect(counts!.dataKeysDestroyed).toBeGreaterThanOrEqual(1);
+    expect(counts!.vaultKeysDestroyed).toBe(1);
+    expect(await workspaceKeyVault()!.has(w.tenant.id)).toBe(false);
 
     // No row of the workspace in any table with a tenantId column, but its destroyed data keys (the proof of shredding).
     const left = await rowsPerTenantTable(w.tenant.id);
@@ -167,7 +173,18 @@ describe("purging a workspace past its deletion date", () => {
     await db.tenantContentKey.create({ data: contentKeyBackup });
     forgetContentKeys();
     await expect(openSealedColumns(structuredClone(rowsBackup), { content: "Message.content" })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+    // Nor a whole backup from before the purge, its data-key rows restored as they were (active,
+    // wrapped, readable by the master keys this process holds): the workspace's vault key is gone.
+    await db.tenantDataKey.deleteMany({ where: { tenantId: w.tenant.id } });
+    await db.tenantDataKey.createMany({ data: dataKeysBackup });
+    tenantCrypto().invalidateCache(w.tenant.id);
+    forgetContentKeys();
+    await expect(tenantCrypto().decryptField({ tenantId: w.tenant.id, field, ciphertext: backup.secretCiphertext })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+    await expect(openSealedColumns(structuredClone(rowsBackup), { content: "Message.content" })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+    await expect(openOriginal(uploadedRow, objectBackup)).rejects.toMatchObject({ reason: "originalUnreadable", cause: { code: "KEY_DESTROYED" } });
     await db.tenantContentKey.deleteMany({ where: { tenantId: w.tenant.id } });
+    await db.tenantDataKey.deleteMany({ where: { tenantId: w.tenant.id } });
+    tenantCrypto().invalidateCache(w.tenant.id);
 
     // Tombstone: DELETED, slug freed, name gone; the platform chain records the counts.
     const tomb = await db.tenant.findUniqueOrThrow({ where: { id: w.tenant.id } });

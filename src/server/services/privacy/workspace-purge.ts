@@ -4,7 +4,7 @@ import { logger } from "~/server/infra/logger";
 import { objectStorage, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
 import { appendAuditEvent } from "../audit/audit";
 import { deleteAuditChain } from "../audit/audit-prefix";
-import { shredTenantKeys } from "../key-rotation/shred-tenant-keys";
+import { shredTenantKeys, type ShredResult } from "../key-rotation/shred-tenant-keys";
 
 /*
  * The purge of a workspace whose deletion grace period is over (issue 16; the job is
@@ -105,8 +105,8 @@ export const purgeWorkspaceJobHistory = async (workspaceId: string): Promise<num
 /** The workspace's whole audit chain (the platform chain records the purge). */
 export const purgeWorkspaceAudit = async (workspaceId: string): Promise<number> => deleteAuditChain(workspaceId);
 
-/** Crypto-shredding: every data key of the workspace destroyed. */
-export const shredWorkspaceKeys = async (workspaceId: string): Promise<number[]> => shredTenantKeys(workspaceId);
+/** Crypto-shredding: every data key of the workspace destroyed, then its key in the key vault. */
+export const shredWorkspaceKeys = async (workspaceId: string): Promise<ShredResult> => shredTenantKeys(workspaceId);
 
 /** The tombstone, and the purge's record on the platform chain (counts only). */
 export const finishWorkspacePurge = async (workspaceId: string, counts: Record<string, number>): Promise<void> => {
@@ -141,7 +141,9 @@ export const runWorkspacePurge = async (workspaceId: string, deps: { storage?: O
   for (const table of TABLES) counts[table] = await purgeWorkspaceTable(workspaceId, table);
   counts.jobRuns = await purgeWorkspaceJobHistory(workspaceId);
   counts.auditEvents = await purgeWorkspaceAudit(workspaceId);
-  counts.dataKeysDestroyed = (await shredWorkspaceKeys(workspaceId)).length;
+  const shred = await shredWorkspaceKeys(workspaceId);
+  counts.dataKeysDestroyed = shred.dataKeyVersions.length;
+  counts.vaultKeysDestroyed = shred.vaultKeyDestroyed ? 1 : 0;
   await finishWorkspacePurge(workspaceId, counts);
   return counts;
 };

@@ -43,6 +43,7 @@ export const ZTenantKeyStatus = z.object({
   history: z.array(ZRotation),
   canRotate: z.boolean(),
   canRollback: z.boolean(),
+  deletionKey: z.object({ vault: z.enum(["file", "vault", "none"]), covered: z.boolean() }),
 }) satisfies z.ZodType<TenantKeyStatus>;
 
 export const ZDestroyKeyInput = z.object({
