@@ -23,6 +23,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localJobsEnv } from "./lib/jobs-env.mjs";
+import { configurationRows, type Configuration } from "./lib/launch-check/config";
 import { startOtlpReceiver, type OtlpReceiver } from "../tests/support/otlp-receiver";
 import { listenLocal } from "../tests/support/mock-http";
 import { runScript } from "../tests/support/run-script";
@@ -119,6 +120,18 @@ afterAll(async () => {
 });
 
 describe("npm run launch:check", () => {
+  it("key-vault: none fails in production (warns in staging), vault needs its address and token", () => {
+    const check = (effective: Record<string, string>, mode: "production" | "staging" = "production") => {
+      const c: Configuration = { operator: effective, effective, dataDir: "/srv/ocsuite", embedded: false, localExecutor: false, generated: {} };
+      return configurationRows(c, mode).find((r) => r.check === "key-vault");
+    };
+    expect(check({ OCSUITE_KEY_VAULT: "none" })).toMatchObject({ status: "fail", detail: expect.stringContaining("stay readable with the master keys"), fix: expect.stringContaining("key-vault.md") });
+    expect(check({ OCSUITE_KEY_VAULT: "none" }, "staging")?.status).toBe("warn");
+    expect(check({ OCSUITE_KEY_VAULT: "vault", VAULT_ADDR: "https://vault:8200" })).toMatchObject({ status: "fail", detail: expect.stringContaining("without VAULT_TOKEN") });
+    expect(check({ OCSUITE_KEY_VAULT: "vault", VAULT_ADDR: "https://vault:8200", VAULT_TOKEN: "hvs.x" })).toMatchObject({ status: "pass", detail: "vault: Vault transit at https://vault:8200/, mount transit" });
+    expect(check({})).toMatchObject({ status: "pass", detail: expect.stringContaining(path.join("/srv/ocsuite", "key-vault")) });
+  });
+
   it("reports the embedded default's generated secrets and dev-only settings as failures", async () => {
     const { code, report } = await runCheck(devLike.origin, { OCSUITE_DATA_DIR: dataDir });
     expect(code).toBe(1);
@@ -157,6 +170,7 @@ describe("npm run launch:check", () => {
     expect(rows["inngest-synced"]?.detail).toContain("signed GET /api/inngest accepted (12 functions)");
     expect(rows.migrations?.detail).toMatch(/^all \d+ applied$/);
     expect(rows.storage?.detail).toContain(storageRoot);
+    expect(rows["key-vault"]).toMatchObject({ status: "pass", detail: expect.stringContaining(path.join(dataDir, "key-vault")) });
     expect(smtp.commands.some((c) => c.startsWith("EHLO"))).toBe(true);
     expect(otlp.requests).toBeGreaterThan(0);
   }, 60_000);

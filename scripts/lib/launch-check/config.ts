@@ -134,6 +134,20 @@ const testSeamsRow = (c: Configuration): Row => {
   return row("test-seams", "pass", "E2E_PAGE_FAULTS and OCSUITE_PERF_PROXY_TARGET unset");
 };
 
+/** The workspace key vault (ADR 0016): without one, backups of a deleted workspace stay readable with the master keys. */
+const keyVaultRow = (c: Configuration, mode: Mode): Row => {
+  const kind = c.effective.OCSUITE_KEY_VAULT ?? "file";
+  const fix = "docs/runbooks/key-vault.md: OCSUITE_KEY_VAULT=file on one machine, vault (VAULT_ADDR, VAULT_TOKEN) in a fleet";
+  if (kind === "none") return row("key-vault", failInProduction(mode), "OCSUITE_KEY_VAULT=none: database backups of a deleted workspace stay readable with the master keys until they expire", fix);
+  if (kind === "vault") {
+    const missing = (["VAULT_ADDR", "VAULT_TOKEN"] as const).filter((name) => !c.effective[name]);
+    if (missing.length) return row("key-vault", "fail", `OCSUITE_KEY_VAULT=vault without ${missing.join(" and ")}: the app will not start`, fix);
+    return row("key-vault", "pass", `vault: Vault transit at ${safeUrl(c.effective.VAULT_ADDR!)}, mount ${c.effective.VAULT_TRANSIT_MOUNT ?? "transit"}`);
+  }
+  const dir = path.resolve(c.effective.OCSUITE_KEY_VAULT_DIR ?? path.join(c.dataDir, "key-vault"));
+  return row("key-vault", "pass", `file: one key per workspace in ${dir} (one machine only; back it up apart from the database)`);
+};
+
 /** A URL without its password, for a detail column that may end up in a CI log. */
 export const safeUrl = (url: string) => {
   try {
@@ -150,6 +164,7 @@ export const configurationRows = (c: Configuration, mode: Mode): Row[] => [
   secretRow(c, "OCSUITE_MASTER_KEYS", "secret-master-keys"),
   secretRow(c, "METRICS_TOKEN", "secret-metrics-token"),
   inngestKeyRow(c, mode),
+  keyVaultRow(c, mode),
   ...devOnlyRows(c, mode),
   c.operator.OCSUITE_BACKUPS_CONFIGURED === "true"
     ? row("backups", "pass", "OCSUITE_BACKUPS_CONFIGURED=true: the operator attests scheduled database backups (and the data folder or bucket) exist and a restore was tested")
