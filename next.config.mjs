@@ -21,8 +21,9 @@ const config = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Packages that must stay real Node modules on the server (native bits,
-  // dynamic requires, or their own worker files).
-  serverExternalPackages: ["pino", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ioredis", "nodemailer", "undici"],
+  // dynamic requires, or their own worker files). libsodium-wrappers (sealed export archives)
+  // loads its WebAssembly by itself (import.meta.url, a guarded require): Node runs it as tested.
+  serverExternalPackages: ["pino", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ioredis", "nodemailer", "undici", "libsodium-wrappers", "libsodium"],
   // The product's SLO views read the same spec Prometheus alerts on
   // (services/reliability/slo-spec.ts reads it at run time): ship it with the
   // server bundle so a serverless deployment has it too.
