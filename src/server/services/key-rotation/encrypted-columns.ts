@@ -3,6 +3,7 @@ import { parseCiphertextHeader } from "@ocsuite/crypto";
 import type { Prisma } from "~/server/db/generated/client";
 import { db } from "~/server/db/client";
 import { contentKeyColumns, contentKeyField } from "../knowledge/original-cipher";
+import { archiveKeyColumns, archiveKeyField } from "../privacy/export/archive-cipher";
 import { CONTENT_KEY_FIELD, contentKeyRow } from "~/server/db/keys/content-keys";
 
 /**
@@ -72,6 +73,26 @@ const documentContentKey: EncryptedColumn = {
   },
 };
 
+/** A data export's archive key (services/privacy/export/archive-cipher.ts): as a document's, the sealed archive is untouched. */
+const dataExportArchiveKey: EncryptedColumn = {
+  name: "DataExport.archiveKeyCiphertext",
+  field: archiveKeyField,
+  count: (tenantId) => db.dataExport.count({ where: { tenantId, archiveKeyCiphertext: { not: null } } }),
+  page: async (tenantId, afterId, limit) => {
+    const rows = await db.dataExport.findMany({
+      where: { tenantId, archiveKeyCiphertext: { not: null }, ...(afterId ? { id: { gt: afterId } } : {}) },
+      select: { id: true, archiveKeyCiphertext: true },
+      orderBy: { id: "asc" },
+      take: limit,
+    });
+    return rows.map((r) => ({ id: r.id, ciphertext: r.archiveKeyCiphertext! }));
+  },
+  swap: async (tx, tenantId, id, previous, next) => {
+    const { count } = await tx.dataExport.updateMany({ where: { id, tenantId, archiveKeyCiphertext: previous }, data: archiveKeyColumns(next) });
+    return count === 1;
+  },
+};
+
 /**
  * The workspace's content key (ADR 0015): one row, under which every sealed content column lies.
  * Rotating it re-encrypts this key only; the sealed rows are untouched. The id is the tenant id.
@@ -91,7 +112,8 @@ const tenantContentKey: EncryptedColumn = {
   },
 };
 
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret, documentContentKey, tenantContentKey];
+// New columns go at the end: a checkpoint names a column by its index, so a rotation in flight resumes where it was.
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [providerCredentialSecret, documentContentKey, tenantContentKey, dataExportArchiveKey];
 
 /** A checkpoint names the column and the last id finished in it: "<column index>:<id>". */
 export type Checkpoint = { column: number; afterId: string | null };

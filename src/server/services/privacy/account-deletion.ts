@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "~/server/db/client";
 import { AppError, notFound } from "~/server/errors";
 import { logger } from "~/server/infra/logger";
-import { objectStorage, type ObjectStorage } from "~/server/infra/storage";
+import { storageForRegion, type ObjectStorage } from "~/server/infra/storage";
 import { appendAuditEvent, recordAudit } from "../audit/audit";
 import type { UserCtx } from "../context";
 
@@ -50,10 +50,10 @@ const anonymiseAuthorship = async (userId: string) => {
   ]);
 };
 
-/** The user's own data exports (scope "user"): their archives hold the user's data, so they go too. */
-const deletePersonalExports = async (userId: string, storage: ObjectStorage): Promise<number> => {
-  const exports = await db.dataExport.findMany({ where: { requestedById: userId, scope: "user" }, select: { id: true, storageKey: true } });
-  for (const e of exports) if (e.storageKey) await storage.delete(e.storageKey);
+/** The user's own data exports (scope "user"): their archives hold the user's data, so they go too, each from its region's storage. */
+const deletePersonalExports = async (userId: string, storage: ObjectStorage | undefined): Promise<number> => {
+  const exports = await db.dataExport.findMany({ where: { requestedById: userId, scope: "user" }, select: { id: true, storageKey: true, storageRegion: true } });
+  for (const e of exports) if (e.storageKey) await (storage ?? storageForRegion(e.storageRegion)).delete(e.storageKey);
   return (await db.dataExport.deleteMany({ where: { id: { in: exports.map((e) => e.id) } } })).count;
 };
 
@@ -71,7 +71,7 @@ export const deleteAccount = async (user: UserCtx, input: { confirmation: string
   }
   const memberships = await db.membership.findMany({ where: { userId: me.id }, select: { tenantId: true } });
   await anonymiseAuthorship(me.id);
-  const exports = await deletePersonalExports(me.id, deps.storage ?? objectStorage());
+  const exports = await deletePersonalExports(me.id, deps.storage);
   const conversations = await db.conversation.count({ where: { userId: me.id } });
   // One statement: sessions, accounts, memberships, invitations sent and private chats cascade.
   await db.user.delete({ where: { id: me.id } });

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
-import { objectStorage, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
+import { storageForDocument, storageForRegion, type ObjectStorage } from "~/server/infra/storage";
 import { appendAuditEvent } from "../audit/audit";
 import { deleteAuditChain } from "../audit/audit-prefix";
 import { shredTenantKeys, type ShredResult } from "../key-rotation/shred-tenant-keys";
@@ -79,11 +79,10 @@ export const purgeWorkspaceDocuments = async (workspaceId: string, deps: { stora
   return { deleted: count, done: docs.length < BATCH };
 };
 
-/** Export archives (objects, then rows). */
+/** Export archives (objects, each in its residency region's storage, then rows). */
 export const purgeWorkspaceExports = async (workspaceId: string, deps: { storage?: ObjectStorage } = {}): Promise<number> => {
-  const storage = deps.storage ?? objectStorage();
-  const exports = await db.dataExport.findMany({ where: { tenantId: workspaceId }, select: { id: true, storageKey: true } });
-  for (const e of exports) if (e.storageKey) await storage.delete(e.storageKey);
+  const exports = await db.dataExport.findMany({ where: { tenantId: workspaceId }, select: { id: true, storageKey: true, storageRegion: true } });
+  for (const e of exports) if (e.storageKey) await (deps.storage ?? storageForRegion(e.storageRegion)).delete(e.storageKey);
   return (await db.dataExport.deleteMany({ where: { tenantId: workspaceId } })).count;
 };
 

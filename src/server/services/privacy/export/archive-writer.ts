@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { AppError } from "~/server/errors";
+import type { StreamSealer } from "./archive-stream";
 import type { TManifest } from "./format";
 
 /*
@@ -11,6 +12,9 @@ import type { TManifest } from "./format";
  * are computed as its bytes pass, for the manifest; the archive's own size is counted as it is
  * written and the build stops at the first byte over `maxBytes` with `exportTooLarge`. fflate
  * has no backpressure of its own: after each push the writer waits for the file stream to drain.
+ * The zip bytes go through `sealer` before they touch the disk (archive-cipher.ts): the local file,
+ * and the object stored from it, hold the sealed stream only. Size and SHA-256 stay the zip's own
+ * (what the download serves and the user checks).
  */
 
 type ArchiveEntry = TManifest["files"][number];
@@ -34,8 +38,9 @@ async function* once_(text: string) {
   yield text;
 }
 
-export const createArchiveWriter = (filePath: string, maxBytes: number): ArchiveWriter => {
+export const createArchiveWriter = (filePath: string, maxBytes: number, sealer: StreamSealer): ArchiveWriter => {
   const out: WriteStream = createWriteStream(filePath, { mode: 0o600 });
+  out.write(sealer.header);
   const zipHash = createHash("sha256");
   let written = 0;
   let failure: Error | null = null;
@@ -50,7 +55,7 @@ export const createArchiveWriter = (filePath: string, maxBytes: number): Archive
       if (written > maxBytes) failure ??= new AppError("PAYLOAD_TOO_LARGE", "exportTooLarge", `The archive would exceed ${maxBytes} bytes`);
       if (!failure) {
         zipHash.update(chunk);
-        out.write(chunk);
+        for (const frame of sealer.update(chunk)) out.write(frame);
       }
     }
     if (final) finished?.();
@@ -93,7 +98,7 @@ export const createArchiveWriter = (filePath: string, maxBytes: number): Archive
       zip.end();
       await done;
       await settle();
-      out.end();
+      out.end(sealer.final());
       await once(out, "finish");
       if (failure) throw failure;
       return { sizeBytes: written, sha256: zipHash.digest("hex") };

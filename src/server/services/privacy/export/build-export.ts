@@ -9,11 +9,13 @@ import { env } from "~/env";
 import { RETENTION_CLASSES, RETENTION_COLUMN } from "~/lib/retention";
 import { db } from "~/server/db/client";
 import { AppError } from "~/server/errors";
-import { isObjectNotFound, objectStorage, storageForDocument, type ObjectStorage } from "~/server/infra/storage";
+import { isObjectNotFound, storageForDocument, storageForRegion, storageRegionFor, type ObjectStorage } from "~/server/infra/storage";
 import { getObjectStream, putObjectFile } from "~/server/infra/storage/streaming";
 import { recordAudit, verifyAuditChain } from "../../audit/audit";
 import { isKnowledgeError } from "../../knowledge/errors";
 import { openOriginal, type StoredOriginal } from "../../knowledge/original-cipher";
+import { newArchiveSealer } from "./archive-cipher";
+import type { StreamSealer } from "./archive-stream";
 import { createArchiveWriter, type ArchiveWriter } from "./archive-writer";
 import { EXPORT_SCHEMA_VERSION, MANIFEST_FILE, README_FILE, readmeText, type TExportScope, type TManifest } from "./format";
 import { documentsOf, sectionPages, sectionsOf, type ExportTarget } from "./sections";
@@ -22,15 +24,19 @@ import { documentsOf, sectionPages, sectionsOf, type ExportTarget } from "./sect
  * Builds one export archive (the data-export job's work): counts what the archive will hold
  * (progressTotal), streams every section and original into a zip on local disk (archive-writer),
  * adds the audit chain's verification, settings, README and the manifest last (it lists every
- * other file's SHA-256), then streams the zip into object storage under the tenant
- * (exports/<tenantId>/<exportId>.zip) and marks the DataExport ready until expiresAt.
+ * other file's SHA-256), sealed as it is written (archive-cipher.ts: only the sealed stream touches
+ * the disk), then streams it into the object storage of the workspace's residency region
+ * (storageRegionFor, recorded on DataExport.storageRegion as Document.storageRegion) under
+ * exports/<tenantId>/<exportId>.zip and marks the DataExport ready until expiresAt.
  * Progress is written after every batch. The archive is built in one go: a zip stream cannot be
  * resumed in another process, so a retried job starts the archive again (idempotent: same key).
  */
 
 export type BuildDeps = {
-  /** Where the archive is stored. */
+  /** Where the archive is stored (tests); by default the storage of the workspace's residency region. */
   storage?: ObjectStorage;
+  /** The storage of a residency region (null: the default storage). */
+  storageForRegion?: (region: string | null) => ObjectStorage;
   /** Where a document's original is read: its residency region's storage (storageForDocument). */
   storageForDocument?: (doc: { storageRegion: string | null }) => ObjectStorage;
   maxBytes?: number;
@@ -140,7 +146,7 @@ const countAll = async (target: ExportTarget) => {
   return { sections, counts, docBytes: docBytes._sum.sizeBytes ?? 0 };
 };
 
-const writeArchive = async (x: LoadedExport, file: string, deps: Required<Pick<BuildDeps, "storageForDocument">> & { maxBytes: number }) => {
+const writeArchive = async (x: LoadedExport, file: string, sealer: StreamSealer, deps: Required<Pick<BuildDeps, "storageForDocument">> & { maxBytes: number }) => {
   const asOf = new Date();
   const target: ExportTarget = { tenantId: x.tenantId, userId: x.requestedById, scope: x.scope as TExportScope, asOf };
   const { sections, counts, docBytes } = await countAll(target);
@@ -151,7 +157,7 @@ const writeArchive = async (x: LoadedExport, file: string, deps: Required<Pick<B
 
   const requester = await db.user.findUniqueOrThrow({ where: { id: x.requestedById }, select: { id: true, email: true } });
   const head = { exportId: x.id, scope: target.scope, createdAt: asOf.toISOString(), workspace: { id: x.tenant.id, slug: x.tenant.slug, name: x.tenant.name } };
-  const w = createArchiveWriter(file, deps.maxBytes);
+  const w = createArchiveWriter(file, deps.maxBytes, sealer);
   try {
     const progress = progressOf(x.id);
     await w.addText(README_FILE, readmeText(head));
@@ -178,16 +184,21 @@ export const buildExport = async (exportId: string, deps: BuildDeps = {}) => {
   const x = await loadExport(exportId);
   if (x.status !== "queued" && x.status !== "running") return { status: x.status };
   await db.dataExport.update({ where: { id: x.id }, data: { status: "running", startedAt: new Date() } });
-  const file = path.join(os.tmpdir(), `ocsuite-export-${x.id}-${randomUUID()}.zip`);
+  const file = path.join(os.tmpdir(), `ocsuite-export-${x.id}-${randomUUID()}.sealed`);
   try {
-    const storage = deps.storage ?? objectStorage();
-    const built = await writeArchive(x, file, { storageForDocument: deps.storageForDocument ?? storageForDocument, maxBytes: deps.maxBytes ?? env.EXPORT_MAX_BYTES });
+    // Residency as the workspace prefers it now; the row records where it went (null = default storage).
+    const storageRegion = storageRegionFor(x.tenant.dataResidency);
+    const storage = deps.storage ?? (deps.storageForRegion ?? storageForRegion)(storageRegion);
+    // A fresh key per build (a retry too): the previous attempt's object is overwritten with its row.
+    const { sealer, columns } = await newArchiveSealer(x.tenantId, x.id);
+    const built = await writeArchive(x, file, sealer, { storageForDocument: deps.storageForDocument ?? storageForDocument, maxBytes: deps.maxBytes ?? env.EXPORT_MAX_BYTES });
     const key = exportObjectKey(x.tenantId, x.id);
-    await putObjectFile(storage, key, file, { contentType: "application/zip" });
+    // Sealed bytes, not a zip: application/octet-stream (the download serves the zip).
+    await putObjectFile(storage, key, file, { contentType: "application/octet-stream" });
     const completedAt = new Date();
     await db.dataExport.update({
       where: { id: x.id },
-      data: { status: "ready", storageKey: key, sizeBytes: built.sizeBytes, sha256: built.sha256, counts: built.counts, completedAt, expiresAt: new Date(completedAt.getTime() + env.EXPORT_RETENTION_HOURS * 3_600_000), progressDone: built.total },
+      data: { status: "ready", storageKey: key, storageRegion, ...columns, sizeBytes: built.sizeBytes, sha256: built.sha256, counts: built.counts, completedAt, expiresAt: new Date(completedAt.getTime() + env.EXPORT_RETENTION_HOURS * 3_600_000), progressDone: built.total },
     });
     await recordAudit({ tenantId: x.tenantId, actorType: "SYSTEM", action: "data_export.completed", targetType: "data_export", targetId: x.id, metadata: { scope: x.scope, sizeBytes: built.sizeBytes, counts: built.counts } });
     return { status: "ready" as const, sizeBytes: built.sizeBytes };

@@ -3,12 +3,18 @@
  * archive built for a workspace with conversations, a meeting with a decision, a task and a
  * document with its original is read back (every SHA-256 against the manifest, every count against
  * the database), holds no secret, narrows to a member's own data, respects its size bound, and
- * is downloaded only through a valid signed link; expired archives are deleted.
+ * is downloaded only through a valid signed link; expired archives are deleted. The stored object
+ * is sealed (no zip, no plaintext in it): every archive is read back through the download, which
+ * serves the zip whose SHA-256 the row records; an archive stored before sealing is served as is.
  */
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from "../../../../../prisma/factories";
 import { seedDocument, utf8 } from "../../../../../tests/fixtures/knowledge/seed";
@@ -68,6 +74,20 @@ const seedWorkspace = async () => {
 
 const newExport = (scope: "workspace" | "user", requestedById: string) => db.dataExport.create({ data: { tenantId: fx.tenant.id, requestedById, scope } });
 
+const linkOf = (exportId: string) => {
+  const expires = Math.floor(Date.now() / 1000) + 60;
+  return { exportId, expires: String(expires), sig: signExportLink(exportId, fx.tenant.id, expires) };
+};
+
+/** The archive as its requester downloads it, saved to a file (what readArchive reads). */
+const downloaded = async (exportId: string, user = fx.owner, role: "OWNER" | "MEMBER" = "OWNER") => {
+  const out = await openExportDownload(tenantCtxOf(fx.tenant, user, role), linkOf(exportId), { storage });
+  const file = path.join(dir, `${exportId}-${uid(4)}.zip`);
+  await pipeline(Readable.fromWeb(out.body as NodeWebStream<Uint8Array>), createWriteStream(file));
+  return file;
+};
+const sha256Of = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex");
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "ocsuite-export-test-"));
   storage = createFsStorage(path.join(dir, "storage"));
@@ -86,16 +106,23 @@ describe("workspace export", () => {
     expect(row).toMatchObject({ status: "ready", storageKey: exportObjectKey(fx.tenant.id, x.id), errorReason: null });
     expect(row.progressDone).toBe(row.progressTotal);
     expect(row.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+    // Stored sealed, in the default storage (no region of its own here), its key under the data key.
+    expect(row).toMatchObject({ storageRegion: null, archiveKeyCiphertext: expect.stringMatching(/^ocs1\./) });
+    const stored = await readFile(storage.pathOf(row.storageKey!));
+    expect(stored.subarray(0, 4).equals(Buffer.from("PK\x03\x04"))).toBe(false);
+    for (const plain of [`Pricing ${marker}`, `Adopt ${marker} pricing`, "Quarterly numbers", "manifest.json"]) expect(stored.includes(Buffer.from(plain))).toBe(false);
 
+    const file = await downloaded(x.id);
+    expect((await readFile(file)).subarray(0, 4).equals(Buffer.from("PK\x03\x04"))).toBe(true);
     const lines: string[] = [];
-    const read = await readArchive(storage.pathOf(row.storageKey!), { onLine: (_p, line) => lines.push(line) });
+    const read = await readArchive(file, { onLine: (_p, line) => lines.push(line) });
     expect(read.problems).toEqual([]);
     expect(await compareCounts(read, { tenantId: fx.tenant.id, userId: fx.owner.id })).toEqual([]);
     expect(read.manifest).toMatchObject({ schemaVersion: 1, scope: "workspace", dataResidency: "us", workspace: { id: fx.tenant.id, slug: fx.tenant.slug } });
     expect(read.manifest.counts).toMatchObject({ members: 4, conversations: 2, messages: 4, meetings: 1, meetingDecisions: 1, actionItems: 1, tasks: 1, taskSteps: 2, documents: 1, documentOriginals: 1, providerKeys: 1 });
-    // The zip's own SHA-256 is recorded on the row (for the download's integrity).
-    const { readFile } = await import("node:fs/promises");
-    expect(createHash("sha256").update(await readFile(storage.pathOf(row.storageKey!))).digest("hex")).toBe(row.sha256);
+    // The zip's own SHA-256 and size are recorded on the row: the download serves exactly that zip.
+    expect(await sha256Of(file)).toBe(row.sha256);
+    expect((await readFile(file)).byteLength).toBe(row.sizeBytes);
 
     // The known conversation, the meeting's decision and the document, byte for byte.
     expect(lines.some((l) => l.includes(`Pricing ${marker}`))).toBe(true);
@@ -116,7 +143,7 @@ describe("workspace export", () => {
     await buildExport(x.id, deps());
     const row = await db.dataExport.findUniqueOrThrow({ where: { id: x.id } });
     const lines: string[] = [];
-    const read = await readArchive(storage.pathOf(row.storageKey!), { onLine: (_p, l) => lines.push(l) });
+    const read = await readArchive(await downloaded(x.id, fx.member, "MEMBER"), { onLine: (_p, l) => lines.push(l) });
     expect(read.problems).toEqual([]);
     expect(await compareCounts(read, { tenantId: fx.tenant.id, userId: fx.member.id })).toEqual([]);
     expect(read.manifest.counts).toMatchObject({ members: 1, conversations: 1, messages: 2, meetings: 0, tasks: 1, taskSteps: 2, documents: 0 });
@@ -161,12 +188,28 @@ describe("requests, links and downloads", () => {
     await expect(openExportDownload(tenantCtxOf(fx.tenant, fx.admin, "ADMIN"), { ...input, sig: "0".repeat(64) }, { storage })).rejects.toMatchObject({ reason: "exportLinkInvalid" });
   });
 
+  it("an archive stored before sealing (no key on its row) is served as it was stored", async () => {
+    const x = await newExport("workspace", fx.owner.id);
+    await buildExport(x.id, deps());
+    const file = await downloaded(x.id);
+    // The same zip stored in the clear, its row without a key: what rows written before this change hold.
+    const legacyKey = `exports/${fx.tenant.id}/legacy-${uid(6)}.zip`;
+    await storage.put(legacyKey, new Uint8Array(await readFile(file)));
+    const legacy = await db.dataExport.create({
+      data: { tenantId: fx.tenant.id, requestedById: fx.owner.id, scope: "workspace", status: "ready", storageKey: legacyKey, sha256: await sha256Of(file), expiresAt: new Date(Date.now() + 3_600_000) },
+    });
+    const again = await downloaded(legacy.id);
+    expect(await sha256Of(again)).toBe(legacy.sha256);
+    expect((await readArchive(again)).problems).toEqual([]);
+  });
+
   it("expired archives are deleted from storage and marked expired", async () => {
     const x = await newExport("workspace", fx.owner.id);
     await buildExport(x.id, deps());
     const key = exportObjectKey(fx.tenant.id, x.id);
     await expireExports({ storage, now: new Date(Date.now() + 400 * 3_600_000) });
-    expect(await db.dataExport.findUniqueOrThrow({ where: { id: x.id } })).toMatchObject({ status: "expired", storageKey: null });
+    // The key goes with the object: a copy of it left anywhere no longer opens.
+    expect(await db.dataExport.findUniqueOrThrow({ where: { id: x.id } })).toMatchObject({ status: "expired", storageKey: null, archiveKeyCiphertext: null, archiveKeyVersion: null });
     await expect(storage.get(key)).rejects.toMatchObject({ name: "ObjectNotFoundError" });
   });
 });

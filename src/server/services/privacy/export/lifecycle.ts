@@ -3,13 +3,14 @@ import { emailLocale, emailTranslator } from "~/i18n/email-translator";
 import { db } from "~/server/db/client";
 import { logger } from "~/server/infra/logger";
 import { sendMail } from "~/server/infra/mail";
-import { objectStorage, type ObjectStorage } from "~/server/infra/storage";
+import { storageForRegion, type ObjectStorage } from "~/server/infra/storage";
 import { recordAudit } from "../../audit/audit";
 
 /*
  * What happens to an export after it is built: the requester is told (ready or failed, by e-mail
  * in their language; the privacy panel shows the same), a failed build is recorded with a stable
- * reason the panel translates, and expired archives are deleted from storage (hourly cron).
+ * reason the panel translates, and expired archives are deleted from storage (hourly cron), each
+ * from the region's storage it was written to.
  */
 
 /** Reasons the panel and the e-mail explain; anything else is recorded as exportFailed. */
@@ -47,17 +48,20 @@ export const notifyExportRequester = async (exportId: string, opts: { appUrl: st
   return { sent: true };
 };
 
-/** Deletes the archives of exports past expiresAt and marks them expired (batched; idempotent). */
+/**
+ * Deletes the archives of exports past expiresAt and marks them expired (batched; idempotent). The
+ * archive key goes too: a copy of the object left in a bucket version or backup can no longer be
+ * opened, whatever happens to the workspace.
+ */
 export const expireExports = async (opts: { now?: Date; storage?: ObjectStorage; batch?: number } = {}) => {
   const now = opts.now ?? new Date();
-  const storage = opts.storage ?? objectStorage();
   let expired = 0;
   for (;;) {
-    const due = await db.dataExport.findMany({ where: { status: "ready", expiresAt: { lte: now } }, select: { id: true, tenantId: true, storageKey: true }, take: opts.batch ?? 100 });
+    const due = await db.dataExport.findMany({ where: { status: "ready", expiresAt: { lte: now } }, select: { id: true, tenantId: true, storageKey: true, storageRegion: true }, take: opts.batch ?? 100 });
     if (due.length === 0) break;
     for (const x of due) {
-      if (x.storageKey) await storage.delete(x.storageKey);
-      await db.dataExport.update({ where: { id: x.id }, data: { status: "expired", storageKey: null } });
+      if (x.storageKey) await (opts.storage ?? storageForRegion(x.storageRegion)).delete(x.storageKey);
+      await db.dataExport.update({ where: { id: x.id }, data: { status: "expired", storageKey: null, archiveKeyCiphertext: null, archiveKeyVersion: null } });
       await recordAudit({ tenantId: x.tenantId, actorType: "SYSTEM", action: "data_export.expired", targetType: "data_export", targetId: x.id });
       expired += 1;
     }
