@@ -1,6 +1,7 @@
 /**
  * The data-export job through the real Inngest SDK (InngestTestEngine), on real PostgreSQL and a
- * temporary fs object store: a build ends ready with the requester e-mailed; an archive over the
+ * temporary fs object store: a build ends ready with the requester e-mailed, the stored object
+ * sealed (no zip and none of the workspace's text in it); an archive over the
  * bound stops for good with exportTooLarge (what onFailure records and mails); a suspended
  * workspace is not exported.
  */
@@ -17,6 +18,7 @@ const ENV = vi.hoisted(() => {
 
 import { createTenantWithMembers, uid } from "../../prisma/factories";
 import { db } from "~/server/db/client";
+import { createFsStorage } from "~/server/infra/storage";
 import { markExportFailed, notifyExportRequester } from "~/server/services/privacy/export/lifecycle";
 import { dataExport } from "./data-export";
 
@@ -42,6 +44,11 @@ describe("jobs/data-export (InngestTestEngine)", () => {
     expect(row).toMatchObject({ status: "ready", storageKey: `exports/${fx.tenant.id}/${x.id}.zip` });
     expect(row.progressTotal).toBeGreaterThan(0);
     expect(row.progressDone).toBe(row.progressTotal);
+    // Sealed at rest under a key kept only encrypted on the row; the default storage (no region configured).
+    expect(row).toMatchObject({ storageRegion: null, archiveKeyCiphertext: expect.stringMatching(/^ocs1\./), archiveKeyVersion: 1 });
+    const stored = Buffer.from(await createFsStorage(ENV.root).get(row.storageKey!));
+    expect(stored.subarray(0, 4).toString("latin1")).toBe("ocx1");
+    for (const plain of ["PK\x03\x04", "How long is our runway?", "Runway", "manifest.json"]) expect(stored.includes(Buffer.from(plain, "latin1"))).toBe(false);
     const [mail] = await mailTo(fx.owner.email);
     expect(mail?.subject).toBe(`Your ${fx.tenant.name} data export is ready`);
     expect(mail?.text).toContain(`${APP_URL}/en/t/${fx.tenant.slug}/settings/privacy`);

@@ -9,6 +9,7 @@ import { createTenantWithMembers, tenantCtxOf, uid, type TenantFixture } from ".
 import { startAppEngine, type AppEngine } from "../../../../tests/support/app-engine";
 import { db } from "~/server/db/client";
 import { openOriginal, sealOriginal } from "../knowledge/original-cipher";
+import { newArchiveSealer, openArchiveStream } from "../privacy/export/archive-cipher";
 import { createCredential, getDecryptedCredential } from "../providers/credentials";
 import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
 import { requestDataKeyRotation, requestRollback } from "./data-key-rotation";
@@ -45,6 +46,21 @@ const seedSealedDocument = async (t: TenantFixture, text: string) => {
   });
   return { id, sealed, text, contentKeyCiphertext: columns.contentKeyCiphertext };
 };
+/** A data export whose archive was sealed as built (privacy/export/archive-cipher.ts); the sealed bytes stand for the stored object. */
+const seedSealedExport = async (t: TenantFixture, text: string) => {
+  const row = await db.dataExport.create({ data: { tenantId: t.tenant.id, requestedById: t.owner.id, scope: "workspace", status: "ready" } });
+  const { sealer, columns } = await newArchiveSealer(t.tenant.id, row.id);
+  const sealed = Buffer.concat([sealer.header, ...sealer.update(new TextEncoder().encode(text)), sealer.final()]);
+  await db.dataExport.update({ where: { id: row.id }, data: columns });
+  return { id: row.id, sealed, text };
+};
+const openedArchive = async (x: { id: string; sealed: Uint8Array }) => {
+  const row = await db.dataExport.findUniqueOrThrow({ where: { id: x.id }, select: { tenantId: true, id: true, archiveKeyCiphertext: true, archiveKeyVersion: true } });
+  expect(row.archiveKeyVersion).toBe(Number(row.archiveKeyCiphertext!.split(".")[1]));
+  const stored = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(x.sealed), c.close()) });
+  const stream = await openArchiveStream(row, stored);
+  return { version: row.archiveKeyVersion, text: await new Response(stream).text() };
+};
 const openedText = async (tenantId: string, doc: { id: string; sealed: Uint8Array }) => {
   const row = await db.document.findUniqueOrThrow({ where: { id: doc.id }, select: { tenantId: true, id: true, contentKeyCiphertext: true, contentKeyVersion: true } });
   // The version column moves with the ciphertext's header (the rotation's compare-and-set writes both).
@@ -73,6 +89,7 @@ describe("data-key rotation (Inngest function on the local executor)", () => {
     const seeded = await seedCredentials(t, 12);
     const before = await db.providerCredential.findMany({ where: { tenantId: t.tenant.id }, select: { id: true, secretCiphertext: true } });
     const doc = await seedSealedDocument(t, "Board pack: the sealed original.");
+    const archive = await seedSealedExport(t, "An export archive, sealed.");
 
     const rotation = await requestDataKeyRotation(t.tenant.id, { userId: t.owner.id }, "manual");
     // Reads and writes during the rotation: none may fail, none may be lost.
@@ -106,6 +123,8 @@ describe("data-key rotation (Inngest function on the local executor)", () => {
     for (const c of [...seeded, ...written]) expect((await getDecryptedCredential({ tenantId: t.tenant.id }, c.id)).apiKey).toBe(c.key);
     // A document's content key is re-encrypted too; the stored object itself is untouched and still opens.
     expect(await openedText(t.tenant.id, doc)).toEqual({ version: 2, text: doc.text });
+    // So is an export archive's key; the sealed archive is untouched and still opens.
+    expect(await openedArchive(archive)).toEqual({ version: 2, text: archive.text });
     // No plaintext or ciphertext in what the engine stored for the run (events and step outputs).
     const runs = await db.inngestRun.findMany({ where: { tenantId: t.tenant.id, functionId: { endsWith: "security-rotate-data-key" } } });
     expect(runs).toHaveLength(1);

@@ -143,7 +143,9 @@ describe("workspace export", () => {
     await buildExport(x.id, deps());
     const row = await db.dataExport.findUniqueOrThrow({ where: { id: x.id } });
     const lines: string[] = [];
-    const read = await readArchive(await downloaded(x.id, fx.member, "MEMBER"), { onLine: (_p, l) => lines.push(l) });
+    const file = await downloaded(x.id, fx.member, "MEMBER");
+    expect(await sha256Of(file)).toBe(row.sha256);
+    const read = await readArchive(file, { onLine: (_p, l) => lines.push(l) });
     expect(read.problems).toEqual([]);
     expect(await compareCounts(read, { tenantId: fx.tenant.id, userId: fx.member.id })).toEqual([]);
     expect(read.manifest.counts).toMatchObject({ members: 1, conversations: 1, messages: 2, meetings: 0, tasks: 1, taskSteps: 2, documents: 0 });
