@@ -49,9 +49,9 @@ const seedSealedDocument = async (t: TenantFixture, text: string) => {
 /** A data export whose archive was sealed as built (privacy/export/archive-cipher.ts); the sealed bytes stand for the stored object. */
 const seedSealedExport = async (t: TenantFixture, text: string) => {
   const row = await db.dataExport.create({ data: { tenantId: t.tenant.id, requestedById: t.owner.id, scope: "workspace", status: "ready" } });
-  const { sealer, columns } = await newArchiveSealer(t.tenant.id, row.id);
+  const { sealer, keyColumns } = await newArchiveSealer(t.tenant.id, row.id);
   const sealed = Buffer.concat([sealer.header, ...sealer.update(new TextEncoder().encode(text)), sealer.final()]);
-  await db.dataExport.update({ where: { id: row.id }, data: columns });
+  await db.dataExport.update({ where: { id: row.id }, data: await keyColumns() });
   return { id: row.id, sealed, text };
 };
 const openedArchive = async (x: { id: string; sealed: Uint8Array }) => {

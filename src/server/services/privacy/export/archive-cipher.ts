@@ -27,11 +27,15 @@ export type ArchiveKeyColumns = { archiveKeyCiphertext: string; archiveKeyVersio
 
 export const archiveKeyColumns = (archiveKeyCiphertext: string): ArchiveKeyColumns => ({ archiveKeyCiphertext, archiveKeyVersion: parseCiphertextHeader(archiveKeyCiphertext).keyVersion });
 
-/** A sealer for a new archive, and the columns to record its key in. */
-export const newArchiveSealer = async (tenantId: string, exportId: string): Promise<{ sealer: StreamSealer; columns: ArchiveKeyColumns }> => {
+/**
+ * A sealer for a new archive, and the columns to record its key in, encrypted when asked: at the
+ * end of the build, under the data key active then (a build can take minutes, and a data-key
+ * rotation that finished meanwhile would not see a key not yet on its row).
+ */
+export const newArchiveSealer = async (tenantId: string, exportId: string): Promise<{ sealer: StreamSealer; keyColumns: () => Promise<ArchiveKeyColumns> }> => {
   const key = await newStreamKey();
-  const ciphertext = await tenantCrypto().encryptField({ tenantId, field: archiveKeyField(exportId), plaintext: key });
-  return { sealer: await createStreamSealer(key, aadOf(tenantId, exportId)), columns: archiveKeyColumns(ciphertext) };
+  const keyColumns = async () => archiveKeyColumns(await tenantCrypto().encryptField({ tenantId, field: archiveKeyField(exportId), plaintext: key }));
+  return { sealer: await createStreamSealer(key, aadOf(tenantId, exportId)), keyColumns };
 };
 
 export type StoredArchive = { tenantId: string; id: string; archiveKeyCiphertext: string | null };

@@ -190,11 +190,12 @@ export const buildExport = async (exportId: string, deps: BuildDeps = {}) => {
     const storageRegion = storageRegionFor(x.tenant.dataResidency);
     const storage = deps.storage ?? (deps.storageForRegion ?? storageForRegion)(storageRegion);
     // A fresh key per build (a retry too): the previous attempt's object is overwritten with its row.
-    const { sealer, columns } = await newArchiveSealer(x.tenantId, x.id);
+    const { sealer, keyColumns } = await newArchiveSealer(x.tenantId, x.id);
     const built = await writeArchive(x, file, sealer, { storageForDocument: deps.storageForDocument ?? storageForDocument, maxBytes: deps.maxBytes ?? env.EXPORT_MAX_BYTES });
     const key = exportObjectKey(x.tenantId, x.id);
     // Sealed bytes, not a zip: application/octet-stream (the download serves the zip).
     await putObjectFile(storage, key, file, { contentType: "application/octet-stream" });
+    const columns = await keyColumns();
     const completedAt = new Date();
     await db.dataExport.update({
       where: { id: x.id },
