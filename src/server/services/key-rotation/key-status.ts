@@ -47,15 +47,18 @@ export type TenantKeyStatus = {
 
 /** What the owner's security page shows: versions with their secret counts, the operation in progress, the history. */
 export const getTenantKeyStatus = async (ctx: TenantCtx): Promise<TenantKeyStatus> => {
-  const [keys, credentials, documents, contentKey, operations] = await Promise.all([
+  const [keys, credentials, documents, exports, contentKey, operations] = await Promise.all([
     tenantCrypto().listTenantKeys(ctx.tenantId),
     db.providerCredential.groupBy({ by: ["keyVersion"], where: { tenantId: ctx.tenantId }, _count: true }),
     db.document.groupBy({ by: ["contentKeyVersion"], where: { tenantId: ctx.tenantId, contentKeyVersion: { not: null } }, _count: true }),
+    db.dataExport.groupBy({ by: ["archiveKeyVersion"], where: { tenantId: ctx.tenantId, archiveKeyVersion: { not: null } }, _count: true }),
     db.tenantContentKey.findUnique({ where: { tenantId: ctx.tenantId }, select: { keyVersion: true } }),
     db.keyRotation.findMany({ where: { tenantId: ctx.tenantId }, orderBy: { startedAt: "desc" }, take: HISTORY }),
   ]);
   const perVersion = new Map(credentials.map((c) => [c.keyVersion, c._count]));
   for (const d of documents) if (d.contentKeyVersion !== null) perVersion.set(d.contentKeyVersion, (perVersion.get(d.contentKeyVersion) ?? 0) + d._count);
+  // Each stored export archive's key (ADR 0017) is one more secret under its version.
+  for (const x of exports) if (x.archiveKeyVersion !== null) perVersion.set(x.archiveKeyVersion, (perVersion.get(x.archiveKeyVersion) ?? 0) + x._count);
   // The workspace's content key (ADR 0015) is one more secret under its version.
   if (contentKey) perVersion.set(contentKey.keyVersion, (perVersion.get(contentKey.keyVersion) ?? 0) + 1);
   const active = keys.find((k) => k.status === "active") ?? null;
