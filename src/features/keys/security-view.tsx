@@ -14,8 +14,8 @@ import { useCompletionAnnouncement, useKeyPolling } from "./use-key-polling";
 
 const VERSIONS_HEADING = "keys-versions-title";
 
-const Fact = ({ label, children }: { label: string; children: ReactNode }) => (
-  <div className="flex flex-col gap-1 rounded-lg border border-border p-4">
+const Fact = ({ label, children, className = "" }: { label: string; children: ReactNode; className?: string }) => (
+  <div className={`flex flex-col gap-1 rounded-lg border border-border p-4 ${className}`}>
     <dt className="text-sm text-muted-fg">{label}</dt>
     <dd className="text-lg font-semibold">{children}</dd>
   </div>
@@ -32,11 +32,9 @@ const Summary = ({ status }: { status: KeyStatus }) => {
       <Fact label={t("activeSince")}>{status.activeSince ? <time dateTime={status.activeSince.toISOString()}>{f.dateTime(status.activeSince)}</time> : "—"}</Fact>
       <Fact label={t("policy")}>{t("policyValue", { days: status.policyDays })}</Fact>
       <Fact label={t("nextRotation")}>{status.nextRotationDue ? <time dateTime={status.nextRotationDue.toISOString()}>{f.date(status.nextRotationDue)}</time> : "—"}</Fact>
-      <div className="sm:col-span-2 lg:col-span-4">
-        <Fact label={t("deletionKey")}>
-          <span data-testid="deletion-key">{status.deletionKey.vault === "none" ? t("deletionKeyNone") : status.deletionKey.covered ? t(status.deletionKey.vault === "vault" ? "deletionKeyVault" : "deletionKeyFile") : t("deletionKeyPending")}</span>
-        </Fact>
-      </div>
+      <Fact label={t("deletionKey")} className="sm:col-span-2 lg:col-span-4">
+        <span data-testid="deletion-key">{status.deletionKey.vault === "none" ? t("deletionKeyNone") : status.deletionKey.covered ? t(status.deletionKey.vault === "vault" ? "deletionKeyVault" : "deletionKeyFile") : t("deletionKeyPending")}</span>
+      </Fact>
     </dl>
   );
 };
