@@ -4,12 +4,13 @@
  * Operations are started through the same services the product uses ("Rotate
  * now", "Roll back", the admin's master-key rewrap); the work runs in the worker.
  */
-import { createEnvelope, EnvKeyRing } from "@ocsuite/crypto";
+import { createEnvelope, EnvKeyRing, WorkspaceKeyRing } from "@ocsuite/crypto";
 import { db } from "../../src/server/db/client";
 import { createCredential } from "../../src/server/services/providers/credentials";
 import { requestDataKeyRotation, requestRollback } from "../../src/server/services/key-rotation/data-key-rotation";
 import { countStaleDataKeys, requestMasterKeyRotation } from "../../src/server/services/key-rotation/master-key-rotation";
 import { PrismaDataKeyStore } from "../../src/server/db/keys/data-key-store";
+import { workspaceKeyVault } from "../../src/server/db/keys/tenant-crypto";
 import type { TenantCtx } from "../../src/server/services/context";
 
 export type SeededTenant = { tenantId: string; ctx: TenantCtx; secrets: { id: string; key: string }[] };
@@ -109,7 +110,10 @@ export type FinalCheck = { checked: number; lostWrites: number; unreadable: numb
  * can be removed), and sit under its tenant's active data-key version.
  */
 export const verifyAll = async (tenants: SeededTenant[], written: { tenantId: string; id: string; key: string }[], newRingOnly: string): Promise<FinalCheck> => {
-  const envelope = createEnvelope({ keyRing: new EnvKeyRing(newRingOnly), store: new PrismaDataKeyStore() });
+  // The new master key alone, inside the workspaces' key vault as the app wraps them (ADR 0016).
+  const master = new EnvKeyRing(newRingOnly);
+  const vault = workspaceKeyVault();
+  const envelope = createEnvelope({ keyRing: vault ? new WorkspaceKeyRing(master, vault) : master, store: new PrismaDataKeyStore() });
   const all = [...tenants.flatMap((t) => t.secrets.map((s) => ({ tenantId: t.tenantId, ...s }))), ...written];
   const result: FinalCheck = { checked: 0, lostWrites: 0, unreadable: 0, notUnderActive: 0 };
   const active = new Map((await db.tenantDataKey.findMany({ where: { status: "active" } })).map((k) => [k.tenantId, k.version]));
