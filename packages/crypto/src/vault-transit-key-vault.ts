@@ -25,6 +25,12 @@ export type VaultTransitOptions = {
   /** Prefix of the per-workspace key names (default "ocsuite-ws-"). */
   keyPrefix?: string;
   timeoutMs?: number;
+  /**
+   * How often the token renews itself (POST /v1/auth/token/renew-self; default hourly, 0: never).
+   * A periodic token (`vault token create -period=…`, the runbook's) expires unless renewed within
+   * its period, which would stop every workspace's first read after a restart or a cache expiry.
+   */
+  renewEveryMs?: number;
   fetch?: typeof fetch;
 };
 
@@ -41,6 +47,9 @@ const isMissingKey = (reply: VaultReply): boolean =>
 export class VaultTransitKeyVault implements WorkspaceKeyVault {
   readonly id = "vault";
   readonly #base: string;
+  readonly #address: string;
+  readonly #renewEveryMs: number;
+  #renewedAt = 0;
   readonly #headers: Record<string, string>;
   readonly #prefix: string;
   readonly #timeoutMs: number;
@@ -50,7 +59,9 @@ export class VaultTransitKeyVault implements WorkspaceKeyVault {
 
   constructor(options: VaultTransitOptions) {
     const mount = (options.mount ?? "transit").replace(/^\/+|\/+$/g, "");
-    this.#base = `${options.address.replace(/\/+$/, "")}/v1/${mount}`;
+    this.#address = options.address.replace(/\/+$/, "");
+    this.#base = `${this.#address}/v1/${mount}`;
+    this.#renewEveryMs = options.renewEveryMs ?? 3_600_000;
     this.#headers = { "content-type": "application/json", "x-vault-token": options.token, ...(options.namespace ? { "x-vault-namespace": options.namespace } : {}) };
     this.#prefix = options.keyPrefix ?? "ocsuite-ws-";
     this.#timeoutMs = options.timeoutMs ?? 5000;
@@ -61,7 +72,17 @@ export class VaultTransitKeyVault implements WorkspaceKeyVault {
     return encodeURIComponent(`${this.#prefix}${assertVaultTenantId(tenantId)}`);
   }
 
+  /** Renews the token in the background when due. Best effort: a token that is not renewable (a root or batch token) answers 400, which changes nothing. */
+  #renewIfDue(): void {
+    if (this.#renewEveryMs <= 0 || Date.now() - this.#renewedAt < this.#renewEveryMs) return;
+    this.#renewedAt = Date.now();
+    void this.#fetch(`${this.#address}/v1/auth/token/renew-self`, { method: "POST", headers: this.#headers, body: "{}", signal: AbortSignal.timeout(this.#timeoutMs) })
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined);
+  }
+
   async #call(method: string, path: string, body?: unknown): Promise<VaultReply> {
+    this.#renewIfDue();
     let res: Response;
     try {
       res = await this.#fetch(`${this.#base}/${path}`, {

@@ -17,6 +17,8 @@ export type VaultTransitTestServer = {
   keys: Map<string, TransitKey>;
   /** Calls seen, "METHOD path", for assertions. */
   calls: string[];
+  /** Token renewals (POST /v1/auth/token/renew-self) seen. */
+  renewals: () => number;
   /** While set, every request answers 503 (a sealed or unreachable Vault). */
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ export const startVaultTransitServer = async (mount = "transit"): Promise<VaultT
   const keys = new Map<string, TransitKey>();
   const calls: string[] = [];
   let down = false;
+  let renewals = 0;
   const create = (name: string, derived: boolean) => {
     if (!keys.has(name)) keys.set(name, { derived, versions: new Map([[1, randomBytes(32)]]), latest: 1, deletionAllowed: false });
     return keys.get(name)!;
@@ -56,6 +59,10 @@ export const startVaultTransitServer = async (mount = "transit"): Promise<VaultT
       calls.push(`${req.method} ${url.pathname}`);
       if (down) return send(res, 503, { errors: ["Vault is sealed"] });
       if (req.headers["x-vault-token"] !== token) return send(res, 403, { errors: ["permission denied"] });
+      if (req.method === "POST" && url.pathname === "/v1/auth/token/renew-self") {
+        renewals += 1;
+        return send(res, 200, { auth: { client_token: token, renewable: true, lease_duration: 2_764_800 } });
+      }
       const match = new RegExp(`^/v1/${mount}/(keys|encrypt|decrypt)/([^/]+)(/config)?$`).exec(url.pathname);
       if (!match) return send(res, 404, { errors: [] });
       const [, op, rawName, config] = match;
@@ -112,6 +119,7 @@ export const startVaultTransitServer = async (mount = "transit"): Promise<VaultT
     token,
     keys,
     calls,
+    renewals: () => renewals,
     setDown: (value) => {
       down = value;
     },

@@ -148,6 +148,23 @@ describe("VaultTransitKeyVault", () => {
     expect(await errorCode(() => vault.decrypt(t, blob, new Uint8Array([1])))).toBe("KEY_DESTROYED");
   });
 
+  it("renews its (periodic) token when due, in the background, without slowing or failing calls", async () => {
+    const vault = new VaultTransitKeyVault({ address: vaultServer.address, token: vaultServer.token, renewEveryMs: 200 });
+    const t = tenant();
+    const before = vaultServer.renewals();
+    const blob = await vault.encrypt(t, new Uint8Array([5]), new Uint8Array([1]));
+    await vault.decrypt(t, blob, new Uint8Array([1]));
+    await expect.poll(() => vaultServer.renewals()).toBe(before + 1);
+    await new Promise((r) => setTimeout(r, 250));
+    await vault.decrypt(t, blob, new Uint8Array([1]));
+    await expect.poll(() => vaultServer.renewals()).toBe(before + 2);
+    // Off: never.
+    const quiet = new VaultTransitKeyVault({ address: vaultServer.address, token: vaultServer.token, renewEveryMs: 0 });
+    await quiet.decrypt(t, blob, new Uint8Array([1]));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(vaultServer.renewals()).toBe(before + 2);
+  });
+
   it("a sealed Vault, a wrong token or no Vault at all is KEY_VAULT_UNAVAILABLE, never KEY_DESTROYED", async () => {
     const t = tenant();
     const good = new VaultTransitKeyVault({ address: vaultServer.address, token: vaultServer.token });
