@@ -44,7 +44,7 @@ describe("npm run content:seal (alias originals:seal)", () => {
     expect(await db.tenantDataKey.findMany({ where: { tenantId: f.tenant.id }, select: { kekId: true } })).toEqual([{ kekId: "env/ws-file" }]);
     tenantCrypto().invalidateCache(f.tenant.id);
     expect(await tenantCrypto().decryptField({ tenantId: f.tenant.id, field: "test:legacy", ciphertext: secret })).toBe("from before the vault");
-    expect(r.stdout).toMatch(/^keys: moved 1 data keys of 1 workspaces under the workspace key vault\ncontent: sealed \d+ rows \(TenantPersona \d+, Conversation \d+, .*\)\noriginals: sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n$/);
+    expect(r.stdout).toMatch(/^keys: moved 1 data keys of 1 workspaces under the workspace key vault\ncontent: sealed \d+ rows \(TenantPersona \d+, Tenant \d+, Conversation \d+, .*\)\noriginals: sealed 1, missing 0, changed meanwhile 0, orphaned objects 0\n$/);
     const row = await db.document.findUniqueOrThrow({ where: { id: doc.id } });
     expect(isSealedBlob(await objectStorage().get(row.storageKey))).toBe(true);
     const original = await readOriginal(tenantCtxOf(f.tenant, f.viewer, "VIEWER"), { id: doc.id });

@@ -10,6 +10,7 @@ import { db } from "~/server/db/client";
 import { listConversations } from "~/server/services/chat/conversations";
 import { retrievePassages } from "~/server/services/knowledge/retrieval";
 import { sealLegacyContent } from "~/server/services/secrets/content-backfill";
+import { getTenant } from "~/server/services/tenancy/tenants";
 
 const legacyWorkspace = async (label: string) => {
   const f = await createTenantWithMembers();
@@ -19,6 +20,7 @@ const legacyWorkspace = async (label: string) => {
   await db.$executeRaw`INSERT INTO "Conversation" (id, "tenantId", "userId", "personaKey", title, "updatedAt") VALUES (${conversationId}, ${t}, ${f.member.id}, 'cfo', ${`Budget ${label}`}, now())`;
   await db.$executeRaw`INSERT INTO "Message" (id, "conversationId", "tenantId", role, content, citations, "updatedAt") VALUES (${`m${uid(8)}`}, ${conversationId}, ${t}, 'user', ${`Forecast the ${label} runway`}, ${JSON.stringify([{ n: 1, text: `cited ${label}` }])}::jsonb, now())`;
   await db.$executeRaw`INSERT INTO "Document" (id, "tenantId", title, filename, kind, "mimeType", "sizeBytes", sha256, "storageKey", status, "updatedAt") VALUES (${documentId}, ${t}, ${`Policy ${label}`}, 'policy.md', 'markdown', 'text/markdown', 1, ${uid(32)}, 'k', 'ready', now())`;
+  await db.$executeRaw`UPDATE "Tenant" SET "industry" = ${`Logistics ${label}`}, "description" = ${`We move ${label} pallets`} WHERE id = ${t}`;
   await db.$executeRaw`INSERT INTO "DocumentChunk" (id, "tenantId", "documentId", ordinal, text, heading, "charStart", "charEnd") VALUES (${`k${uid(8)}`}, ${t}, ${documentId}, 0, ${`Hotel stays for ${label} are reimbursed`}, 'Travel', 0, 10)`;
   return { f, conversationId, documentId };
 };
@@ -37,7 +39,12 @@ describe("sealing legacy content (npm run content:seal)", () => {
     expect((await listConversations(ctx, { query: label })).items).toEqual([]);
 
     const r = await sealLegacyContent({ tenantId: a.f.tenant.id });
-    expect(r.perModel).toMatchObject({ Conversation: 1, Message: 1, Document: 1, DocumentChunk: 1 });
+    expect(r.perModel).toMatchObject({ Tenant: 1, Conversation: 1, Message: 1, Document: 1, DocumentChunk: 1 });
+    // The workspace's own profile too (sealed by its service, not the model extension).
+    const [profile] = await db.$queryRaw<{ industry: string; description: string }[]>`SELECT "industry", "description" FROM "Tenant" WHERE id = ${a.f.tenant.id}`;
+    for (const v of Object.values(profile!)) expect(v).toMatch(new RegExp(`^occ1\\.${a.f.tenant.id}\\.`));
+    expect(JSON.stringify(profile)).not.toContain(label);
+    expect(await getTenant(tenantCtxOf(a.f.tenant, a.f.member, "MEMBER"))).toMatchObject({ industry: `Logistics ${label}`, description: `We move ${label} pallets` });
     for (const [table, column] of [["Conversation", "title"], ["Message", "content"], ["Message", "citations"], ["Document", "title"], ["DocumentChunk", "text"]] as const) {
       const [value] = await stored(table, column, a.f.tenant.id);
       expect(value, `${table}.${column}`).toContain(`occ1.${a.f.tenant.id}.`);

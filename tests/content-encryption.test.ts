@@ -7,7 +7,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createTenant, createUser, uid } from "../prisma/factories";
+import { createTenant, createTenantWithMembers, createUser, tenantCtxOf, uid } from "../prisma/factories";
+import { getTenant, updateTenantProfile } from "~/server/services/tenancy/tenants";
 import { shredTenantKeys } from "~/server/services/key-rotation/shred-tenant-keys";
 import { forgetContentKeys, openSealedColumns } from "~/server/db/keys/content-keys";
 import { db } from "~/server/db/client";
@@ -170,6 +171,20 @@ describe("sealed content columns", () => {
     forgetContentKeys();
     await expect(openSealedColumns(structuredClone(backup), { content: "MeetingTurn.content" })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
     await expect(db.meetingTurn.findMany({ where: { meetingId: meeting.id } })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
+  });
+
+  it("the workspace's own profile (industry, description) is stored sealed and read plain; another workspace's sealed value is refused", async () => {
+    const [a, b] = [await createTenantWithMembers(), await createTenantWithMembers()];
+    const secret = `stealth-${uid()}`;
+    await updateTenantProfile(tenantCtxOf(a.tenant, a.owner, "OWNER"), { industry: `Fusion ${secret}`, description: `We are building ${secret}` });
+    const [row] = await db.$queryRaw<{ industry: string; description: string }[]>`SELECT "industry", "description" FROM "Tenant" WHERE id = ${a.tenant.id}`;
+    for (const v of Object.values(row!)) expect(v.startsWith(`occ1.${a.tenant.id}.`)).toBe(true);
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(await getTenant(tenantCtxOf(a.tenant, a.member, "MEMBER"))).toMatchObject({ industry: `Fusion ${secret}`, description: `We are building ${secret}` });
+    // Pasted into another workspace's row, it does not open there.
+    await db.$executeRaw`UPDATE "Tenant" SET "description" = ${row!.description} WHERE id = ${b.tenant.id}`;
+    await expect(getTenant(tenantCtxOf(b.tenant, b.member, "MEMBER"))).rejects.toMatchObject({ code: "DECRYPT_FAILED" });
+    await db.$executeRaw`UPDATE "Tenant" SET "description" = NULL WHERE id = ${b.tenant.id}`;
   });
 
   it("lists every relation through which a sealed model is reached, and only real String/Json columns", () => {

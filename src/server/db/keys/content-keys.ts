@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { CryptoError, deriveContentKeys, openText, parseCiphertextHeader, sealText, type ContentKeys } from "@ocsuite/crypto";
+import { CryptoError, deriveContentKeys, isSealedText, openText, parseCiphertextHeader, sealText, tenantOfSealedText, type ContentKeys } from "@ocsuite/crypto";
 import { LRUCache } from "lru-cache";
 import { env } from "~/env";
 import { baseDbOrTx, type TxScope } from "../base-client";
@@ -90,3 +90,34 @@ export const sealStepValue = async (tenantId: string, value: unknown): Promise<{
 /** The value sealStepValue sealed (as JSON: what a step's value always is). */
 export const openStepValue = async <T>(tenantId: string, stored: { sealed: string }): Promise<T> =>
   JSON.parse(openText(await contentKeysFor(tenantId, "open"), STEP_VALUE_FIELD, stored.sealed)) as T;
+
+/**
+ * The workspace's own profile (Tenant.industry and .description: its business in its own words,
+ * in every persona's prompt). Sealed by the service that writes it rather than by the model
+ * extension: a Tenant row is created before any key of the workspace can exist, and its relations
+ * reach every table, so the extension stays off it. A value that is not sealed (the seeded demo, a
+ * row from before) is read as it is; `npm run content:seal` seals it.
+ */
+type Profile = { industry?: string | null; description?: string | null };
+const PROFILE_FIELDS = ["industry", "description"] as const;
+
+export const sealTenantProfile = async <T extends Profile>(tenantId: string, profile: T): Promise<T> => {
+  const out: T = { ...profile };
+  for (const f of PROFILE_FIELDS) {
+    const v = profile[f];
+    if (typeof v === "string") out[f] = sealText(await contentKeysFor(tenantId), `Tenant.${f}`, v) as T[typeof f];
+  }
+  return out;
+};
+
+/** Opens a profile read from the workspace `tenantId`; a value sealed for another workspace is refused (DECRYPT_FAILED). */
+export const openTenantProfile = async <T extends Profile>(tenantId: string, row: T): Promise<T> => {
+  const out: T = { ...row };
+  for (const f of PROFILE_FIELDS) {
+    const v = row[f];
+    if (typeof v !== "string" || !isSealedText(v)) continue;
+    if (tenantOfSealedText(v) !== tenantId) throw new CryptoError("DECRYPT_FAILED", `Tenant.${f} of ${tenantId} holds another workspace's sealed value`);
+    out[f] = openText(await contentKeysFor(tenantId, "open"), `Tenant.${f}`, v) as T[typeof f];
+  }
+  return out;
+};

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "~/server/db/client";
+import { openTenantProfile } from "~/server/db/keys/content-keys";
 import { notFound } from "~/server/errors";
 import { recordAudit } from "../audit/audit";
 import { getTokenBudgetStatus } from "../budgets/token-budget";
@@ -16,11 +17,12 @@ export const USAGE_WINDOW_DAYS = 30;
 export type AdminActor = { adminUserId: string; meta: RequestMeta };
 
 export const getTenantDetail = async (tenantId: string, now = new Date()) => {
-  const tenant = await db.tenant.findUnique({
+  const row = await db.tenant.findUnique({
     where: { id: tenantId },
     select: { id: true, slug: true, name: true, status: true, plan: true, industry: true, createdAt: true, updatedAt: true },
   });
-  if (!tenant) throw notFound("Workspace");
+  if (!row) throw notFound("Workspace");
+  const tenant = await openTenantProfile(tenantId, row);
   const since = new Date(now.getTime() - USAGE_WINDOW_DAYS * 86_400_000);
   const [members, documents, conversations, llm, lastStatusChange, tokenBudget] = await Promise.all([
     db.membership.findMany({

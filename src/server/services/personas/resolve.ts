@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "~/server/db/client";
+import { openTenantProfile } from "~/server/db/keys/content-keys";
 import { AppError, notFound } from "~/server/errors";
 import type { RequestMeta } from "../context";
 import type { ModelChoice } from "../llm/gateway";
@@ -89,8 +90,9 @@ export const loadCredentialRows = (tenantId: string): Promise<CredentialRow[]> =
   });
 
 export const loadTenantProfile = async (tenantId: string, locale?: string | null): Promise<TenantProfile> => {
-  const t = await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, industry: true, description: true } });
-  if (!t) throw notFound("Workspace");
+  const row = await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, industry: true, description: true } });
+  if (!row) throw notFound("Workspace");
+  const t = await openTenantProfile(tenantId, row);
   return { name: t.name, industry: t.industry, description: t.description, locale: locale ?? null };
 };
 

@@ -18,7 +18,8 @@ import { appendAuditEvent, PLATFORM_CHAIN, verifyAuditChain } from "../audit/aud
 import { uploadDocument as storeDocument } from "../knowledge/document-upload";
 import { openOriginal } from "../knowledge/original-cipher";
 import { createCredential } from "../providers/credentials";
-import { forgetContentKeys, openSealedColumns } from "~/server/db/keys/content-keys";
+import { forgetContentKeys, openSealedColumns, openTenantProfile } from "~/server/db/keys/content-keys";
+import { updateTenantProfile } from "../tenancy/tenants";
 import { tenantCrypto, workspaceKeyVault } from "~/server/db/keys/tenant-crypto";
 import { cancelWorkspaceDeletion, requestWorkspaceDeletion, workspacesDueForPurge } from "./workspace-deletion";
 import { runWorkspacePurge } from "./workspace-purge";
@@ -140,6 +141,10 @@ describe("purging a workspace past its deletion date", () => {
     // The "backup copy" of its sealed rows (ADR 0015) and of the content key's row, as a dump would have them.
     const rowsBackup = await db.$queryRaw<{ content: string }[]>`SELECT content FROM "Message" WHERE "tenantId" = ${w.tenant.id}`;
     const contentKeyBackup = await db.tenantContentKey.findUniqueOrThrow({ where: { tenantId: w.tenant.id } });
+    // And of the workspace's profile, sealed by its service.
+    await updateTenantProfile(w.ownerCtx, { description: `Secret plan ${label}` });
+    const profileBackup = await db.tenant.findUniqueOrThrow({ where: { id: w.tenant.id }, select: { industry: true, description: true } });
+    expect(profileBackup.description).toMatch(new RegExp(`^occ1\\.${w.tenant.id}\\.`));
     // And of the wrapped data keys themselves: a whole-database backup has them too (ADR 0016).
     const dataKeysBackup = await db.tenantDataKey.findMany({ where: { tenantId: w.tenant.id } });
     expect(dataKeysBackup.map((k) => k.kekId)).toEqual(dataKeysBackup.map(() => "env/ws-file"));
@@ -182,6 +187,7 @@ describe("purging a workspace past its deletion date", () => {
     await expect(tenantCrypto().decryptField({ tenantId: w.tenant.id, field, ciphertext: backup.secretCiphertext })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
     await expect(openSealedColumns(structuredClone(rowsBackup), { content: "Message.content" })).rejects.toMatchObject({ code: "KEY_DESTROYED" });
     await expect(openOriginal(uploadedRow, objectBackup)).rejects.toMatchObject({ reason: "originalUnreadable", cause: { code: "KEY_DESTROYED" } });
+    await expect(openTenantProfile(w.tenant.id, profileBackup)).rejects.toMatchObject({ code: "KEY_DESTROYED" });
     await db.tenantContentKey.deleteMany({ where: { tenantId: w.tenant.id } });
     await db.tenantDataKey.deleteMany({ where: { tenantId: w.tenant.id } });
     tenantCrypto().invalidateCache(w.tenant.id);

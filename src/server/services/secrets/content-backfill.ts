@@ -1,6 +1,7 @@
 import "server-only";
 import { SEALED_PREFIX_PATTERN, SEALED_FIELDS } from "~/server/db/content-encryption";
 import { db } from "~/server/db/client";
+import { openTenantProfile, sealTenantProfile } from "~/server/db/keys/content-keys";
 import { Prisma } from "~/server/db/generated/client";
 import { SEARCH_INDEXES } from "~/server/db/search-index";
 import { logger } from "~/server/infra/logger";
@@ -70,10 +71,27 @@ const sealPersonas = async (tenantId: string | undefined): Promise<number> => {
   return sealed;
 };
 
+/** The workspace's own profile (Tenant.industry, .description) is sealed by its service, not the extension: here too, compare-and-set. */
+const sealProfiles = async (tenantId: string | undefined): Promise<number> => {
+  let sealed = 0;
+  const rows = await db.$queryRaw<{ id: string; industry: string | null; description: string | null }[]>`
+    SELECT id, "industry", "description" FROM "Tenant"
+    WHERE (("industry" IS NOT NULL AND "industry" !~ ${SEALED_PREFIX_PATTERN}) OR ("description" IS NOT NULL AND "description" !~ ${SEALED_PREFIX_PATTERN}))
+      AND "status" <> 'DELETED' ${tenantId ? Prisma.sql`AND id = ${tenantId}` : Prisma.empty}`;
+  for (const r of rows) {
+    const plain = await openTenantProfile(r.id, { industry: r.industry, description: r.description });
+    const { count } = await db.tenant.updateMany({ where: { id: r.id, industry: r.industry, description: r.description }, data: await sealTenantProfile(r.id, plain) });
+    sealed += count;
+  }
+  return sealed;
+};
+
 export const sealLegacyContent = async (opts: { tenantId?: string; batchSize?: number } = {}): Promise<ContentBackfillResult> => {
   const result: ContentBackfillResult = { rows: 0, perModel: {} };
   result.perModel.TenantPersona = await sealPersonas(opts.tenantId);
   result.rows += result.perModel.TenantPersona;
+  result.perModel.Tenant = await sealProfiles(opts.tenantId);
+  result.rows += result.perModel.Tenant;
   for (const model of Object.keys(SEALED_FIELDS).filter((m) => m !== "TenantPersona")) {
     let afterId = "";
     let sealed = 0;

@@ -1,6 +1,7 @@
 import "server-only";
 import { slugify } from "~/lib/slug";
 import { db } from "~/server/db/client";
+import { openTenantProfile, sealTenantProfile } from "~/server/db/keys/content-keys";
 import { env } from "~/env";
 import { AppError } from "~/server/errors";
 import { hitRateLimit } from "~/server/infra/rate-limit";
@@ -66,10 +67,12 @@ export const getTenant = async (ctx: TenantCtx) => {
   // The member count by tenantId, not `_count: { memberships }`: Prisma's relation count aggregates
   // every tenant's memberships before joining, a sequential scan (tests/query-plans.test.ts).
   const [tenant, memberCount] = await Promise.all([
-    db.tenant.findUniqueOrThrow({
-      where: { id: ctx.tenantId },
-      select: { id: true, slug: true, name: true, status: true, plan: true, industry: true, description: true, createdAt: true },
-    }),
+    db.tenant
+      .findUniqueOrThrow({
+        where: { id: ctx.tenantId },
+        select: { id: true, slug: true, name: true, status: true, plan: true, industry: true, description: true, createdAt: true },
+      })
+      .then((t) => openTenantProfile(ctx.tenantId, t)),
     db.membership.count({ where: { tenantId: ctx.tenantId } }),
   ]);
   return {
@@ -123,13 +126,15 @@ export const updateTenantProfile = async (ctx: TenantCtx, input: { industry?: st
   if ((input.industry?.trim().length ?? 0) > MAX_INDUSTRY || (input.description?.trim().length ?? 0) > MAX_DESCRIPTION) {
     throw new AppError("BAD_REQUEST", "invalidInput", "Industry or description is too long");
   }
-  const before = await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { industry: true, description: true } });
+  const before = await openTenantProfile(ctx.tenantId, await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenantId }, select: { industry: true, description: true } }));
   const next = {
     industry: input.industry === undefined ? before.industry : textOrNull(input.industry),
     description: input.description === undefined ? before.description : textOrNull(input.description),
   };
   const changed = (["industry", "description"] as const).filter((f) => next[f] !== before[f]);
-  const tenant = await db.tenant.update({ where: { id: ctx.tenantId }, data: next, select: { id: true, industry: true, description: true } });
+  // Sealed under the workspace's content key (ADR 0015): a backup from before its deletion does not show it.
+  await db.tenant.update({ where: { id: ctx.tenantId }, data: await sealTenantProfile(ctx.tenantId, next), select: { id: true } });
+  const tenant = { id: ctx.tenantId, ...next };
   if (changed.length > 0) {
     await recordAudit({
       tenantId: ctx.tenantId,

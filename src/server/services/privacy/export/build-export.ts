@@ -8,6 +8,7 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { env } from "~/env";
 import { RETENTION_CLASSES, RETENTION_COLUMN } from "~/lib/retention";
 import { db } from "~/server/db/client";
+import { openTenantProfile } from "~/server/db/keys/content-keys";
 import { AppError } from "~/server/errors";
 import { isObjectNotFound, storageForDocument, storageForRegion, storageRegionFor, type ObjectStorage } from "~/server/infra/storage";
 import { getObjectStream, putObjectFile } from "~/server/infra/storage/streaming";
@@ -68,7 +69,7 @@ const loadExport = async (exportId: string) => {
     include: { tenant: { select: { id: true, slug: true, name: true, industry: true, description: true, plan: true, status: true, createdAt: true, dataResidency: true, telemetryEnabled: true, accessReviewIntervalDays: true, monthlyTokenBudget: true, ...Object.fromEntries(RETENTION_CLASSES.map((c) => [RETENTION_COLUMN[c], true])) } } },
   });
   if (!row) throw new AppError("NOT_FOUND", "notFound", "Export not found");
-  return row;
+  return { ...row, tenant: await openTenantProfile(row.tenantId, row.tenant) };
 };
 type LoadedExport = Awaited<ReturnType<typeof loadExport>>;
 
