@@ -3,7 +3,7 @@
  * fs storage: a legacy original of the named workspace is sealed and still downloads; usage errors
  * and unknown workspaces exit 2 without touching anything.
  */
-import { EnvKeyRing, isSealedBlob } from "@ocsuite/crypto";
+import { isSealedBlob } from "@ocsuite/crypto";
 import { describe, expect, it } from "vitest";
 import { runScript } from "../tests/support/run-script";
 import { createTenantWithMembers, tenantCtxOf } from "../prisma/factories";
@@ -11,21 +11,8 @@ import { seedDocument, utf8 } from "../tests/fixtures/knowledge/seed";
 import { db } from "~/server/db/client";
 import { objectStorage } from "~/server/infra/storage";
 import { readOriginal } from "~/server/services/knowledge/document-reads";
-import { PrismaDataKeyStore } from "~/server/db/keys/data-key-store";
-import { masterKeyRing, tenantCrypto } from "~/server/db/keys/tenant-crypto";
-
-/** Re-wraps a workspace's data keys the way they were stored before the key vault: master keys only. */
-const wrapAsBeforeTheVault = async (tenantId: string) => {
-  const store = new PrismaDataKeyStore();
-  const legacy = EnvKeyRing.fromEnv(process.env);
-  for (const k of await store.list(tenantId)) {
-    const context = { tenantId, dataKeyVersion: k.version };
-    const dataKey = await masterKeyRing().unwrap({ kekId: k.kekId, kekVersion: k.kekVersion, wrapped: k.wrappedKey }, context);
-    const w = await legacy.wrap(dataKey, context);
-    await store.updateWrapping(tenantId, k.version, { wrappedKey: w.wrapped, kekId: w.kekId, kekVersion: w.kekVersion }, { kekId: k.kekId, kekVersion: k.kekVersion });
-  }
-  tenantCrypto().invalidateCache(tenantId);
-};
+import { tenantCrypto } from "~/server/db/keys/tenant-crypto";
+import { wrapAsBeforeTheVault } from "../tests/support/legacy-keys";
 
 const run = (args: string[]) => runScript("seal-originals.ts", args);
 

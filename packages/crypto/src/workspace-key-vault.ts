@@ -25,7 +25,7 @@ export interface WorkspaceKeyVault {
   decrypt(tenantId: string, ciphertext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
   /** Destroys the workspace's key for good. Idempotent: true when a key existed. */
   destroy(tenantId: string): Promise<boolean>;
-  /** Whether the workspace has a key (for status pages and the shredding check). */
+  /** Whether the workspace has a key (the purge's tests and an operator's check after a purge). */
   has(tenantId: string): Promise<boolean>;
 }
 

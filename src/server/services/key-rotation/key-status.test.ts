@@ -3,12 +3,10 @@
  * version is counted (provider keys, the content key, export archive keys), and the page says what
  * deleting the workspace destroys (ADR 0016), including while keys from before the vault remain.
  */
-import { EnvKeyRing } from "@ocsuite/crypto";
 import { describe, expect, it } from "vitest";
 import { createTenantWithMembers, tenantCtxOf } from "../../../../prisma/factories";
 import { db } from "~/server/db/client";
-import { PrismaDataKeyStore } from "~/server/db/keys/data-key-store";
-import { masterKeyRing, tenantCrypto } from "~/server/db/keys/tenant-crypto";
+import { wrapAsBeforeTheVault } from "../../../../tests/support/legacy-keys";
 import { createCredential } from "../providers/credentials";
 import { getTenantKeyStatus } from "./key-status";
 import { moveDataKeysUnderVault } from "./vault-migration";
@@ -28,13 +26,7 @@ describe("keys.status", () => {
     expect(status.deletionKey).toEqual({ vault: "file", covered: true });
 
     // A key wrapped by the master keys alone (from before the vault) is not covered until it is moved.
-    const store = new PrismaDataKeyStore();
-    const [k] = await store.list(f.tenant.id);
-    const context = { tenantId: f.tenant.id, dataKeyVersion: 1 };
-    const dataKey = await masterKeyRing().unwrap({ kekId: k!.kekId, kekVersion: k!.kekVersion, wrapped: k!.wrappedKey }, context);
-    const legacy = await EnvKeyRing.fromEnv(process.env).wrap(dataKey, context);
-    await store.updateWrapping(f.tenant.id, 1, { wrappedKey: legacy.wrapped, kekId: legacy.kekId, kekVersion: legacy.kekVersion }, { kekId: k!.kekId, kekVersion: k!.kekVersion });
-    tenantCrypto().invalidateCache(f.tenant.id);
+    await wrapAsBeforeTheVault(f.tenant.id);
     expect((await getTenantKeyStatus(ctx)).deletionKey).toEqual({ vault: "file", covered: false });
     expect(await moveDataKeysUnderVault({ tenantId: f.tenant.id })).toEqual({ tenants: 1, dataKeysMoved: 1 });
     expect((await getTenantKeyStatus(ctx)).deletionKey).toEqual({ vault: "file", covered: true });

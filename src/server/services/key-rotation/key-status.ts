@@ -65,11 +65,9 @@ export const getTenantKeyStatus = async (ctx: TenantCtx): Promise<TenantKeyStatu
   const current = operations.find((o) => [...IN_FLIGHT, "waiting-retire"].includes(o.status)) ?? null;
   const lastCompleted = operations.find((o) => o.kind !== "master-key" && ["waiting-retire", "completed"].includes(o.status)) ?? null;
   const destroyAfterMs = env.KEY_DESTROY_AFTER_DAYS * DAY;
+  const vault = workspaceKeyVault() ? env.OCSUITE_KEY_VAULT : ("none" as const);
   const ringKekId = masterKeyRing().kekId;
-  const deletionKey = {
-    vault: workspaceKeyVault() ? env.OCSUITE_KEY_VAULT : ("none" as const),
-    covered: workspaceKeyVault() !== null && keys.every((k) => k.status === "destroyed" || k.kekId === ringKekId),
-  };
+  const deletionKey = { vault, covered: vault !== "none" && keys.every((k) => k.status === "destroyed" || k.kekId === ringKekId) };
   return {
     deletionKey,
     activeVersion: active?.version ?? null,
